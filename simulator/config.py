@@ -1,0 +1,958 @@
+"""Scenario files: YAML -> validated, immutable pydantic models with every time in seconds.
+
+This is the only module that sees raw user input, so every problem a user can make becomes one
+``ScenarioError`` naming the file, the field path and what is allowed (spec A2), and the rest of
+ccsim can trust what it gets. Models mirror the YAML keys one to one, with two exceptions:
+``Distribution`` turns unit-suffixed keys (``mean_min``) into seconds, and CSV files that a
+scenario names are read at load time, so simulating needs no I/O.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import operator
+import re
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import reduce
+from pathlib import Path
+from types import NoneType, UnionType
+from typing import Annotated, Any, NamedTuple, NoReturn, Union, get_args, get_origin
+
+import annotated_types
+import numpy as np
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
+
+from simulator.errors import (
+    MISSING,
+    ScenarioError,
+    field_path,
+    one_of,
+    unknown_key_message,
+)
+from simulator.units import DAY_S, MINUTES_PER_DAY, TIME_UNITS, split_unit, unit_keys
+
+DEFAULT_START = date(2024, 1, 1)
+"""Calendar date of time 0 when ``horizon.start`` is absent: a Monday, as the spec promises."""
+
+SHARE_TOLERANCE = 1e-6
+
+
+class _Model(BaseModel):
+    """Base of every scenario model: a typo is an unknown key, and nothing changes after loading."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
+    )
+
+
+# -- reporting problems found inside validators ------------------------------------------------
+class _Issue(NamedTuple):
+    at: tuple[str | int, ...]  # below the location pydantic reports for the failing validator
+    message: str
+    allowed: str | None = None
+    value: object = MISSING
+
+
+def _raise_issues(*issues: _Issue) -> NoReturn:
+    """Raise through pydantic, which adds the location of the model or field that failed."""
+    message = "; ".join(issue.message for issue in issues)
+    raise PydanticCustomError("ccsim", "{message}", {"message": message, "issues": issues})
+
+
+def _reject(
+    message: str,
+    *,
+    at: tuple[str | int, ...] = (),
+    allowed: str | None = None,
+    value: object = MISSING,
+) -> NoReturn:
+    _raise_issues(_Issue(at, message, allowed, value))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _number(
+    value: Any,
+    *,
+    allowed: str,
+    positive: bool,
+    whole: bool = False,
+    at: tuple[str | int, ...] = (),
+    where: str = "",
+) -> float:
+    """``value`` as a float after checking it by hand, for inputs that pydantic does not type."""
+    if not _is_number(value):
+        _reject(f"{where}not a number", at=at, allowed=allowed, value=value)
+    if value < 0 or (positive and value == 0):
+        _reject(f"{where}out of range", at=at, allowed=allowed, value=value)
+    if whole and not float(value).is_integer():
+        _reject(f"{where}not a whole number", at=at, allowed=allowed, value=value)
+    return float(value)
+
+
+def _base_dir(info: ValidationInfo) -> Path:
+    """Directory that relative CSV paths start from: the scenario file's, else the cwd."""
+    return Path((info.context or {}).get("base_dir") or Path.cwd())
+
+
+def _read_csv(
+    name: str, base_dir: Path, columns: Sequence[str], at: tuple[str | int, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    """Stripped cells of ``columns`` with their row numbers (the header is row 1)."""
+    path = base_dir / name
+    try:
+        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often write a BOM
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        _reject(f"cannot read CSV file {str(path)!r}: {reason}", at=at, value=name)
+    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
+    try:
+        reader.fieldnames = [column.strip() for column in reader.fieldnames or []]
+        missing = [column for column in columns if column not in reader.fieldnames]
+        if missing:
+            _reject(
+                f"{name}: no column {one_of(repr(c) for c in missing)} in the header row",
+                at=at,
+                allowed=f"a CSV file with a header row naming the columns {', '.join(columns)}",
+                value=reader.fieldnames,
+            )
+        return [(reader.line_num, {c: (row[c] or "").strip() for c in columns}) for row in reader]
+    except csv.Error as exc:
+        _reject(f"{name} row {reader.line_num}: {exc}", at=at)
+
+
+def _cell_number(cell: str, **checks: Any) -> float:
+    """A CSV cell as a number, checked like a YAML value (see ``_number``)."""
+    try:
+        value = float(cell)
+    except ValueError:
+        value = cell
+    return _number(value, **checks)
+
+
+def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
+    """Piecewise-constant steps from one value per interval of a day, repeated every day."""
+    starts = np.arange(horizon.days * horizon.intervals_per_day) * horizon.interval_s
+    return starts.astype(np.float64), np.tile(values, horizon.days)
+
+
+def _exactly_one(model: BaseModel, names: Sequence[str]) -> None:
+    given = [name for name in names if getattr(model, name) is not None]
+    if len(given) != 1:
+        _reject(
+            "none of them is given" if not given else f"{' and '.join(given)} are given together",
+            allowed=f"exactly one of {one_of(names)}",
+        )
+
+
+def _exactly_one_schema(*names: str) -> dict[str, Any]:
+    return {"oneOf": [{"required": [name]} for name in names]}
+
+
+# -- distributions ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Param:
+    """One distribution parameter: how it is written, checked and documented."""
+
+    name: str
+    timed: bool = True  # takes a unit suffix: mean_s, mean_min, ...
+    positive: bool = True  # > 0, else >= 0
+    whole: bool = False
+    many: bool = False  # a non-empty list of values
+
+    @property
+    def keys(self) -> list[str]:
+        return unit_keys(self.name) if self.timed else [self.name]
+
+    @property
+    def item_allowed(self) -> str:
+        return f"a {'whole number' if self.whole else 'number'} {'>' if self.positive else '>='} 0"
+
+    @property
+    def allowed(self) -> str:
+        return f"a non-empty list, each {self.item_allowed}" if self.many else self.item_allowed
+
+    def json_schema(self) -> dict[str, Any]:
+        bound = "exclusiveMinimum" if self.positive else "minimum"
+        item = {"type": "integer" if self.whole else "number", bound: 0}
+        return {"type": "array", "items": item, "minItems": 1} if self.many else item
+
+    def parse(self, value: Any, scale: float, at: tuple[str | int, ...]) -> float | list[float]:
+        """The value in seconds (``scale`` = seconds per unit of the key used)."""
+        checks = {"allowed": self.item_allowed, "positive": self.positive, "whole": self.whole}
+        if not self.many:
+            return scale * _number(value, at=at, **checks)
+        if not isinstance(value, list) or not value:
+            _reject("not a non-empty list", at=at, allowed=self.allowed, value=value)
+        return [scale * _number(v, at=(*at, i), **checks) for i, v in enumerate(value)]
+
+
+_MEAN = _Param("mean")
+_CV = _Param("cv", timed=False)
+_KINDS: dict[str, tuple[_Param, ...]] = {
+    "exponential": (_MEAN,),
+    "lognormal": (_MEAN, _CV),
+    "gamma": (_MEAN, _CV),
+    "erlang": (_MEAN, _Param("k", timed=False, whole=True)),
+    "deterministic": (_Param("value", positive=False),),
+    "uniform": (_Param("min", positive=False), _Param("max", positive=False)),
+    "empirical": (_Param("values", positive=False, many=True),),
+}
+_CSV_KEYS = ("dist", "csv", "column", "unit")
+_DIST_ALLOWED = (
+    f"a distribution such as {{dist: exponential, mean_s: 300}}, with dist one of "
+    f"{one_of(_KINDS)}; time parameters take a unit suffix {one_of('_' + u for u in TIME_UNITS)}"
+)
+
+
+class EmpiricalCsv(_Model):
+    """Where empirical values came from, kept so that the scenario is written back as given."""
+
+    csv: str
+    column: str
+    unit: str = "s"
+
+
+class Distribution(_Model):
+    """A random duration. Written as in the spec (``{dist: lognormal, mean_min: 7, cv: 0.7}``);
+    held as ``kind`` and ``params`` in seconds (keys ``mean``, ``cv``, ``k``, ``value``, ``min``,
+    ``max``, ``values``), which is what the samplers need."""
+
+    kind: str
+    params: dict[str, float | list[float]]
+    source: EmpiricalCsv | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_spec(cls, data: Any, info: ValidationInfo) -> dict[str, Any]:
+        if not isinstance(data, Mapping):
+            _reject("not a mapping", allowed=_DIST_ALLOWED, value=data)
+        if "dist" not in data:
+            _reject("missing key 'dist'", allowed=_DIST_ALLOWED)
+        kind = data["dist"]
+        if not isinstance(kind, str) or kind not in _KINDS:
+            _reject("unknown distribution", at=("dist",), allowed=one_of(_KINDS), value=kind)
+        if kind == "empirical" and "csv" in data:
+            return _empirical_from_csv(data, _base_dir(info))
+        return {"kind": kind, "params": _parse_params(data, _KINDS[kind])}
+
+    @model_serializer
+    def to_yaml_dict(self) -> dict[str, Any]:
+        """The spec form, times in seconds (``{"dist": "exponential", "mean_s": 300.0}``)."""
+        if self.source is not None:
+            return {"dist": self.kind, **self.source.model_dump()}
+        spec: dict[str, Any] = {"dist": self.kind}
+        for param in _KINDS[self.kind]:
+            value = self.params[param.name]
+            spec[param.keys[0]] = int(value) if param.whole else value
+        return spec
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        """The YAML form (unit-suffixed keys), not the normalised fields."""
+        variants = [
+            {
+                "properties": {
+                    "dist": {"const": kind},
+                    **{key: p.json_schema() for p in params for key in p.keys},
+                },
+                "required": ["dist"],
+                "additionalProperties": False,
+            }
+            for kind, params in _KINDS.items()
+        ]
+        from_csv = {
+            "dist": {"const": "empirical"},
+            "csv": {"type": "string", "description": "CSV path, relative to the scenario file"},
+            "column": {"type": "string"},
+            "unit": {"enum": list(TIME_UNITS), "default": "s"},
+        }
+        variants.append(
+            {
+                "properties": from_csv,
+                "required": ["dist", "csv", "column"],
+                "additionalProperties": False,
+            }
+        )
+        return {
+            "title": "Distribution",
+            "description": _DIST_ALLOWED,
+            "type": "object",
+            "oneOf": variants,
+        }
+
+    @property
+    def mean(self) -> float:
+        """Mean in seconds."""
+        return self._moments()[0]
+
+    @property
+    def variance(self) -> float:
+        """Variance in seconds squared."""
+        return self._moments()[1]
+
+    def _moments(self) -> tuple[float, float]:
+        p = self.params
+        match self.kind:
+            case "exponential":
+                return p["mean"], p["mean"] ** 2
+            case "lognormal" | "gamma":
+                return p["mean"], (p["mean"] * p["cv"]) ** 2
+            case "erlang":
+                return p["mean"], p["mean"] ** 2 / p["k"]
+            case "deterministic":
+                return p["value"], 0.0
+            case "uniform":
+                return (p["min"] + p["max"]) / 2, (p["max"] - p["min"]) ** 2 / 12
+            case _:
+                values = np.asarray(p["values"])
+                return float(values.mean()), float(values.var())
+
+
+def _parse_params(data: Mapping[str, Any], params: Sequence[_Param]) -> dict[str, Any]:
+    """Parameters in seconds, each given exactly once with exactly one unit."""
+    by_name = {param.name: param for param in params}
+    allowed_keys = ["dist", *(key for param in params for key in param.keys)]
+    given: dict[str, list[str]] = {param.name: [] for param in params}
+    for key in data:
+        if key == "dist":
+            continue
+        name, unit = split_unit(str(key)) or (key, None)
+        param = by_name.get(name)
+        if param is not None and param.timed and unit is None:
+            _reject(
+                "needs a time unit",
+                at=(key,),
+                allowed=f"give {one_of(param.keys)}",
+                value=data[key],
+            )
+        if param is None or param.timed != (unit is not None):
+            _reject(
+                unknown_key_message(key, allowed_keys),
+                at=(key,),
+                allowed=f"keys {', '.join(allowed_keys)}",
+            )
+        given[name].append(key)
+    out: dict[str, Any] = {}
+    for param in params:
+        keys = given[param.name]
+        if len(keys) != 1:
+            _reject(
+                f"missing {param.name}"
+                if not keys
+                else f"{param.name} given as {' and '.join(keys)}",
+                at=tuple(keys[1:2]),
+                allowed=f"give {one_of(param.keys)} ({param.allowed})",
+            )
+        unit = split_unit(keys[0])
+        out[param.name] = param.parse(
+            data[keys[0]], TIME_UNITS[unit[1]] if unit else 1.0, (keys[0],)
+        )
+    if "max" in out and out["max"] < out["min"]:
+        _reject(
+            "max is below min",
+            at=(given["max"][0],),
+            allowed="max >= min",
+            value=data[given["max"][0]],
+        )
+    return out
+
+
+def _empirical_from_csv(data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
+    for key in data:
+        if key not in _CSV_KEYS:
+            _reject(
+                unknown_key_message(key, _CSV_KEYS),
+                at=(key,),
+                allowed=f"keys {', '.join(_CSV_KEYS)}",
+            )
+    for key in ("csv", "column"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            _reject(
+                "missing or not text",
+                at=(key,),
+                allowed="non-empty text",
+                value=data.get(key, MISSING),
+            )
+    name, column, unit = data["csv"], data["column"], data.get("unit", "s")
+    if not isinstance(unit, str) or unit not in TIME_UNITS:
+        _reject("unknown time unit", at=("unit",), allowed=one_of(TIME_UNITS), value=unit)
+    values = [
+        TIME_UNITS[unit]
+        * _cell_number(
+            row[column],
+            allowed="a number >= 0",
+            positive=False,
+            at=("csv",),
+            where=f"{name} row {number}, column {column!r}: ",
+        )
+        for number, row in _read_csv(name, base_dir, (column,), ("csv",))
+        if row[column]  # blank cells: columns of one file may differ in length
+    ]
+    if not values:
+        _reject(f"{name}: column {column!r} has no values", at=("csv",), allowed="numbers >= 0")
+    return {
+        "kind": "empirical",
+        "params": {"values": values},
+        "source": {"csv": name, "column": column, "unit": unit},
+    }
+
+
+# -- the scenario -----------------------------------------------------------------------------
+class Horizon(_Model):
+    """The simulated period, and how it is cut into reporting intervals."""
+
+    days: int = Field(default=1, ge=1)
+    """Simulated calendar days."""
+    warmup_minutes: float = Field(default=0.0, ge=0)
+    """Contacts arriving before this are simulated but not counted."""
+    interval_minutes: int = Field(default=30, ge=1)
+    """Reporting interval; divides a day (1440 minutes)."""
+    start: date | None = None
+    """Calendar date of time 0; absent means a Monday (2024-01-01)."""
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_day(cls, value: int) -> int:
+        if MINUTES_PER_DAY % value:
+            _reject(
+                "does not divide a day (1440 minutes)",
+                allowed="a whole number of minutes that divides 1440, e.g. 10, 15, 30 or 60",
+                value=value,
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _warmup_inside(self) -> Horizon:
+        if self.warmup_s >= self.horizon_s:
+            _reject(
+                "warm-up does not end before the horizon",
+                at=("warmup_minutes",),
+                allowed=f"a number >= 0 and < {self.days * MINUTES_PER_DAY} (days x 1440)",
+                value=self.warmup_minutes,
+            )
+        return self
+
+    @property
+    def horizon_s(self) -> float:
+        return self.days * DAY_S
+
+    @property
+    def warmup_s(self) -> float:
+        return self.warmup_minutes * 60.0
+
+    @property
+    def interval_s(self) -> float:
+        return self.interval_minutes * 60.0
+
+    @property
+    def intervals_per_day(self) -> int:
+        return MINUTES_PER_DAY // self.interval_minutes
+
+    @property
+    def origin(self) -> datetime:
+        """Calendar moment of simulation time 0."""
+        return datetime.combine(self.start or DEFAULT_START, time())
+
+
+_PER_HOUR_ALLOWED = (
+    "a number > 0 (new issues per hour), or a list with one rate >= 0 per reporting interval "
+    "of a day, not all 0"
+)
+
+
+class Arrivals(_Model):
+    """New customer issues: a Poisson process, constant or piecewise constant per interval."""
+
+    model_config = ConfigDict(json_schema_extra=_exactly_one_schema("per_hour", "per_day"))
+
+    per_hour: float | list[float] | None = None
+    """New issues per hour: one rate, or one per interval of a day (repeated daily)."""
+    per_day: float | None = Field(default=None, gt=0)
+    """New issues per day, spread over the day by ``intraday``."""
+    intraday: list[Annotated[float, Field(ge=0)]] | None = None
+    """With ``per_day``: one weight per interval of a day (normalised); absent means flat."""
+
+    @field_validator("per_hour", mode="before")
+    @classmethod
+    def _check_per_hour(cls, value: Any) -> Any:
+        """By hand rather than by the union type, so errors say what ``per_hour`` allows."""
+        if isinstance(value, list):
+            rates = [
+                _number(v, at=(i,), allowed="a rate >= 0", positive=False)
+                for i, v in enumerate(value)
+            ]
+            if not any(rates):
+                _reject("all rates are 0", allowed=_PER_HOUR_ALLOWED)
+            return rates
+        return None if value is None else _number(value, allowed=_PER_HOUR_ALLOWED, positive=True)
+
+    @field_validator("intraday")
+    @classmethod
+    def _some_weight(cls, weights: list[float] | None) -> list[float] | None:
+        if weights is not None and not any(weights):
+            _reject("all weights are 0", allowed="weights >= 0, not all 0")
+        return weights
+
+    @model_validator(mode="after")
+    def _one_rate(self) -> Arrivals:
+        _exactly_one(self, ("per_hour", "per_day"))
+        if self.intraday is not None and self.per_day is None:
+            _reject("intraday needs per_day", at=("intraday",), allowed="intraday with per_day")
+        return self
+
+    def rate_steps(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
+        """Start times (s) and rates of new issues per second: piecewise constant, whole horizon."""
+        if isinstance(self.per_hour, list):
+            return _daily_steps(np.asarray(self.per_hour) / 3600.0, horizon)
+        if self.per_hour is not None:
+            return np.zeros(1), np.array([self.per_hour / 3600.0])
+        if self.intraday is None:
+            return np.zeros(1), np.array([self.per_day / DAY_S])
+        weights = np.asarray(self.intraday)
+        return _daily_steps(self.per_day * weights / weights.sum() / horizon.interval_s, horizon)
+
+
+class Reason(_Model):
+    """Why customers contact us; each reason has its own handling."""
+
+    name: str = Field(min_length=1)
+    share: float = Field(gt=0, le=1)
+    """Fraction of new issues with this reason; the shares of all reasons sum to 1."""
+    handle_time: Distribution
+    """Talk time of a contact."""
+    wrap_up_s: float = Field(default=0.0, ge=0)
+    """After-call work, added to every handle time."""
+
+
+class ServiceLevel(_Model):
+    """The target: ``target`` of offered contacts answered within ``answer_within_s``."""
+
+    answer_within_s: float = Field(default=20.0, ge=0)
+    target: float = Field(default=0.8, gt=0, le=1)
+
+
+class Redial(_Model):
+    """Customers who abandon may call again: a new attempt of the same issue."""
+
+    probability: float = Field(ge=0, le=1)
+    """Probability of a redial after an abandoned call."""
+    delay: Distribution
+    """Time from abandoning to redialling."""
+    max_attempts: int = Field(default=3, ge=1)
+    """Calls per issue, the first included, after which an abandoning customer gives up."""
+
+
+class Phone(_Model):
+    """The phone queue."""
+
+    patience: Distribution | None = None
+    """Time a caller waits before abandoning; absent means nobody abandons (Erlang C)."""
+    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    redial: Redial | None = None
+
+
+class Channels(_Model):
+    """Contact channels; only the phone for now."""
+
+    phone: Phone = Field(default_factory=Phone)
+
+
+_HHMM = re.compile(r"(\d{1,2}):(\d{2})")
+_START_ALLOWED = "HH:MM (a daily pattern) or an ISO date-time such as 2026-01-05T08:00"
+
+
+class Agents(_Model):
+    """Productive agents on duty; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_exactly_one_schema("headcount", "per_interval", "table")
+    )
+
+    headcount: int | None = Field(default=None, ge=0)
+    """A constant number of agents, always on duty."""
+    per_interval: list[Annotated[int, Field(ge=0)]] | None = None
+    """Agents on duty per interval of a day, repeated daily."""
+    table: str | None = Field(default=None, min_length=1)
+    """CSV file (relative to the scenario file) with columns start (HH:MM, a daily pattern, or
+    ISO date-time) and agents: the agents on duty from that start on."""
+    shrinkage: float = Field(default=0.30, ge=0, lt=1)
+    hours_per_fte_week: float = Field(default=36.0, gt=0)
+
+    # Rows of ``table``: (second of the day, agents) or (datetime, agents); sorted.
+    _rows: tuple[tuple[int | datetime, int], ...] = PrivateAttr(default=())
+
+    @model_validator(mode="after")
+    def _one_source(self, info: ValidationInfo) -> Agents:
+        _exactly_one(self, ("headcount", "per_interval", "table"))
+        if self.table is not None:
+            self._rows = _read_staffing(self.table, _base_dir(info))
+        return self
+
+    def steps(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
+        """Start times (s, the first is 0) and the number of agents on duty from each start."""
+        if self.headcount is not None:
+            return np.zeros(1), np.array([self.headcount], dtype=np.int64)
+        if self.per_interval is not None:
+            return _daily_steps(np.asarray(self.per_interval, dtype=np.int64), horizon)
+        starts, counts = zip(*self._rows, strict=True)
+        counts = np.asarray(counts, dtype=np.int64)
+        if isinstance(starts[0], datetime):
+            offsets = np.array([(start - horizon.origin).total_seconds() for start in starts])
+            first, end = np.searchsorted(offsets, [0.0, horizon.horizon_s], side="right")
+            initial = counts[first - 1] if first else 0  # no agents before the first row
+            return (
+                np.concatenate(([0.0], offsets[first:end])),
+                np.concatenate(([initial], counts[first:end])),
+            )
+        offsets = np.asarray(starts, dtype=np.float64)
+        if offsets[0] > 0:  # the pattern wraps: the last row holds until the first, next day
+            offsets, counts = np.append(0.0, offsets), np.append(counts[-1], counts)
+        days = np.arange(horizon.days) * DAY_S
+        return (days[:, None] + offsets).ravel(), np.tile(counts, horizon.days)
+
+
+def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int], ...]:
+    rows: list[tuple[int | datetime, int]] = []
+    for number, row in _read_csv(name, base_dir, ("start", "agents"), ("table",)):
+        where = f"{name} row {number}, column "
+        start = _table_start(row["start"], f"{where}'start': ")
+        agents = _cell_number(
+            row["agents"],
+            allowed="a whole number >= 0",
+            positive=False,
+            whole=True,
+            at=("table",),
+            where=f"{where}'agents': ",
+        )
+        if rows and type(start) is not type(rows[-1][0]):
+            _reject(
+                f"{where}'start': mixes HH:MM and date-times",
+                at=("table",),
+                allowed=_START_ALLOWED,
+                value=row["start"],
+            )
+        if rows and start <= rows[-1][0]:
+            _reject(
+                f"{where}'start': not after the previous row",
+                at=("table",),
+                allowed="rows sorted by start, each start once",
+                value=row["start"],
+            )
+        rows.append((start, int(agents)))
+    if not rows:
+        _reject(f"{name}: no rows", at=("table",), allowed="at least one row")
+    return tuple(rows)
+
+
+def _table_start(cell: str, where: str) -> int | datetime:
+    """Second of the day for HH:MM; a (naive) datetime for an ISO date-time."""
+    if match := _HHMM.fullmatch(cell):
+        hours, minutes = int(match[1]), int(match[2])
+        if hours < 24 and minutes < 60:
+            return hours * 3600 + minutes * 60
+    else:
+        try:
+            moment = datetime.fromisoformat(cell)
+        except ValueError:
+            pass
+        else:
+            if moment.tzinfo is None:
+                return moment
+    _reject(
+        f"{where}not a valid start",
+        at=("table",),
+        allowed=f"{_START_ALLOWED}, without time zone",
+        value=cell,
+    )
+
+
+class Scenario(_Model):
+    """A contact-center scenario: demand, handling, channels and staffing."""
+
+    name: str = Field(default="scenario", min_length=1)
+    """Defaults to the file name without extension."""
+    description: str = ""
+    seed: int = Field(default=1, ge=0)
+    """Base seed; replication r uses independent streams derived from (seed, r)."""
+    replications: int = Field(default=5, ge=1)
+    horizon: Horizon = Field(default_factory=Horizon)
+    arrivals: Arrivals
+    reasons: list[Reason] = Field(min_length=1)
+    channels: Channels = Field(default_factory=Channels)
+    agents: Agents
+
+    @field_validator("reasons")
+    @classmethod
+    def _partition(cls, reasons: list[Reason]) -> list[Reason]:
+        """Reasons split the new issues: distinct names, shares summing to 1."""
+        issues = []
+        first_with: dict[str, int] = {}
+        for i, reason in enumerate(reasons):
+            if reason.name in first_with:
+                message = f"duplicate reason name (also reasons[{first_with[reason.name]}])"
+                issues.append(_Issue((i, "name"), message, "a name used once", reason.name))
+            first_with.setdefault(reason.name, i)
+        total = math.fsum(reason.share for reason in reasons)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            issues.append(
+                _Issue(
+                    (),
+                    f"shares sum to {total:.10g}",
+                    f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
+                    [reason.share for reason in reasons],
+                )
+            )
+        if issues:
+            _raise_issues(*issues)
+        return reasons
+
+    @model_validator(mode="after")
+    def _one_value_per_interval(self) -> Scenario:
+        """Per-interval lists must match ``horizon.interval_minutes``, known only here."""
+        n = self.horizon.intervals_per_day
+        lists = {
+            ("arrivals", "per_hour"): self.arrivals.per_hour,
+            ("arrivals", "intraday"): self.arrivals.intraday,
+            ("agents", "per_interval"): self.agents.per_interval,
+        }
+        issues = [
+            _Issue(
+                at,
+                f"has {len(values)} values but a day has {n} intervals of "
+                f"{self.horizon.interval_minutes} minutes",
+                f"a list of exactly {n} values (1440 / horizon.interval_minutes)",
+            )
+            for at, values in lists.items()
+            if isinstance(values, list) and len(values) != n
+        ]
+        if issues:
+            _raise_issues(*issues)
+        return self
+
+    def to_yaml_dict(self) -> dict[str, Any]:
+        """The scenario as run, defaults filled in, in the YAML form (times in seconds)."""
+        return self.model_dump(mode="json", exclude_none=True)
+
+
+# -- loading ----------------------------------------------------------------------------------
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that refuses duplicate keys (plain YAML silently keeps the last one) and reads
+    ``1e3`` as a number (YAML 1.1 wants ``1.0e+3``)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Hashable] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):
+                continue  # the base class reports unhashable keys
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep)
+
+
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; any problem raises ``ScenarioError``."""
+    file, source = Path(path), str(path)
+    if not file.exists():
+        raise ScenarioError(source, "", "file not found", "the path of a scenario YAML file")
+    if not file.is_file():
+        raise ScenarioError(source, "", "not a file", "the path of a scenario YAML file")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(source, "", f"cannot read the file: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = exc.problem or exc.context
+        raise ScenarioError(source, "", f"invalid YAML{where}: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(source, "", f"invalid YAML: {exc}") from None
+    if isinstance(data, dict) and "name" not in data:
+        data = {"name": file.stem, **data}
+    return load_scenario_dict(data, source, file.parent)
+
+
+def load_scenario_dict(
+    data: Mapping[str, Any], source: str = "<dict>", base_dir: Path | None = None
+) -> Scenario:
+    """Validate a scenario given as a mapping; ``source`` names it in errors and CSV paths are
+    relative to ``base_dir`` (default: the working directory)."""
+    if not isinstance(data, Mapping):
+        raise ScenarioError(
+            source,
+            "",
+            "empty" if data is None else "the top level is not a mapping of keys",
+            _describe(Scenario, []),
+            MISSING if data is None else data,
+        )
+    try:
+        return Scenario.model_validate(dict(data), context={"base_dir": base_dir})
+    except ValidationError as exc:
+        raise ScenarioError.multiple(
+            [problem for error in exc.errors() for problem in _problems(error, source)]
+        ) from None
+
+
+# -- pydantic errors -> ScenarioError ------------------------------------------------------------
+_MESSAGES = {
+    "missing": "missing (required)",
+    "greater_than": "out of range",
+    "greater_than_equal": "out of range",
+    "less_than": "out of range",
+    "less_than_equal": "out of range",
+    "finite_number": "not a finite number",
+    "int_type": "not a whole number",
+    "int_parsing": "not a whole number",
+    "int_from_float": "not a whole number",
+    "float_type": "not a number",
+    "float_parsing": "not a number",
+    "string_type": "not text",
+    "string_too_short": "empty",
+    "list_type": "not a list",
+    "too_short": "too few items",
+    "model_type": "not a mapping",
+    "model_attributes_type": "not a mapping",
+    "dict_type": "not a mapping",
+}
+_BOUNDS = {
+    annotated_types.Gt: (">", "gt"),
+    annotated_types.Ge: (">=", "ge"),
+    annotated_types.Lt: ("<", "lt"),
+    annotated_types.Le: ("<=", "le"),
+}
+_TYPE_NAMES = {
+    int: "a whole number",
+    float: "a number",
+    str: "text",
+    bool: "true or false",
+    date: "a date such as 2026-01-05",
+}
+
+
+def _problems(error: Mapping[str, Any], source: str) -> list[ScenarioError]:
+    loc, (annotation, metadata) = _walk(error["loc"])
+    if error["type"] == "ccsim":
+        return [
+            ScenarioError(
+                source, field_path(loc + issue.at), issue.message, issue.allowed, issue.value
+            )
+            for issue in error["ctx"]["issues"]
+        ]
+    if error["type"] == "extra_forbidden":
+        keys = list(_walk(loc[:-1])[1][0].model_fields)
+        message = unknown_key_message(loc[-1], keys)
+        return [ScenarioError(source, field_path(loc), message, f"keys {', '.join(keys)}")]
+    message = _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
+    value = MISSING if error["type"] == "missing" else error["input"]
+    return [ScenarioError(source, field_path(loc), message, _describe(annotation, metadata), value)]
+
+
+def _walk(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], tuple[Any, list[Any]]]:
+    """``loc`` without pydantic's union-member tags (``'list[float]'`` names no YAML key), and
+    the type and constraints of the field it ends at, which say what is allowed there."""
+    clean: list[str | int] = []
+    annotation, metadata = Scenario, []
+    for item in loc:
+        annotation, metadata = _resolve(annotation, metadata)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(item) if isinstance(item, str) else None
+            annotation, metadata = (field.annotation, field.metadata) if field else (None, [])
+        elif isinstance(item, int):
+            members = get_args(annotation) if _is_union(annotation) else (annotation,)
+            lists = [get_args(m)[0] for m in members if get_origin(m) is list]
+            annotation, metadata = (lists[0] if lists else None), []
+        elif _is_union(annotation):
+            continue  # a tag naming the union member that failed
+        else:
+            annotation, metadata = None, []
+        clean.append(item)
+    return tuple(clean), _resolve(annotation, metadata)
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, UnionType)
+
+
+def _resolve(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list[Any]]:
+    """The type behind ``annotation`` without Optional and Annotated, with all constraints."""
+    metadata = list(metadata)
+    while True:
+        if get_origin(annotation) is Annotated:
+            info = FieldInfo.from_annotation(annotation)
+            annotation, metadata = info.annotation, metadata + info.metadata
+        elif _is_union(annotation) and NoneType in get_args(annotation):
+            members = [m for m in get_args(annotation) if m is not NoneType]
+            annotation = reduce(operator.or_, members)
+        else:
+            return annotation, metadata
+
+
+def _describe(annotation: Any, metadata: Sequence[Any]) -> str | None:
+    """What a field allows, in words, from its type and constraints."""
+    if annotation is Distribution:
+        return _DIST_ALLOWED
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"a mapping with keys {', '.join(annotation.model_fields)}"
+    if _is_union(annotation):
+        return " or ".join(
+            filter(None, (_describe(*_resolve(m, [])) for m in get_args(annotation)))
+        )
+    if get_origin(annotation) is list:
+        item = _describe(*_resolve(get_args(annotation)[0], []))
+        non_empty = any(isinstance(m, annotated_types.MinLen) for m in metadata)
+        return f"a {'non-empty ' if non_empty else ''}list, each item {item}"
+    name = _TYPE_NAMES.get(annotation)
+    if name is None:
+        return None
+    if annotation is str and any(isinstance(m, annotated_types.MinLen) for m in metadata):
+        return "non-empty text"
+    bounds = [
+        f"{op} {getattr(m, attr):g}"
+        for m in metadata
+        for kind, (op, attr) in _BOUNDS.items()
+        if isinstance(m, kind)
+    ]
+    return " ".join([name, " and ".join(bounds)]).strip()
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """JSON Schema of the scenario YAML format (``ccsim schema``)."""
+    schema = Scenario.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        **schema,
+        "title": "ccsim scenario",
+    }
