@@ -1,0 +1,84 @@
+"""What one replication leaves behind: per-contact and per-issue tallies and level logs.
+
+Following salabim's split, *tallies* are one row per contact or issue (wait, handle time,
+outcome) and *levels* are time-weighted series (agents on duty, queue length). The engine
+appends to plain lists (cheap on the hot path); frames are built once, at the end.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# Contact kinds: why a contact exists.
+NEW, REDIAL, REPEAT = 0, 1, 2
+CONTACT_KINDS = ("new", "redial", "repeat")
+
+# Contact outcomes.
+WAITING, ANSWERED, ABANDONED = 0, 1, 2
+CONTACT_OUTCOMES = ("waiting", "answered", "abandoned")
+
+# Issue outcomes.
+OPEN, RESOLVED, GAVE_UP, DEFLECTED = 0, 1, 2, 3
+ISSUE_OUTCOMES = ("open", "resolved", "gave_up", "deflected")
+
+
+@dataclass
+class Records:
+    """Append-only record of one replication. Index = contact id / issue id."""
+
+    replication: int
+    # per contact
+    issue: list[int] = field(default_factory=list)
+    kind: list[int] = field(default_factory=list)
+    arrival: list[float] = field(default_factory=list)
+    wait: list[float] = field(default_factory=list)
+    outcome: list[int] = field(default_factory=list)
+    handle: list[float] = field(default_factory=list)
+    agent: list[int] = field(default_factory=list)
+    # per issue
+    issue_start: list[float] = field(default_factory=list)
+    issue_reason: list[int] = field(default_factory=list)
+    issue_outcome: list[int] = field(default_factory=list)
+    issue_end: list[float] = field(default_factory=list)
+    issue_contacts: list[int] = field(default_factory=list)
+    issue_answered: list[int] = field(default_factory=list)
+    issue_first_answer_resolved: list[bool] = field(default_factory=list)
+    # levels: (time, agents on duty) at every change
+    duty_time: list[float] = field(default_factory=list)
+    duty_level: list[int] = field(default_factory=list)
+    # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
+    queue_area: float = 0.0
+    end_time: float = 0.0
+
+    def contacts_frame(self, reason_names: list[str]) -> pd.DataFrame:
+        """One row per contact; wait and handle time are NaN where they did not happen."""
+        outcome = np.asarray(self.outcome, dtype=np.int8)
+        answered = outcome == ANSWERED
+        waiting = outcome == WAITING
+        wait = np.asarray(self.wait, dtype=np.float64)
+        wait[waiting] = np.nan
+        handle = np.where(answered, np.asarray(self.handle, dtype=np.float64), np.nan)
+        issue = np.asarray(self.issue, dtype=np.int64)
+        reason = np.asarray(self.issue_reason, dtype=np.int64)[issue] if len(issue) else issue
+        return pd.DataFrame(
+            {
+                "replication": np.full(len(outcome), self.replication, dtype=np.int32),
+                "contact": np.arange(len(outcome), dtype=np.int64),
+                "issue": issue,
+                "reason": pd.Categorical.from_codes(reason, categories=reason_names),
+                "channel": pd.Categorical.from_codes(
+                    np.zeros(len(outcome), dtype=np.int8), categories=["phone"]
+                ),
+                "kind": pd.Categorical.from_codes(
+                    np.asarray(self.kind, dtype=np.int8), categories=list(CONTACT_KINDS)
+                ),
+                "arrival_s": np.asarray(self.arrival, dtype=np.float64),
+                "wait_s": wait,
+                "outcome": pd.Categorical.from_codes(outcome, categories=list(CONTACT_OUTCOMES)),
+                "handle_s": handle,
+                "agent": np.asarray(self.agent, dtype=np.int32),
+            }
+        )
