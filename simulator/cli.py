@@ -1,0 +1,284 @@
+"""The ``ccsim`` command line: run, validate, schema (spec A2).
+
+Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
+2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error.
+Progress bars go to stderr; ``--json`` prints exactly one JSON object on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from simulator import __version__
+from simulator.config import Scenario, load_scenario, scenario_json_schema
+from simulator.errors import CcsimError
+from simulator.output import check_out_dir, write_run
+
+_ARGV = "ccsim.argv"
+
+
+class CcsimGroup(typer.core.TyperGroup):
+    """Maps exceptions to the exit codes of spec A2 and keeps the argument list for meta.json.
+
+    Handling errors here rather than in ``main()`` makes in-process invocations (tests,
+    ``CliRunner``) behave exactly like the console script.
+    """
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: typer.Context | None = None,
+        **extra: Any,
+    ) -> typer.Context:
+        argv = list(args)  # parsing consumes ``args``
+        ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta[_ARGV] = argv
+        return ctx
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except CcsimError as err:  # bad input or circumstances: the message is enough
+            typer.echo(f"error: {err}", err=True)
+            raise typer.Exit(2) from None
+        except Exception as err:
+            # Typer may vendor its own click: usage errors are recognised by shape, not class.
+            if hasattr(err, "exit_code") and hasattr(err, "show"):
+                raise  # a usage error (exit 2) that click reports itself
+            if os.environ.get("CCSIM_DEBUG") == "1":
+                traceback.print_exc()
+            message = " ".join(str(err).split())
+            typer.echo(f"internal error: {type(err).__name__}: {message}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=CcsimGroup,
+    name="ccsim",
+    help="Discrete-event simulator of customer-contact centers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"ccsim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Discrete-event simulator of customer-contact centers."""
+
+
+ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    file: ScenarioFile,
+    replications: Annotated[
+        int | None,
+        typer.Option(min=1, help="Replications (default: the scenario's).", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Base seed (default: the scenario's).")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes (default: the number of cores); "
+            "the numbers do not depend on it.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write tables, scenario.yaml and meta.json into this folder."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (spec A2) instead of a table.")
+    ] = False,
+) -> None:
+    """Run replications of a scenario and report KPIs with 95% confidence intervals."""
+    # Imported here so that validate, schema and --version do not load numba and SimPy.
+    from simulator.runner import default_workers, run
+
+    scenario = load_scenario(file)
+    if out is not None:
+        check_out_dir(out, force)  # refuse before the run, not after it
+    n = scenario.replications if replications is None else replications
+    workers = default_workers(n) if workers is None else workers
+    started = datetime.now().astimezone()
+    with _progress_bar(n) as advance:
+        result = run(scenario, replications=n, seed=seed, workers=workers, progress=advance)
+    finished = datetime.now().astimezone()
+    if out is not None:
+        command_line = shlex.join([ctx.find_root().info_name or "ccsim", *ctx.meta[_ARGV]])
+        write_run(
+            result,
+            out,
+            command_line=command_line,
+            started=started,
+            finished=finished,
+            workers=workers,
+            force=force,
+        )
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), allow_nan=False))
+    else:
+        _print_kpi_table(result.to_json())
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
+    """A bar on stderr (only when it is a terminal) moved by the runner's ``progress`` callback.
+
+    No auto-refresh thread: worker processes are forked while the bar is shown.
+    """
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("replications"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        auto_refresh=False,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        task = bar.add_task("replications", total=total)
+        bar.refresh()
+        yield lambda done: bar.update(task, completed=done, refresh=True)
+
+
+def _whole(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 or v.is_integer() else f"{v:,.1f}"
+
+
+def _percent(v: float) -> str:
+    return f"{100 * v:.1f}%"
+
+
+def _seconds(v: float) -> str:
+    return f"{v:,.1f} s" if abs(v) >= 100 else f"{v:.2f} s"
+
+
+# key -> (label, formatter of the mean and of the CI half-width); other keys print as they are.
+_KPI_FORMAT: dict[str, tuple[str, Callable[[float], str]]] = {
+    "offered": ("Offered contacts", _whole),
+    "contacts": ("Contacts (all channels)", _whole),
+    "answered": ("Answered", _whole),
+    "abandoned": ("Abandoned", _whole),
+    "abandon_rate": ("Abandon rate", _percent),
+    "asa_s": ("Average speed of answer", _seconds),
+    "service_level": ("Service level", _percent),
+    "wait_p90_s": ("Wait, 90th percentile", _seconds),
+    "aht_s": ("Average handle time", _seconds),
+    "occupancy": ("Occupancy", _percent),
+    "issues": ("Issues", _whole),
+    "fcr": ("First-contact resolution", _percent),
+    "repeat_rate": ("Repeat rate", _percent),
+    "redials": ("Redials", _whole),
+    "contacts_per_issue": ("Contacts per issue", lambda v: f"{v:.3f}"),
+    "in_system_at_end": ("Waiting at end", _whole),
+    "resolved": ("Issues resolved", _whole),
+    "gave_up": ("Issues given up", _whole),
+    "deflected": ("Issues deflected", _whole),
+    "open_at_end": ("Issues open at end", _whole),
+    "mean_queue_length": ("Mean queue length", lambda v: f"{v:.2f}"),
+    "agent_hours": ("Agent hours on duty", lambda v: f"{v:,.1f} h"),
+}
+_UNDEFINED = "–"
+
+
+def _print_kpi_table(summary: dict[str, Any]) -> None:
+    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object."""
+    n = summary["replications"]
+    table = Table(
+        title=f"{summary['scenario']} — seed {summary['seed']}, "
+        f"{n} replication{'s' if n != 1 else ''}",
+        title_justify="left",
+    )
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column("mean", justify="right")
+    table.add_column("± 95% CI", justify="right")
+    for key, mean in summary["kpis"].items():
+        label, fmt = _KPI_FORMAT.get(key, (key, lambda v: f"{v:.4g}"))
+        ci = summary["ci95"].get(key)
+        table.add_row(
+            label,
+            key,
+            _UNDEFINED if mean is None else fmt(mean),
+            _UNDEFINED if ci is None else "± " + fmt(ci),
+        )
+    Console(highlight=False).print(table)
+
+
+@app.command()
+def validate(file: ScenarioFile) -> None:
+    """Check a scenario file: exit 0 when it is valid, 2 with the reason when it is not."""
+    scenario = load_scenario(file)
+    typer.echo(f"{file}: valid (scenario {scenario.name}: {_describe(scenario)})")
+
+
+def _describe(scenario: Scenario) -> str:
+    """A one-line gist of a scenario, so a user sees that the file says what was meant."""
+    h = scenario.horizon
+    starts, rates = scenario.arrivals.rate_steps(h)
+    per_hour = float(np.sum(rates * np.diff(starts, append=h.horizon_s))) / h.horizon_s * 3600
+    _, counts = scenario.agents.steps(h)
+    low, high = int(np.min(counts)), int(np.max(counts))
+    agents = f"{high} agents" if low == high else f"{low}–{high} agents"
+    n_reasons = len(scenario.reasons)
+    return (
+        f"{n_reasons} reason{'s' if n_reasons != 1 else ''}, "
+        f"{per_hour:,.0f} new issues/h on average, {agents}, "
+        f"{h.days} day{'s' if h.days != 1 else ''}, {scenario.replications} replications"
+    )
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files."""
+    typer.echo(json.dumps(scenario_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Console-script entry point (``ccsim``)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
