@@ -1,0 +1,635 @@
+"""Pictures of runs, comparisons, sweeps and staffing, readable when projected in a meeting room.
+
+Figures are built with ``matplotlib.figure.Figure`` and the Agg canvas, never with pyplot, so
+nothing here touches global state (no current figure, no rcParams changes) and figures are freed
+when dropped. Font sizes are set on each element because a projector needs them large. Every
+function takes plain data (DataFrames, dicts, arrays) and a language, returns the Figure, and
+``save_png`` writes it; a run's pictures are listed by ``run_figures`` for the report.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+from scipy import stats
+
+from simulator.labels import (
+    DEFAULT_LANG,
+    format_kpi,
+    format_share,
+    format_threshold,
+    kpi_label,
+    t,
+)
+
+# Sizes for a projected slide: 12 x 6.5 inch at 100 dpi gives 1200 x 650 px.
+FIGSIZE = (12.0, 6.5)
+DPI = 100
+TITLE_SIZE = 20
+LABEL_SIZE = 16
+TICK_SIZE = 14
+LEGEND_SIZE = 13
+LINE_WIDTH = 2.5
+
+# Colour-blind-safe colours (Okabe-Ito), fixed per meaning so every picture reads the same way.
+COLORS = {
+    "offered": "#0072B2",
+    "answered": "#009E73",
+    "abandoned": "#D55E00",
+    "agents": "#555555",
+    "target": "#CC79A7",
+    "resolved_first": "#009E73",
+    "resolved_repeat": "#56B4E9",
+    "resolved": "#009E73",
+    "gave_up": "#D55E00",
+    "deflected": "#F0E442",
+    "open": "#999999",
+    "new": "#0072B2",
+    "repeat": "#E69F00",
+    "missed_callback": "#D55E00",
+    "redial": "#CC79A7",
+}
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999")
+
+
+def new_figure(ncols: int = 1, nrows: int = 1, size: tuple[float, float] = FIGSIZE) -> Figure:
+    """A Figure on its own Agg canvas (no pyplot registry, so no leaks and no global state)."""
+    fig = Figure(figsize=size, dpi=DPI, layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.subplots(nrows, ncols, squeeze=False)
+    return fig
+
+
+def _style(
+    ax: Axes, title: str | None = None, xlabel: str | None = None, ylabel: str | None = None
+):
+    """Large fonts and a light grid on one axes."""
+    if title:
+        ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=LABEL_SIZE)
+    ax.tick_params(labelsize=TICK_SIZE)
+    ax.grid(True, alpha=0.3)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def save_png(fig: Figure, path: Path | str) -> Path:
+    """Write ``fig`` as a PNG file and return its path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", dpi=DPI)
+    return path
+
+
+def png_bytes(fig: Figure) -> bytes:
+    """The PNG encoding of ``fig`` (for embedding in a self-contained report)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI)
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# One run
+
+
+def _interval_means(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Per interval, the mean over replications of each column (NaN-aware)."""
+    cols = [c for c in intervals.columns if c not in ("replication", "interval", "in_warmup")]
+    means = intervals.groupby("interval", sort=True)[cols].mean(numeric_only=True)
+    if "in_warmup" in intervals:
+        means["in_warmup"] = intervals.groupby("interval", sort=True)["in_warmup"].any()
+    return means
+
+
+def _interval_hours(means: pd.DataFrame) -> tuple[np.ndarray, float]:
+    """Interval start times in hours and the interval width in hours."""
+    hours = means["start_min"].to_numpy(dtype=float) / 60.0
+    width = float(np.median(np.diff(hours))) if len(hours) > 1 else 1.0
+    return hours, width
+
+
+def _shade_warmup(ax: Axes, means: pd.DataFrame, hours: np.ndarray, width: float, lang: str):
+    if "in_warmup" in means and bool(means["in_warmup"].any()):
+        end = float(hours[means["in_warmup"].to_numpy(dtype=bool)].max() + width)
+        ax.axvspan(hours[0], end, color="#000000", alpha=0.07, label=t("plot.warmup", lang))
+
+
+def volume_figure(intervals: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
+    """Offered, answered and abandoned contacts per interval, agents on duty on a second axis."""
+    means = _interval_means(intervals)
+    hours, width = _interval_hours(means)
+    fig = new_figure()
+    ax = fig.axes[0]
+    for key in ("offered", "answered", "abandoned"):
+        if key in means:
+            ax.step(
+                hours,
+                means[key],
+                where="post",
+                lw=LINE_WIDTH,
+                color=COLORS[key],
+                label=t(f"plot.volume.{key}", lang),
+            )
+    _shade_warmup(ax, means, hours, width, lang)
+    ax.set_ylim(bottom=0)
+    _style(ax, t("plot.volume.title", lang), t("plot.time_h", lang), t("plot.volume.y", lang))
+    handles, labels = ax.get_legend_handles_labels()
+    if "agents_on_duty" in means:
+        ax2 = ax.twinx()
+        ax2.step(
+            hours,
+            means["agents_on_duty"],
+            where="post",
+            lw=LINE_WIDTH,
+            ls="--",
+            color=COLORS["agents"],
+            label=t("plot.volume.agents", lang),
+        )
+        ax2.set_ylim(bottom=0, top=max(1.0, float(means["agents_on_duty"].max()) * 1.15))
+        ax2.set_ylabel(t("plot.volume.agents", lang), fontsize=LABEL_SIZE)
+        ax2.tick_params(labelsize=TICK_SIZE)
+        h2, l2 = ax2.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    fig.legend(handles, labels, fontsize=LEGEND_SIZE, loc="outside lower center", ncols=len(labels))
+    return fig
+
+
+def service_level_figure(
+    intervals: pd.DataFrame,
+    target: float,
+    answer_within_s: float,
+    lang: str = DEFAULT_LANG,
+) -> Figure:
+    """Mean service level per interval against the target line."""
+    means = _interval_means(intervals)
+    hours, width = _interval_hours(means)
+    fig = new_figure()
+    ax = fig.axes[0]
+    sl = means["service_level"].to_numpy(dtype=float)
+    below = sl < target
+    ax.bar(
+        hours,
+        sl,
+        width=width * 0.9,
+        align="edge",
+        color=np.where(below, COLORS["abandoned"], COLORS["answered"]),
+        label=t("plot.sl.value", lang),
+    )
+    ax.axhline(
+        target,
+        color=COLORS["target"],
+        lw=LINE_WIDTH + 0.5,
+        ls="--",
+        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
+    )
+    _shade_warmup(ax, means, hours, width, lang)
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
+    _style(ax, t("plot.sl.title", lang), t("plot.time_h", lang), ylabel)
+    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
+    return fig
+
+
+def answered_waits(contacts: pd.DataFrame, warmup_s: float) -> np.ndarray:
+    """Waits of answered contacts that arrived after warm-up (the A3 population of ASA)."""
+    mask = contacts["outcome"].astype(str) == "answered"
+    if "arrival_s" in contacts:
+        mask &= contacts["arrival_s"] >= warmup_s
+    return contacts.loc[mask, "wait_s"].to_numpy(dtype=float)
+
+
+def wait_figure(waits: np.ndarray, answer_within_s: float, lang: str = DEFAULT_LANG) -> Figure:
+    """Histogram and cumulative share (ECDF) of answered waits, the service-level threshold marked.
+
+    Most waits are often zero; the histogram alone would show one bar, the ECDF reads directly
+    as "share answered within x seconds".
+    """
+    waits = np.sort(np.asarray(waits, dtype=float))
+    fig = new_figure(ncols=2)
+    ax_hist, ax_cdf = fig.axes
+    if len(waits) == 0:
+        for ax in (ax_hist, ax_cdf):
+            ax.text(0.5, 0.5, t("plot.wait.none", lang), ha="center", fontsize=LABEL_SIZE)
+            _style(ax)
+        return fig
+    top = max(float(np.quantile(waits, 0.99)), answer_within_s * 1.5, 1.0)
+    ax_hist.hist(
+        np.clip(waits, 0, top), bins=40, range=(0, top), color=COLORS["offered"], alpha=0.85
+    )
+    ax_hist.set_yscale("log")
+    _style(ax_hist, t("plot.wait.title", lang), t("plot.wait.x", lang), None)
+    ecdf = np.arange(1, len(waits) + 1) / len(waits)
+    ax_cdf.step(waits, ecdf, where="post", lw=LINE_WIDTH, color=COLORS["offered"])
+    share = float(np.searchsorted(waits, answer_within_s, side="right")) / len(waits)
+    for ax in (ax_hist, ax_cdf):
+        ax.axvline(answer_within_s, color=COLORS["target"], lw=LINE_WIDTH, ls="--")
+    ax_cdf.axhline(share, color=COLORS["target"], lw=1.0, ls=":")
+    ax_cdf.annotate(
+        t(
+            "plot.wait.threshold",
+            lang,
+            seconds=f"{answer_within_s:g}",
+            share=format_share(share, lang),
+        ),
+        xy=(answer_within_s, share),
+        xytext=(-12, -40),
+        ha="right",
+        textcoords="offset points",
+        fontsize=LEGEND_SIZE,
+    )
+    ax_cdf.set_xlim(0, top)
+    ax_hist.set_ylabel(t("plot.wait.count", lang), fontsize=LABEL_SIZE)
+    ax_cdf.set_ylim(0, 1.02)
+    ax_cdf.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _style(ax_cdf, None, t("plot.wait.x", lang), t("plot.wait.y", lang))
+    return fig
+
+
+OUTCOME_ORDER = ("resolved_first", "resolved_repeat", "resolved", "deflected", "gave_up", "open")
+
+
+def journey_outcome_shares(journeys: pd.DataFrame) -> pd.DataFrame:
+    """Share of issues per reason (plus all reasons) in each outcome category, from journeys.
+
+    ``resolved`` journeys are split by ``resolved_first_contact`` into resolved first time and
+    resolved after repeats.
+    """
+    outcome = journeys["outcome"].astype(str)
+    category = outcome.map(
+        {"resolved": "resolved", "gave_up": "gave_up", "deflected": "deflected", "open": "open"}
+    ).fillna("open")
+    if "resolved_first_contact" in journeys:
+        first = journeys["resolved_first_contact"].fillna(False).astype(bool)
+        category = category.mask(outcome.eq("resolved") & first, "resolved_first")
+        category = category.mask(outcome.eq("resolved") & ~first, "resolved_repeat")
+    frame = pd.DataFrame({"category": category})
+    rows = {"__all__": frame["category"].value_counts(normalize=True)}
+    if "reason" in journeys and journeys["reason"].nunique() > 1:
+        frame["reason"] = journeys["reason"].astype(str).to_numpy()
+        top = frame["reason"].value_counts().index[:8]
+        for reason in top:
+            sub = frame.loc[frame["reason"] == reason, "category"]
+            rows[str(reason)] = sub.value_counts(normalize=True)
+    shares = pd.DataFrame(rows).T.fillna(0.0)
+    return shares[[c for c in OUTCOME_ORDER if c in shares.columns]]
+
+
+def outcome_shares_from_kpis(kpis: Mapping[str, float | None]) -> pd.DataFrame | None:
+    """Outcome shares from the issue counts of the run (no first-time split), or ``None``."""
+    counts = {
+        "resolved": kpis.get("resolved"),
+        "deflected": kpis.get("deflected"),
+        "gave_up": kpis.get("gave_up"),
+        "open": kpis.get("open_at_end"),
+    }
+    present = {k: v for k, v in counts.items() if v is not None}
+    total = sum(present.values())
+    if "resolved" not in present or not total:
+        return None
+    return pd.DataFrame({k: [v / total] for k, v in present.items()}, index=["__all__"])
+
+
+def outcomes_figure(shares: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
+    """Stacked horizontal bars: how issues end, for all reasons and per reason."""
+    shares = shares.iloc[::-1]  # "all reasons" on top
+    names = [t("plot.outcomes.all", lang) if i == "__all__" else str(i) for i in shares.index]
+    height = 3.2 + 0.7 * len(names)
+    fig = new_figure(size=(FIGSIZE[0], height))
+    ax = fig.axes[0]
+    left = np.zeros(len(shares))
+    for cat in shares.columns:
+        values = shares[cat].to_numpy(dtype=float)
+        bars = ax.barh(
+            names, values, left=left, color=COLORS[cat], label=t(f"plot.outcome.{cat}", lang)
+        )
+        labels = [format_share(v, lang) if v >= 0.06 else "" for v in values]
+        ax.bar_label(bars, labels=labels, label_type="center", fontsize=LEGEND_SIZE)
+        left += values
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    _style(ax, t("plot.outcomes.title", lang), t("plot.outcomes.x", lang), None)
+    ax.grid(False)
+    fig.legend(
+        fontsize=LEGEND_SIZE,
+        loc="outside lower center",
+        ncols=min(4, len(shares.columns)),
+        frameon=False,
+    )
+    return fig
+
+
+SOURCE_ORDER = ("new", "repeat", "missed_callback", "redial")
+
+
+def contact_source_counts(contacts: pd.DataFrame, warmup_s: float) -> pd.Series:
+    """Mean contacts per replication by ``kind`` (new, repeat, missed callback, redial)."""
+    frame = contacts
+    if "arrival_s" in frame:
+        frame = frame.loc[frame["arrival_s"] >= warmup_s]
+    reps = max(1, int(contacts["replication"].nunique())) if "replication" in contacts else 1
+    counts = frame["kind"].astype(str).value_counts() / reps
+    kinds = list(SOURCE_ORDER) + sorted(set(counts.index) - set(SOURCE_ORDER))
+    if isinstance(contacts["kind"].dtype, pd.CategoricalDtype):
+        known = {str(c) for c in contacts["kind"].cat.categories}
+        kinds = [k for k in kinds if k in known or k in counts.index]
+    else:
+        kinds = [k for k in kinds if k in counts.index]
+    return counts.reindex(kinds, fill_value=0.0)
+
+
+def sources_figure(counts: pd.Series, lang: str = DEFAULT_LANG) -> Figure:
+    """Bars of contacts by source, labelled with their share of all contacts."""
+    fig = new_figure()
+    ax = fig.axes[0]
+    names = [t(f"plot.source.{k}", lang) if k in SOURCE_ORDER else k for k in counts.index]
+    colors = [COLORS.get(k, PALETTE[i % len(PALETTE)]) for i, k in enumerate(counts.index)]
+    bars = ax.bar(names, counts.to_numpy(dtype=float), color=colors)
+    total = float(counts.sum())
+    labels = [
+        f"{format_kpi('offered', v, lang)} ({format_share(v / total, lang)})" if total else ""
+        for v in counts.to_numpy(dtype=float)
+    ]
+    ax.bar_label(bars, labels=labels, fontsize=LEGEND_SIZE, padding=3)
+    ax.set_ylim(0, max(1.0, float(counts.max()) * 1.15))
+    _style(ax, t("plot.sources.title", lang), None, t("plot.sources.y", lang))
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparisons, sweeps and staffing
+
+DEFAULT_COMPARE_KPIS = (
+    "asa_s",
+    "service_level",
+    "abandon_rate",
+    "fcr",
+    "contacts_per_issue",
+    "occupancy",
+    "offered",
+    "csat",
+)
+
+
+def comparison_figure(
+    results: Mapping[str, tuple[Mapping[str, float | None], Mapping[str, float | None]]],
+    keys: Sequence[str] | None = None,
+    lang: str = DEFAULT_LANG,
+) -> Figure:
+    """One panel per KPI with a bar per scenario and its 95% CI as an error bar.
+
+    ``results`` maps a scenario name to ``(kpis, ci95)`` as in meta.json or ``ccsim run --json``;
+    KPIs no scenario has are left out, an undefined value leaves its bar empty.
+    """
+    names = list(results)
+    if keys is None:
+        keys = [
+            k for k in DEFAULT_COMPARE_KPIS if any(results[n][0].get(k) is not None for n in names)
+        ]
+    keys = list(keys) or ["offered"]
+    ncols = min(3, len(keys))
+    nrows = math.ceil(len(keys) / ncols)
+    fig = new_figure(ncols, nrows, size=(FIGSIZE[0], max(FIGSIZE[1], 3.6 * nrows)))
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(names))]
+    for i, key in enumerate(keys):
+        ax = fig.axes[i]
+        means = [results[n][0].get(key) for n in names]
+        cis = [results[n][1].get(key) for n in names]
+        heights = [np.nan if m is None else m for m in means]
+        errs = [0.0 if c is None else c for c in cis]
+        x = np.arange(len(names))
+        bars = ax.bar(x, heights, yerr=errs, capsize=6, color=colors)
+        ax.bar_label(
+            bars,
+            labels=[format_kpi(key, m, lang) for m in means],
+            fontsize=TICK_SIZE - 2,
+            padding=2,
+        )
+        ax.set_xticks(x, names, rotation=15 if len(names) > 2 else 0)
+        ax.margins(y=0.15)
+        _style(ax, None, None, None)
+        ax.set_title(kpi_label(key, lang), fontsize=LABEL_SIZE, loc="left")
+    for ax in fig.axes[len(keys) :]:
+        ax.set_visible(False)
+    fig.suptitle(t("plot.compare.title", lang), fontsize=TITLE_SIZE, x=0.01, ha="left")
+    return fig
+
+
+def _ci_half_width(values: pd.Series) -> float:
+    """t(0.975, n-1) x s / sqrt(n), as in spec A2; NaN for fewer than 2 values."""
+    v = values.dropna().to_numpy(dtype=float)
+    if len(v) < 2:
+        return math.nan
+    return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
+
+
+def _param_label(name: str) -> str:
+    return name
+
+
+def sweep_heatmap(
+    results: pd.DataFrame,
+    x: str,
+    y: str,
+    kpi: str,
+    lang: str = DEFAULT_LANG,
+    cmap: str = "viridis",
+) -> Figure:
+    """Heatmap of a KPI's mean over replications on a grid of two swept parameters.
+
+    ``results`` is tidy: one row per point x replication, one column per parameter and KPI.
+    """
+    grid = results.pivot_table(index=y, columns=x, values=kpi, aggfunc="mean").sort_index(
+        ascending=False
+    )
+    fig = new_figure()
+    ax = fig.axes[0]
+    values = grid.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap=cmap, aspect="auto")
+    ax.set_xticks(
+        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
+    )
+    ax.set_yticks(
+        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
+    )
+    finite = values[np.isfinite(values)]
+    mid = float(np.mean([finite.min(), finite.max()])) if finite.size else 0.0
+    if grid.size <= 120:
+        for (r, c), v in np.ndenumerate(values):
+            ax.text(
+                c,
+                r,
+                format_kpi(kpi, None if not np.isfinite(v) else float(v), lang),
+                ha="center",
+                va="center",
+                fontsize=TICK_SIZE - 2,
+                color="white" if np.isfinite(v) and v < mid else "black",
+            )
+    bar = fig.colorbar(image, ax=ax)
+    bar.ax.tick_params(labelsize=TICK_SIZE)
+    bar.set_label(kpi_label(kpi, lang), fontsize=LABEL_SIZE)
+    title = t("plot.sweep.heatmap.title", lang, kpi=kpi_label(kpi, lang), x=x, y=y)
+    _style(ax, title, _param_label(x), _param_label(y))
+    ax.grid(False)
+    return fig
+
+
+def sweep_line(
+    results: pd.DataFrame,
+    x: str,
+    kpi: str,
+    group: str | None = None,
+    lang: str = DEFAULT_LANG,
+) -> Figure:
+    """Mean of a KPI over replications along one parameter, with its 95% CI as a band.
+
+    With ``group`` (another parameter column), one line per value of it.
+    """
+    fig = new_figure()
+    ax = fig.axes[0]
+    groups = [(None, results)] if group is None else list(results.groupby(group, sort=True))
+    for i, (value, frame) in enumerate(groups):
+        agg = frame.groupby(x, sort=True)[kpi].agg(["mean", _ci_half_width])
+        xs = agg.index.to_numpy(dtype=float)
+        mean = agg["mean"].to_numpy(dtype=float)
+        half = np.nan_to_num(agg["_ci_half_width"].to_numpy(dtype=float))
+        color = PALETTE[i % len(PALETTE)]
+        label = None if group is None else f"{group} = {value}"
+        ax.plot(xs, mean, marker="o", lw=LINE_WIDTH, color=color, label=label)
+        ax.fill_between(xs, mean - half, mean + half, color=color, alpha=0.2, lw=0)
+    title = t("plot.sweep.line.title", lang, kpi=kpi_label(kpi, lang), x=x)
+    _style(ax, title, _param_label(x), kpi_label(kpi, lang))
+    if group is not None:
+        ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
+    return fig
+
+
+def staffing_figure(
+    start_min: Sequence[float] | np.ndarray,
+    required: Sequence[float] | np.ndarray,
+    scheduled: Sequence[float] | np.ndarray,
+    lang: str = DEFAULT_LANG,
+) -> Figure:
+    """Required against scheduled agents per interval; understaffed intervals shaded."""
+    hours = np.asarray(start_min, dtype=float) / 60.0
+    req = np.asarray(required, dtype=float)
+    sch = np.asarray(scheduled, dtype=float)
+    width = float(np.median(np.diff(hours))) if len(hours) > 1 else 0.5
+    edges = np.append(hours, hours[-1] + width) if len(hours) else hours
+    fig = new_figure()
+    ax = fig.axes[0]
+    ax.stairs(
+        req,
+        edges,
+        lw=LINE_WIDTH,
+        color=COLORS["abandoned"],
+        label=t("plot.staffing.required", lang),
+    )
+    ax.stairs(
+        sch, edges, lw=LINE_WIDTH, color=COLORS["offered"], label=t("plot.staffing.scheduled", lang)
+    )
+    short = req > sch
+    if short.any():
+        ax.fill_between(
+            edges[:-1],
+            sch,
+            req,
+            where=short,
+            step="post",
+            color=COLORS["abandoned"],
+            alpha=0.25,
+            label=t("plot.staffing.short", lang),
+        )
+    ax.set_ylim(bottom=0)
+    _style(ax, t("plot.staffing.title", lang), t("plot.time_h", lang), t("plot.staffing.y", lang))
+    ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
+    return fig
+
+
+# ---------------------------------------------------------------------------------------------
+# The pictures of a run folder, for the report
+
+
+@dataclass
+class RunFigure:
+    """A picture of a run, or the reason it is not shown (``figure`` is ``None`` then)."""
+
+    key: str
+    title: str
+    figure: Figure | None
+    note: str | None = None
+
+
+def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
+    """Every picture a run folder supports; absent data gives a reason instead of a picture.
+
+    ``run`` is a ``simulator.rundata.RunData``.
+    """
+    answer_within_s, target = run.phone_service_level
+    out: list[RunFigure] = []
+
+    def add(key: str, make, missing: str | None, note: str | None = None) -> None:
+        title = t(f"fig.{key}", lang)
+        if missing is not None:
+            out.append(RunFigure(key, title, None, t(missing, lang)))
+            return
+        try:
+            out.append(RunFigure(key, title, make(), note))
+        except Exception as err:  # one bad table must not cost the whole report
+            reason = t("skip.failed", lang, error=f"{type(err).__name__}: {err}")
+            out.append(RunFigure(key, title, None, reason))
+
+    intervals = run.intervals
+    no_intervals = "skip.no_intervals" if intervals is None or intervals.empty else None
+    add("volume", lambda: volume_figure(intervals, lang), no_intervals)
+    add(
+        "service_level",
+        lambda: service_level_figure(intervals, target, answer_within_s, lang),
+        no_intervals or (None if "service_level" in intervals else "skip.no_intervals"),
+    )
+    contacts = run.contacts
+    if contacts is None or "wait_s" not in contacts:
+        add("wait", None, "skip.no_contacts")
+    else:
+        waits = answered_waits(contacts, run.warmup_s)
+        add(
+            "wait",
+            lambda: wait_figure(waits, answer_within_s, lang),
+            None if len(waits) else "skip.no_answered",
+        )
+    journeys = run.journeys
+    if journeys is not None and "start_s" in journeys:  # issue KPIs count issues after warm-up
+        journeys = journeys.loc[journeys["start_s"] >= run.warmup_s]
+    if journeys is not None and "outcome" in journeys and not journeys.empty:
+        add("outcomes", lambda: outcomes_figure(journey_outcome_shares(journeys), lang), None)
+    else:
+        shares = outcome_shares_from_kpis(run.kpis)
+        if shares is None:
+            add("outcomes", None, "skip.no_journeys")
+        else:
+            note = t("skip.journey_split", lang)
+            add("outcomes", lambda: outcomes_figure(shares, lang), None, note)
+    if contacts is None:
+        add("sources", None, "skip.no_contacts")
+    elif "kind" not in contacts:
+        add("sources", None, "skip.no_kind")
+    else:
+        add(
+            "sources",
+            lambda: sources_figure(contact_source_counts(contacts, run.warmup_s), lang),
+            None,
+        )
+    return out

@@ -1,0 +1,380 @@
+"""``ccsim report``: one self-contained HTML file per run folder, in English or Dutch.
+
+Consultants mail the file or open it on a laptop without internet in a client's meeting room, so
+everything is inside it: CSS inline, pictures as base64 PNG data URIs, no script and no external
+URL. A picture whose data the run lacks is replaced by a sentence saying what is missing.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from simulator import __version__
+from simulator.assess import (
+    Assessment,
+    assess,
+    blocker_lines,
+    gate_rows,
+    notes,
+    phase_name,
+)
+from simulator.errors import CcsimError
+from simulator.labels import (
+    DEFAULT_LANG,
+    check_lang,
+    format_kpi,
+    format_share,
+    kpi_label,
+    number,
+    t,
+)
+from simulator.plots import png_bytes, run_figures
+from simulator.rundata import RunData, load_run
+
+REPORT_FILE = "report.html"
+
+KPI_GROUPS: dict[str, tuple[str, ...]] = {
+    "accessibility": (
+        "offered",
+        "contacts",
+        "answered",
+        "abandoned",
+        "abandon_rate",
+        "asa_s",
+        "service_level",
+        "wait_p90_s",
+        "redials",
+        "callbacks_missed",
+        "in_system_at_end",
+    ),
+    "efficiency": ("aht_s", "occupancy", "agent_hours", "mean_queue_length"),
+    "journeys": (
+        "issues",
+        "fcr",
+        "repeat_rate",
+        "contacts_per_issue",
+        "resolved",
+        "gave_up",
+        "deflected",
+        "open_at_end",
+        "resolved_share",
+        "gave_up_share",
+        "deflected_share",
+        "time_to_resolution_h",
+    ),
+    "voice": ("csat", "ces", "nps"),
+}
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+  margin:0 auto;max-width:1200px;padding:24px 32px;color:#1d1d1f;line-height:1.45;font-size:17px}
+h1{font-size:30px;margin:0 0 4px}h2{font-size:24px;margin:36px 0 12px;
+  border-bottom:2px solid #0072B2;padding-bottom:4px}
+.muted{color:#666;font-size:14px}
+table{border-collapse:collapse;margin:8px 0 16px;width:100%}
+th,td{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
+th{background:#f2f5f8}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+tr.group th{background:#e4edf5;font-size:15px}
+dl.scenario{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px}
+dl.scenario dt{font-weight:600}dl.scenario dd{margin:0}
+figure{margin:18px 0 28px}figure img{width:100%;height:auto;border:1px solid #e5e5e5}
+figcaption{font-size:15px;color:#444;margin-top:4px}
+.note{background:#fff8e1;border-left:4px solid #E69F00;padding:8px 12px;margin:8px 0}
+.phase{font-size:22px;font-weight:600;background:#e8f4ec;border-left:6px solid #009E73;
+  padding:12px 16px;margin:12px 0}
+.passed{color:#00754f;font-weight:600}.failed{color:#b34700;font-weight:600}
+.not_measured{color:#666;font-style:italic}
+code{font-size:14px;background:#f4f4f4;padding:1px 4px;border-radius:3px}
+footer{margin-top:40px;color:#666;font-size:14px}
+"""
+
+
+class ReportError(CcsimError):
+    """The report cannot be written as asked (bad option or output path)."""
+
+
+def _e(value: object) -> str:
+    return escape(str(value), quote=True)
+
+
+def _png_data_uri(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _ci_text(key: str, ci: float | None, lang: str) -> str:
+    if ci is None:
+        return t("plot.undefined", lang)
+    return "± " + format_kpi(key, abs(ci), lang).lstrip("+")
+
+
+def _dist_text(dist: Any) -> str:
+    """``exponential (mean_s: 300)``: the distribution as the scenario file states it."""
+    if not isinstance(dist, Mapping):
+        return str(dist)
+    params = ", ".join(
+        f"{k}: {v:g}" if isinstance(v, float) else f"{k}: {v}"
+        for k, v in dist.items()
+        if k != "dist"
+    )
+    return f"{dist.get('dist', '?')} ({params})" if params else str(dist.get("dist", "?"))
+
+
+def _range_text(values: Iterable[Any], lang: str) -> tuple[str, str]:
+    nums = [float(v) for v in values if isinstance(v, int | float)]
+    if not nums:
+        return "?", "?"
+    return number(min(nums), 0, lang), number(max(nums), 0, lang)
+
+
+def scenario_rows(run: RunData, lang: str) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs describing the scenario as run (from scenario.yaml and meta)."""
+    sc = run.scenario
+    rows: list[tuple[str, str]] = []
+    if sc.get("description"):
+        rows.append((t("report.description", lang), str(sc["description"])))
+    horizon = sc.get("horizon") or {}
+    if horizon:
+        rows.append(
+            (
+                t("report.horizon", lang),
+                t(
+                    "report.horizon.value",
+                    lang,
+                    days=horizon.get("days", 1),
+                    warmup=number(float(horizon.get("warmup_minutes") or 0), 0, lang),
+                    interval=horizon.get("interval_minutes", 30),
+                ),
+            )
+        )
+    arrivals = sc.get("arrivals") or {}
+    per_hour, per_day = arrivals.get("per_hour"), arrivals.get("per_day")
+    if isinstance(per_hour, list):
+        low, high = _range_text(per_hour, lang)
+        text = t("report.arrivals.per_hour_profile", lang, low=low, high=high)
+    elif per_hour is not None:
+        text = t("report.arrivals.per_hour", lang, rate=number(float(per_hour), 0, lang))
+    elif per_day is not None:
+        text = t("report.arrivals.per_day", lang, rate=number(float(per_day), 0, lang))
+    else:
+        text = ""
+    if text:
+        rows.append((t("report.arrivals", lang), text))
+    agents = sc.get("agents") or {}
+    if agents.get("headcount") is not None:
+        text = t("report.agents.headcount", lang, n=agents["headcount"])
+    elif isinstance(agents.get("per_interval"), list):
+        low, high = _range_text(agents["per_interval"], lang)
+        text = t("report.agents.per_interval", lang, low=low, high=high)
+    elif agents.get("table"):
+        text = t("report.agents.table", lang, file=agents["table"])
+    else:
+        text = ""
+    if text:
+        rows.append((t("report.agents", lang), text))
+    answer_within_s, target = run.phone_service_level
+    rows.append(
+        (
+            t("report.service_level", lang),
+            t(
+                "report.service_level.value",
+                lang,
+                target=format_share(target, lang),
+                seconds=f"{answer_within_s:g}",
+            ),
+        )
+    )
+    phone = (sc.get("channels") or {}).get("phone") or {}
+    if sc:
+        patience = phone.get("patience")
+        text = _dist_text(patience) if patience else t("report.patience.none", lang)
+        rows.append((t("report.patience", lang), text))
+    seed = run.meta.get("seed", sc.get("seed", "?"))
+    n = run.replications if run.replications is not None else "?"
+    rows.append((t("report.seed", lang), t("report.seed.value", lang, seed=seed, n=n)))
+    return rows
+
+
+def _share_or_blank(value: Any, lang: str) -> str:
+    return format_share(value, lang) if isinstance(value, int | float) else ""
+
+
+def _reasons_table(run: RunData, lang: str) -> str:
+    reasons = run.scenario.get("reasons") or []
+    if not reasons:
+        return ""
+    head = "".join(
+        f"<th>{_e(h)}</th>"
+        for h in (
+            t("report.reasons", lang),
+            t("report.reason.share", lang),
+            t("report.reason.handle_time", lang),
+            t("report.reason.fcr", lang),
+        )
+    )
+    body = []
+    for r in reasons:
+        if not isinstance(r, Mapping):
+            continue
+        share, fcr = (_share_or_blank(r.get(k), lang) for k in ("share", "fcr"))
+        body.append(
+            "<tr>"
+            f"<td>{_e(r.get('name', ''))}</td>"
+            f"<td class='num'>{_e(share)}</td>"
+            f"<td>{_e(_dist_text(r.get('handle_time', '')))}</td>"
+            f"<td class='num'>{_e(fcr)}</td>"
+            "</tr>"
+        )
+    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+
+
+def _kpi_table(run: RunData, lang: str) -> str:
+    kpis, ci95 = run.kpis, run.ci95
+    grouped: dict[str, list[str]] = {
+        g: [k for k in keys if k in kpis] for g, keys in KPI_GROUPS.items()
+    }
+    known = {k for keys in KPI_GROUPS.values() for k in keys}
+    grouped["other"] = [k for k in kpis if k not in known]
+    cols = (
+        t("report.col.kpi", lang),
+        t("report.col.mean", lang),
+        t("report.col.ci", lang),
+        t("report.col.key", lang),
+    )
+    rows = ["<tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>"]
+    for group, keys in grouped.items():
+        if not keys:
+            continue
+        rows.append(f"<tr class='group'><th colspan='4'>{_e(t(f'group.{group}', lang))}</th></tr>")
+        for key in keys:
+            rows.append(
+                "<tr>"
+                f"<td>{_e(kpi_label(key, lang))}</td>"
+                f"<td class='num'>{_e(format_kpi(key, kpis.get(key), lang))}</td>"
+                f"<td class='num'>{_e(_ci_text(key, ci95.get(key), lang))}</td>"
+                f"<td><code>{_e(key)}</code></td>"
+                "</tr>"
+            )
+    return "<table class='kpis'>" + "".join(rows) + "</table>"
+
+
+def _figures_html(run: RunData, lang: str) -> str:
+    parts = []
+    for fig in run_figures(run, lang):
+        if fig.figure is None:
+            text = t("report.skipped", lang, title=fig.title, reason=fig.note)
+            parts.append(f"<p class='note'>{_e(text)}</p>")
+            continue
+        uri = _png_data_uri(png_bytes(fig.figure))
+        caption = _e(fig.title) + (f" — {_e(fig.note)}" if fig.note else "")
+        parts.append(
+            f"<figure><img src='{uri}' alt='{_e(fig.title)}'>"
+            f"<figcaption>{caption}</figcaption></figure>"
+        )
+    return "\n".join(parts)
+
+
+def _assessment_html(a: Assessment, lang: str) -> str:
+    status_class = {t(f"assess.status.{s}", lang): s for s in ("passed", "failed", "not_measured")}
+    result = t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang))
+    parts = [
+        f"<p class='phase'>{_e(result)}</p>",
+        f"<p>{_e(t('assess.rule', lang))}</p>",
+    ]
+    cols = ("phase", "gate", "threshold", "value", "status")
+    rows = ["<tr>" + "".join(f"<th>{_e(t(f'assess.col.{c}', lang))}</th>" for c in cols) + "</tr>"]
+    previous = None
+    for phase, gate, threshold, value, status in gate_rows(a, lang):
+        shown = phase if phase != previous else ""
+        previous = phase
+        rows.append(
+            "<tr>"
+            f"<td>{_e(shown)}</td><td>{_e(gate)}</td><td class='num'>{_e(threshold)}</td>"
+            f"<td class='num'>{_e(value)}</td>"
+            f"<td class='{status_class.get(status, '')}'>{_e(status)}</td>"
+            "</tr>"
+        )
+    parts.append("<table class='assessment'>" + "".join(rows) + "</table>")
+    if a.next_phase is None:
+        parts.append(f"<p>{_e(t('assess.top', lang))}</p>")
+    else:
+        nxt = a.next_phase
+        heading = t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang))
+        parts.append(f"<p><strong>{_e(heading)}</strong></p>")
+        parts.append(
+            "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in blocker_lines(a, lang)) + "</ul>"
+        )
+    parts += [f"<p class='note'>{_e(line)}</p>" for line in notes(a, lang)]
+    return "\n".join(parts)
+
+
+def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = None) -> str:
+    """The complete report of ``run`` as one HTML string."""
+    lang = check_lang(lang)
+    now = now or datetime.now().astimezone()
+    title = t("report.title", lang, name=run.name)
+    n = run.replications if run.replications is not None else "?"
+    scenario = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in scenario_rows(run, lang))
+    command = run.meta.get("command_line")
+    if command:
+        scenario += f"<dt>{_e(t('report.command', lang))}</dt><dd><code>{_e(command)}</code></dd>"
+    version = run.meta.get("ccsim_version", __version__)
+    generated = t(
+        "report.generated", lang, version=version, when=now.strftime("%Y-%m-%d %H:%M %Z").strip()
+    )
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        f"<p class='muted'>{_e(generated)}</p>",
+        f"<h2>{_e(t('report.scenario', lang))}</h2>",
+        f"<dl class='scenario'>{scenario}</dl>",
+        _reasons_table(run, lang),
+        f"<h2>{_e(t('report.kpis', lang))}</h2>",
+        f"<p>{_e(t('report.kpis.intro', lang, n=n))}</p>",
+        _kpi_table(run, lang),
+        f"<h2>{_e(t('report.plots', lang))}</h2>",
+        _figures_html(run, lang),
+        f"<h2>{_e(t('assess.title', lang))}</h2>",
+        _assessment_html(assess(run.kpis), lang),
+        f"<footer>{_e(t('report.footer', lang))}</footer>",
+    ]
+    return (
+        f"<!DOCTYPE html>\n<html lang='{lang}'>\n<head>\n<meta charset='utf-8'>\n"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def write_report(
+    run_dir: Path | str, out: Path | str | None = None, lang: str = DEFAULT_LANG
+) -> Path:
+    """Write the report of the run folder ``run_dir`` (default ``run_dir/report.html``).
+
+    The file is written to a temporary sibling and renamed, so a reader never sees half a report.
+    """
+    lang = check_lang(lang)
+    run = load_run(run_dir)
+    target = Path(out) if out is not None else Path(run_dir) / REPORT_FILE
+    if target.is_dir():
+        raise ReportError(f"{target}: is a folder; give a file name for --out, e.g. report.html")
+    if not target.parent.is_dir():
+        raise ReportError(f"{target.parent}: no such folder for the report")
+    html = render_html(run, lang)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
