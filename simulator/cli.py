@@ -129,11 +129,19 @@ def run_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (spec A2) instead of a table.")
     ] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     # Imported here so that validate, schema and --version do not load numba and SimPy.
     from simulator.runner import default_workers, run
 
+    if report:
+        from simulator.report import check_report_options
+
+        check_report_options(out, lang)  # refuse before the run, not after it
     scenario = load_scenario(file)
     if out is not None:
         check_out_dir(out, force)  # refuse before the run, not after it
@@ -154,6 +162,10 @@ def run_command(
             workers=workers,
             force=force,
         )
+        if report:
+            from simulator.report import write_report
+
+            typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
@@ -273,6 +285,45 @@ def _describe(scenario: Scenario) -> str:
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
     typer.echo(json.dumps(scenario_json_schema(), indent=2))
+
+
+RunDir = Annotated[
+    Path, typer.Argument(help="Folder written by `ccsim run FILE --out DIR`.", show_default=False)
+]
+Lang = Annotated[str, typer.Option(help="Language of labels and texts: en or nl.")]
+
+
+@app.command("report")
+def report_command(
+    run_dir: RunDir,
+    lang: Lang = "en",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="HTML file to write (default: RUN_DIR/report.html).", show_default=False),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report of a run: KPIs, pictures and growth phase."""
+    from simulator.report import write_report  # loads matplotlib: only for reports
+
+    typer.echo(str(write_report(run_dir, out, lang)))
+
+
+@app.command("assess")
+def assess_command(
+    run_dir: RunDir,
+    lang: Lang = "en",
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the assessment as one JSON object.")
+    ] = False,
+) -> None:
+    """Place a run in the growth model (phases 1-5) and name what keeps it from the next phase."""
+    from simulator.assess import assess_run_dir, render_text
+
+    assessment = assess_run_dir(run_dir, lang)
+    if as_json:
+        typer.echo(json.dumps(assessment.to_json(), allow_nan=False))
+    else:
+        typer.echo(render_text(assessment, lang), nl=False)
 
 
 def main() -> None:
