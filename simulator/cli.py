@@ -326,6 +326,42 @@ def assess_command(
         typer.echo(render_text(assessment, lang), nl=False)
 
 
+@app.command("sweep")
+def sweep_command(
+    experiment: Annotated[Path, typer.Argument(help="Experiment YAML file.", show_default=False)],
+    out: Annotated[
+        Path,
+        typer.Option(help="Results folder; the same command resumes it.", show_default=False),
+    ],
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Worker processes (default: the number of cores).", show_default=False
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run on this Dask scheduler, e.g. tcp://host:8786.", show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Discard what --out holds and start over.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help='Print {"points", "failed", "out"} (spec A2b) only.')
+    ] = False,
+) -> None:
+    """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
+    from simulator.sweep import print_summary, run_sweep  # loads pandas: only for sweeps
+
+    outcome = run_sweep(experiment, out, workers=workers, scheduler=scheduler, force=force)
+    if as_json:
+        typer.echo(json.dumps(outcome.to_json(), allow_nan=False, default=str))
+    else:
+        print_summary(outcome)
+    if outcome.failed:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     app()
