@@ -16,9 +16,18 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from simulator.labels import DEFAULT_LANG, format_kpi, format_threshold, kpi_label, t
+from simulator.labels import (
+    DEFAULT_LANG,
+    check_lang,
+    format_kpi,
+    format_threshold,
+    kpi_label,
+    t,
+)
+from simulator.rundata import load_run
 
 Status = Literal["passed", "failed", "not_measured"]
 
@@ -180,6 +189,12 @@ def assess(kpis: Mapping[str, float | None]) -> Assessment:
         assessment.lower_gaps += [(p, g) for g in results[p].gates if g.status == "failed"]
     assessment.missing_proxies = [k for k in _PROXIES if kpis.get(k) is None]
     return assessment
+
+
+def assess_run_dir(run_dir: Path | str, lang: str = DEFAULT_LANG) -> Assessment:
+    """The assessment of a run folder from its mean KPIs (meta.json)."""
+    check_lang(lang)  # a bad --lang is refused before the folder is read
+    return assess(load_run(run_dir).kpis)
 
 
 def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:

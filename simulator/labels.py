@@ -51,6 +51,14 @@ EN: dict[str, str] = {
     "kpi.deflected_share": "Share deflected",
     "kpi.time_to_resolution_h": "Time to resolution",
     "kpi.callbacks_missed": "Missed callbacks",
+    "kpi.time_to_resolution_p90_h": "Time to resolution, 90th percentile",
+    "kpi.callbacks_promised": "Callbacks promised",
+    "kpi.callbacks_on_time": "Callbacks on time",
+    "kpi.callbacks_late": "Callbacks late",
+    "kpi.missed_callback_contacts": "Contacts after a missed callback",
+    "kpi.missed_callback_share": "Share of contacts after a missed callback",
+    "kpi.transfers": "Transfers",
+    "kpi.consult_hold_h": "Consult hold time",
     "kpi.registration_share": "Contacts registered with a reason",
     "kpi.ces_rank": "Best customer effort (CES ranking)",
     "kpi.phase_4": "Phase 4 reached",
@@ -58,6 +66,7 @@ EN: dict[str, str] = {
     "group.accessibility": "Accessibility",
     "group.efficiency": "Efficiency",
     "group.journeys": "Customer journeys",
+    "group.third_parties": "Third parties and callbacks",
     "group.voice": "Voice of the customer (proxies)",
     "group.other": "Other",
     # growth phases (domain model)
@@ -239,12 +248,21 @@ NL: dict[str, str] = {
     "kpi.deflected_share": "Aandeel via selfservice",
     "kpi.time_to_resolution_h": "Doorlooptijd tot oplossing",
     "kpi.callbacks_missed": "Gemiste terugbelverzoeken",
+    "kpi.time_to_resolution_p90_h": "Doorlooptijd tot oplossing, 90e percentiel",
+    "kpi.callbacks_promised": "Terugbelverzoeken toegezegd",
+    "kpi.callbacks_on_time": "Op tijd teruggebeld",
+    "kpi.callbacks_late": "Te laat teruggebeld",
+    "kpi.missed_callback_contacts": "Contacten na een gemist terugbelverzoek",
+    "kpi.missed_callback_share": "Aandeel contacten na een gemist terugbelverzoek",
+    "kpi.transfers": "Doorverbonden",
+    "kpi.consult_hold_h": "Ruggespraak (wachttijd klant)",
     "kpi.registration_share": "Contacten geregistreerd met een reden",
     "kpi.ces_rank": "Beste klantinspanning (CES-ranking)",
     "kpi.phase_4": "Fase 4 bereikt",
     "group.accessibility": "Bereikbaarheid",
     "group.efficiency": "Efficiëntie",
     "group.journeys": "Klantreizen",
+    "group.third_parties": "Derde partijen en terugbellen",
     "group.voice": "Stem van de klant (benaderingen)",
     "group.other": "Overig",
     "phase.1": "Reactief — bereikbaar zijn",
@@ -404,6 +422,7 @@ _PERCENT = {
     "gave_up_share",
     "deflected_share",
     "registration_share",
+    "missed_callback_share",
 }
 _SCORE = {"csat", "ces", "mean_queue_length"}
 _SIGNED = {"nps"}
@@ -445,7 +464,7 @@ def format_kpi(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
     if key.endswith("_s"):
         return number(value, 1 if abs(value) >= 100 else 2, lang) + " s"
     if key.endswith("_h") or key == "agent_hours":
-        return number(value, 1, lang) + " h"
+        return number(value, 2 if abs(value) < 10 else 1, lang) + " h"
     if key in _SIGNED:
         return ("+" if value > 0 else "") + number(value, 1, lang)
     if key in _SCORE:
