@@ -429,6 +429,11 @@ _SIGNED = {"nps"}
 _RATIO = {"contacts_per_issue"}
 
 
+def is_share(key: str) -> bool:
+    """Whether a KPI is a share between 0 and 1 (shown as a percentage)."""
+    return key in _PERCENT
+
+
 def check_lang(lang: str) -> str:
     """The language code, or a clear error: users type it on the command line."""
     if lang not in CATALOG:

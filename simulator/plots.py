@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from simulator.labels import (
     format_kpi,
     format_share,
     format_threshold,
+    is_share,
     kpi_label,
     t,
 )
@@ -40,6 +42,7 @@ LABEL_SIZE = 16
 TICK_SIZE = 14
 LEGEND_SIZE = 13
 LINE_WIDTH = 2.5
+TITLE_CHARS = 70  # longer titles wrap: a cut-off title on a slide reads as a bug
 
 # Colour-blind-safe colours (Okabe-Ito), fixed per meaning so every picture reads the same way.
 COLORS = {
@@ -75,7 +78,7 @@ def _style(
 ):
     """Large fonts and a light grid on one axes."""
     if title:
-        ax.set_title(title, fontsize=TITLE_SIZE, loc="left")
+        ax.set_title(textwrap.fill(title, TITLE_CHARS), fontsize=TITLE_SIZE, loc="left")
     if xlabel:
         ax.set_xlabel(xlabel, fontsize=LABEL_SIZE)
     if ylabel:
@@ -288,6 +291,17 @@ def journey_outcome_shares(journeys: pd.DataFrame) -> pd.DataFrame:
     return shares[[c for c in OUTCOME_ORDER if c in shares.columns]]
 
 
+def journeys_after_warmup(journeys: pd.DataFrame, warmup_s: float) -> pd.DataFrame:
+    """Issues that started after warm-up: the population of the issue KPIs (spec A3)."""
+    if "in_warmup" in journeys:
+        return journeys.loc[~journeys["in_warmup"].astype(bool)]
+    if "start_h" in journeys:
+        return journeys.loc[journeys["start_h"] * 3600.0 >= warmup_s]
+    if "start_s" in journeys:
+        return journeys.loc[journeys["start_s"] >= warmup_s]
+    return journeys
+
+
 def outcome_shares_from_kpis(kpis: Mapping[str, float | None]) -> pd.DataFrame | None:
     """Outcome shares from the issue counts of the run (no first-time split), or ``None``."""
     counts = {
@@ -419,6 +433,8 @@ def comparison_figure(
             padding=2,
         )
         ax.set_xticks(x, names, rotation=15 if len(names) > 2 else 0)
+        if is_share(key):
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         ax.margins(y=0.15)
         _style(ax, None, None, None)
         ax.set_title(kpi_label(key, lang), fontsize=LABEL_SIZE, loc="left")
@@ -611,8 +627,8 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
             None if len(waits) else "skip.no_answered",
         )
     journeys = run.journeys
-    if journeys is not None and "start_s" in journeys:  # issue KPIs count issues after warm-up
-        journeys = journeys.loc[journeys["start_s"] >= run.warmup_s]
+    if journeys is not None:
+        journeys = journeys_after_warmup(journeys, run.warmup_s)
     if journeys is not None and "outcome" in journeys and not journeys.empty:
         add("outcomes", lambda: outcomes_figure(journey_outcome_shares(journeys), lang), None)
     else:

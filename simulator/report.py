@@ -51,7 +51,6 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "service_level",
         "wait_p90_s",
         "redials",
-        "callbacks_missed",
         "in_system_at_end",
     ),
     "efficiency": ("aht_s", "occupancy", "agent_hours", "mean_queue_length"),
@@ -68,6 +67,17 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "gave_up_share",
         "deflected_share",
         "time_to_resolution_h",
+        "time_to_resolution_p90_h",
+    ),
+    "third_parties": (
+        "callbacks_promised",
+        "callbacks_on_time",
+        "callbacks_late",
+        "callbacks_missed",
+        "missed_callback_contacts",
+        "missed_callback_share",
+        "transfers",
+        "consult_hold_h",
     ),
     "voice": ("csat", "ces", "nps"),
 }
@@ -351,6 +361,13 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def check_report_options(out_dir: Path | None, lang: str) -> None:
+    """``ccsim run --report`` writes into the run folder, so it needs ``--out``; checked first."""
+    if out_dir is None:
+        raise ReportError("--report needs --out DIR: the report is written into that folder")
+    check_lang(lang)
 
 
 def write_report(
