@@ -20,7 +20,16 @@ from datetime import date, datetime, time
 from functools import reduce
 from pathlib import Path
 from types import NoneType, UnionType
-from typing import Annotated, Any, NamedTuple, NoReturn, Union, get_args, get_origin
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NamedTuple,
+    NoReturn,
+    Union,
+    get_args,
+    get_origin,
+)
 
 import annotated_types
 import numpy as np
@@ -46,6 +55,7 @@ from simulator.errors import (
     one_of,
     unknown_key_message,
 )
+from simulator.hours import HOURS_ALLOWED, HoursError, WeeklyHours
 from simulator.units import DAY_S, MINUTES_PER_DAY, TIME_UNITS, split_unit, unit_keys
 
 DEFAULT_START = date(2024, 1, 1)
@@ -532,6 +542,71 @@ class Arrivals(_Model):
         return _daily_steps(self.per_day * weights / weights.sum() / horizon.interval_s, horizon)
 
 
+def _default_distribution(spec: dict[str, Any]) -> Any:
+    """A default distribution field, written in the YAML form like a user would."""
+    return Field(default_factory=lambda: Distribution.model_validate(spec))
+
+
+class Repeat(_Model):
+    """What a customer whose issue was not resolved does next (spec B ``repeat``)."""
+
+    probability: float = Field(default=1.0, ge=0, le=1)
+    """Probability of contacting again; otherwise the customer gives up (never a success)."""
+    delay: Distribution = _default_distribution({"dist": "exponential", "mean_h": 24})
+    """Time from the unresolved contact (or failed callback) to the repeat contact."""
+    fcr: float | None = Field(default=None, ge=0, le=1)
+    """Probability that a later contact resolves the issue; absent means the reason's ``fcr``."""
+    max_contacts: int | None = Field(default=None, ge=1)
+    """Contacts per issue (the first included, redials not) after which the customer gives up;
+    absent means no limit."""
+
+
+class SelfService(_Model):
+    """Customers who try self-service (app, website, IVR) before they contact us."""
+
+    offered: float = Field(ge=0, le=1)
+    """Share of new issues that try self-service first."""
+    success: float = Field(ge=0, le=1)
+    """Probability that self-service resolves the issue (deflected: no contact)."""
+    failure_handle_factor: float = Field(default=1.0, ge=1)
+    """Handle times of issues that failed in self-service are this many times longer."""
+
+
+class ThirdPartyModes(_Model):
+    """How an agent involves the third party; the three shares sum to 1."""
+
+    consult: float = Field(default=0.0, ge=0, le=1)
+    """The agent consults while the customer holds (ruggespraak): adds ``consult_hold_s``."""
+    transfer: float = Field(default=0.0, ge=0, le=1)
+    """The contact is handed over (doorverbinden): the third party works it and resolves it
+    with probability ``resolves``."""
+    callback: float = Field(default=1.0, ge=0, le=1)
+    """The agent promises a callback by the third party within ``callback_within_h``."""
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> ThirdPartyModes:
+        total = self.consult + self.transfer + self.callback
+        if abs(total - 1) > SHARE_TOLERANCE:
+            _reject(
+                f"consult + transfer + callback = {total:.10g}",
+                allowed=f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
+                value=[self.consult, self.transfer, self.callback],
+            )
+        return self
+
+
+class ThirdPartyUse(_Model):
+    """Contacts of a reason that need a third party (back office, store, supplier, ...)."""
+
+    party: str = Field(min_length=1)
+    """Name of an entry in ``third_parties``."""
+    probability: float = Field(ge=0, le=1)
+    """Share of this reason's contacts that need the third party."""
+    mode: ThirdPartyModes = Field(default_factory=ThirdPartyModes)
+    consult_hold_s: float = Field(default=0.0, ge=0)
+    """Hold time added to the handle time of a consult."""
+
+
 class Reason(_Model):
     """Why customers contact us; each reason has its own handling."""
 
@@ -542,6 +617,106 @@ class Reason(_Model):
     """Talk time of a contact."""
     wrap_up_s: float = Field(default=0.0, ge=0)
     """After-call work, added to every handle time."""
+    fcr: float = Field(default=1.0, ge=0, le=1)
+    """Probability that the first answered contact resolves the issue."""
+    repeat: Repeat = Field(default_factory=Repeat)
+    """What unresolved customers do; used only when a contact can leave the issue unresolved."""
+    self_service: SelfService | None = None
+    third_party: ThirdPartyUse | None = None
+
+    @property
+    def later_fcr(self) -> float:
+        """Resolution probability of contacts after the first answered one."""
+        return self.fcr if self.repeat.fcr is None else self.repeat.fcr
+
+
+def _hours(value: Any) -> Any:
+    """Check weekly hours by parsing them, so the message says which part is wrong."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not value:
+        _reject("not a mapping of days to times", allowed=HOURS_ALLOWED, value=value)
+    try:
+        WeeklyHours.parse(value)
+    except HoursError as exc:
+        _reject(str(exc), allowed=HOURS_ALLOWED, value=dict(value))
+    return {str(k): str(v) for k, v in value.items()}
+
+
+class ThirdParty(_Model):
+    """A party outside the center that does the actual work and calls the customer back."""
+
+    name: str = Field(min_length=1)
+    staff: int = Field(ge=1)
+    """People working its queue of jobs, first come first served."""
+    hours: dict[str, str] | None = None
+    """Weekly working hours; absent means always. A job started in hours is finished."""
+    work_time: Distribution
+    """Time one job takes (including the callback when the third party calls)."""
+    callback_within_h: float = Field(default=24.0, gt=0)
+    """Promised to the customer: the callback comes within this many hours."""
+    on_time_probability: float = Field(default=1.0, ge=0, le=1)
+    """Reliability: the job is taken up at once with this probability, else only after the
+    promise has expired (plus ``late_delay``); staff and hours can still make it late."""
+    late_delay: Distribution = _default_distribution({"dist": "exponential", "mean_h": 24})
+    """How long after the expired promise an unreliable job is taken up."""
+    resolves: float = Field(default=1.0, ge=0, le=1)
+    """Probability that a made callback (or a transferred contact) resolves the issue."""
+    callback_by: Literal["third_party", "agent"] = "third_party"
+    """Who makes the callback: the third party itself, or an agent of the center (an outbound
+    call that agents take when no inbound contact waits)."""
+    callback_handle_time: Distribution = _default_distribution(
+        {"dist": "exponential", "mean_s": 240}
+    )
+    """Agent time of one outbound callback (with ``callback_by: agent``)."""
+
+    _check_hours = field_validator("hours", mode="before")(classmethod(lambda cls, v: _hours(v)))
+
+    @property
+    def weekly_hours(self) -> WeeklyHours:
+        return WeeklyHours.always() if self.hours is None else WeeklyHours.parse(self.hours)
+
+
+class CsatModel(_Model):
+    """Customer satisfaction proxy on 1-10, per issue: ``base`` plus penalties, clipped."""
+
+    base: float = Field(default=8.6, ge=1, le=10)
+    per_minute_wait: float = Field(default=-0.15, le=0)
+    per_abandoned: float = Field(default=-0.5, le=0)
+    per_repeat_contact: float = Field(default=-0.8, le=0)
+    per_missed_callback: float = Field(default=-1.0, le=0)
+    failed_self_service: float = Field(default=-0.3, le=0)
+    unresolved: float = Field(default=-2.0, le=0)
+
+
+class CesModel(_Model):
+    """Customer effort proxy on 1-7 (lower is better), per issue: ``base`` plus effort, clipped."""
+
+    base: float = Field(default=1.8, ge=1, le=7)
+    per_minute_wait: float = Field(default=0.05, ge=0)
+    per_extra_contact: float = Field(default=0.8, ge=0)
+    per_missed_callback: float = Field(default=0.7, ge=0)
+    failed_self_service: float = Field(default=0.5, ge=0)
+    unresolved: float = Field(default=1.5, ge=0)
+
+
+class NpsModel(_Model):
+    """NPS proxy from the CSAT proxy: P(promoter) and P(detractor) are logistic in CSAT."""
+
+    promoter_at: float = Field(default=8.5, ge=1, le=10)
+    """CSAT at which half the customers are promoters."""
+    detractor_at: float = Field(default=6.5, ge=1, le=10)
+    """CSAT at which half the customers are detractors."""
+    spread: float = Field(default=0.5, gt=0)
+    """Width of the logistic curves, in CSAT points."""
+
+
+class Satisfaction(_Model):
+    """Parameters of the transparent satisfaction proxies (see README, "Satisfaction")."""
+
+    csat: CsatModel = Field(default_factory=CsatModel)
+    ces: CesModel = Field(default_factory=CesModel)
+    nps: NpsModel = Field(default_factory=NpsModel)
 
 
 class ServiceLevel(_Model):
@@ -700,6 +875,8 @@ class Scenario(_Model):
     reasons: list[Reason] = Field(min_length=1)
     channels: Channels = Field(default_factory=Channels)
     agents: Agents
+    third_parties: list[ThirdParty] = Field(default_factory=list)
+    satisfaction: Satisfaction = Field(default_factory=Satisfaction)
 
     @field_validator("reasons")
     @classmethod
@@ -748,6 +925,36 @@ class Scenario(_Model):
         if issues:
             _raise_issues(*issues)
         return self
+
+    @model_validator(mode="after")
+    def _parties_exist(self) -> Scenario:
+        """Every third party a reason names is defined, once."""
+        names = [party.name for party in self.third_parties]
+        issues = [
+            _Issue(
+                ("third_parties", i, "name"), "duplicate third party name", "a name used once", n
+            )
+            for i, n in enumerate(names)
+            if n in names[:i]
+        ]
+        issues += [
+            _Issue(
+                ("reasons", i, "third_party", "party"),
+                "unknown third party",
+                f"one of the names in third_parties: {one_of(names)}"
+                if names
+                else "a name defined under third_parties (there are none)",
+                r.third_party.party,
+            )
+            for i, r in enumerate(self.reasons)
+            if r.third_party and r.third_party.party not in names
+        ]
+        if issues:
+            _raise_issues(*issues)
+        return self
+
+    def party(self, name: str) -> ThirdParty:
+        return next(p for p in self.third_parties if p.name == name)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The scenario as run, defaults filled in, in the YAML form (times in seconds)."""
