@@ -18,15 +18,24 @@ from simulator.config import Scenario
 from simulator.records import (
     ABANDONED,
     ANSWERED,
+    CALLBACK,
     DEFLECTED,
     GAVE_UP,
+    ISSUE_OUTCOMES,
+    JOB_MADE,
+    MISSED_CALLBACK,
+    NEW,
     OPEN,
     REDIAL,
     REPEAT,
     RESOLVED,
+    SELF_SERVICE_FAILED,
+    SELF_SERVICE_OUTCOMES,
+    TRANSFER,
     WAITING,
     Records,
 )
+from simulator.satisfaction import ces, csat, nps_contributions
 
 # Keys of spec A2/A3, in the order of the terminal table.
 KPI_KEYS = (
@@ -52,6 +61,22 @@ KPI_KEYS = (
     "open_at_end",
     "mean_queue_length",
     "agent_hours",
+    "resolved_share",
+    "gave_up_share",
+    "deflected_share",
+    "time_to_resolution_h",
+    "time_to_resolution_p90_h",
+    "callbacks_promised",
+    "callbacks_on_time",
+    "callbacks_late",
+    "callbacks_missed",
+    "missed_callback_contacts",
+    "missed_callback_share",
+    "transfers",
+    "consult_hold_h",
+    "csat",
+    "ces",
+    "nps",
 )
 
 
@@ -98,17 +123,119 @@ def _contact_arrays(rec: Records) -> dict[str, np.ndarray]:
         "handle": np.asarray(rec.handle, dtype=np.float64),
         "kind": np.asarray(rec.kind, dtype=np.int8),
         "issue": np.asarray(rec.issue, dtype=np.int64),
+        "hold": np.asarray(rec.hold, dtype=np.float64),
     }
 
 
-def _busy_segments(c: Mapping[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarray, np.ndarray]:
+    """Agent busy time: answered contacts and outbound callbacks made by agents."""
     answered = c["outcome"] == ANSWERED
     start = c["arrival"][answered] + c["wait"][answered]
-    return start, start + c["handle"][answered]
+    return (
+        np.concatenate((start, np.asarray(rec.outbound_start, dtype=np.float64))),
+        np.concatenate((start + c["handle"][answered], np.asarray(rec.outbound_end))),
+    )
 
 
-def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
-    """The KPIs of one replication (NaN where undefined, e.g. ASA with nothing answered)."""
+def _job_arrays(rec: Records) -> dict[str, np.ndarray]:
+    return {
+        "issue": np.asarray(rec.job_issue, dtype=np.int64),
+        "mode": np.asarray(rec.job_mode, dtype=np.int8),
+        "deadline": np.asarray(rec.job_deadline, dtype=np.float64),
+        "done": np.asarray(rec.job_done, dtype=np.float64),
+        "status": np.asarray(rec.job_status, dtype=np.int8),
+        "missed": np.asarray(rec.job_missed, dtype=bool),
+    }
+
+
+def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
+    """One row per issue: its contacts, outcome, time to resolution and satisfaction proxies.
+
+    Satisfaction is NaN for issues still open at the end: their journey is not over.
+    """
+    c = _contact_arrays(rec)
+    j = _job_arrays(rec)
+    n = len(rec.issue_start)
+    issue = c["issue"]
+
+    def per_issue(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(issue[mask], weights=w, minlength=n)[:n]
+
+    done = c["outcome"] != WAITING
+    wait_min = per_issue(done, c["wait"]) / 60.0
+    abandoned = per_issue(c["outcome"] == ABANDONED)
+    repeats = per_issue((c["kind"] == REPEAT) | (c["kind"] == MISSED_CALLBACK))
+    callback = j["mode"] == CALLBACK
+    promised = np.bincount(j["issue"][callback], minlength=n)[:n]
+    missed = np.bincount(j["issue"][j["missed"]], minlength=n)[:n]
+    outcome = np.asarray(rec.issue_outcome, dtype=np.int8)
+    self_service = np.asarray(rec.issue_self_service, dtype=np.int8)
+    failed_ss = (self_service == SELF_SERVICE_FAILED).astype(np.float64)
+    unresolved = (outcome == GAVE_UP).astype(np.float64)
+    contacts = np.asarray(rec.issue_contacts, dtype=np.int64)
+    start = np.asarray(rec.issue_start, dtype=np.float64)
+    end = np.asarray(rec.issue_end, dtype=np.float64)
+    model = scenario.satisfaction
+    csat_score = csat(
+        model,
+        wait_min=wait_min,
+        abandoned=abandoned,
+        repeats=repeats,
+        missed_callbacks=missed,
+        failed_self_service=failed_ss,
+        unresolved=unresolved,
+    )
+    ces_score = ces(
+        model,
+        wait_min=wait_min,
+        contacts=contacts - per_issue(c["kind"] == REDIAL),
+        missed_callbacks=missed,
+        failed_self_service=failed_ss,
+        unresolved=unresolved,
+    )
+    closed = outcome != OPEN
+    reason_names = [r.name for r in scenario.reasons]
+    return pd.DataFrame(
+        {
+            "replication": np.full(n, rec.replication, dtype=np.int32),
+            "issue": np.arange(n, dtype=np.int64),
+            "reason": pd.Categorical.from_codes(
+                np.asarray(rec.issue_reason, dtype=np.int64), categories=reason_names
+            ),
+            "start_h": start / 3600.0,
+            "in_warmup": start < scenario.horizon.warmup_s,
+            "outcome": pd.Categorical.from_codes(outcome, categories=list(ISSUE_OUTCOMES)),
+            "self_service": pd.Categorical.from_codes(
+                self_service, categories=list(SELF_SERVICE_OUTCOMES)
+            ),
+            "contacts": contacts,
+            "new_contacts": per_issue(c["kind"] == NEW).astype(np.int64),
+            "repeat_contacts": per_issue(c["kind"] == REPEAT).astype(np.int64),
+            "missed_callback_contacts": per_issue(c["kind"] == MISSED_CALLBACK).astype(np.int64),
+            "redials": per_issue(c["kind"] == REDIAL).astype(np.int64),
+            "answered": np.asarray(rec.issue_answered, dtype=np.int64),
+            "abandoned": abandoned.astype(np.int64),
+            "wait_s": wait_min * 60.0,
+            "resolved_first_contact": np.asarray(rec.issue_first_answer_resolved, dtype=bool),
+            "resolution_h": np.where(outcome == RESOLVED, (end - start) / 3600.0, np.nan),
+            "callbacks_promised": promised.astype(np.int64),
+            "callbacks_missed": missed.astype(np.int64),
+            "transfers": np.bincount(j["issue"][j["mode"] == TRANSFER], minlength=n)[:n],
+            "csat": np.where(closed, csat_score, np.nan),
+            "ces": np.where(closed, ces_score, np.nan),
+            "nps_contribution": np.where(closed, nps_contributions(model, csat_score), np.nan),
+        }
+    )
+
+
+def replication_kpis(
+    rec: Records, scenario: Scenario, journeys: pd.DataFrame | None = None
+) -> dict[str, float]:
+    """The KPIs of one replication (NaN where undefined, e.g. ASA with nothing answered).
+
+    ``journeys`` is this replication's ``journey_table`` when the caller has it already.
+    """
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
     c = _contact_arrays(rec)
@@ -121,18 +248,26 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     answered_wait = wait[answered]
 
     edges = np.array([h.warmup_s, h.horizon_s])
-    busy = segment_time_per_bin(*_busy_segments(c), edges)[0]
+    busy = segment_time_per_bin(*_busy_segments(c, rec), edges)[0]
     duty_t = np.asarray(rec.duty_time)
     on_duty = level_time_per_bin(duty_t, np.asarray(rec.duty_level), edges)[0]
     window = h.horizon_s - h.warmup_s
 
-    issue_start = np.asarray(rec.issue_start, dtype=np.float64)
-    issue_counted = issue_start >= h.warmup_s
+    if journeys is None:
+        journeys = journey_table(rec, scenario)
+    issue_counted = ~journeys["in_warmup"].to_numpy()
+    jc = journeys[issue_counted]
     issue_outcome = np.asarray(rec.issue_outcome, dtype=np.int8)[issue_counted]
-    issue_answered = np.asarray(rec.issue_answered)[issue_counted]
-    first_resolved = np.asarray(rec.issue_first_answer_resolved, dtype=bool)[issue_counted]
     n_issues = int(issue_counted.sum())
-    contacts_of_counted = int(issue_counted[c["issue"]].sum()) if len(c["issue"]) else 0
+    contacts_of_counted = int(jc["contacts"].sum())
+    resolution = jc["resolution_h"].dropna().to_numpy()
+    jobs = _job_arrays(rec)
+    job_counted = issue_counted[jobs["issue"]] if len(jobs["issue"]) else jobs["missed"]
+    promised = job_counted & (jobs["mode"] == CALLBACK)
+    made = promised & (jobs["status"] == JOB_MADE)
+    kind = c["kind"][counted]
+    n_missed_contacts = int((kind == MISSED_CALLBACK).sum())
+    closed = jc[jc["outcome"] != "open"]
 
     return {
         "offered": float(n_offered),
@@ -146,9 +281,9 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         "aht_s": float(c["handle"][counted][answered].mean()) if n_answered else math.nan,
         "occupancy": _ratio(busy, on_duty),
         "issues": float(n_issues),
-        "fcr": _ratio(first_resolved.sum(), (issue_answered > 0).sum()),
-        "repeat_rate": _ratio((c["kind"][counted] == REPEAT).sum(), n_offered),
-        "redials": float((c["kind"][counted] == REDIAL).sum()),
+        "fcr": _ratio(jc["resolved_first_contact"].sum(), (jc["answered"] > 0).sum()),
+        "repeat_rate": _ratio(((kind == REPEAT) | (kind == MISSED_CALLBACK)).sum(), n_offered),
+        "redials": float((kind == REDIAL).sum()),
         "contacts_per_issue": _ratio(contacts_of_counted, n_issues),
         "in_system_at_end": float((outcome == WAITING).sum()),
         "resolved": float((issue_outcome == RESOLVED).sum()),
@@ -157,6 +292,24 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         "open_at_end": float((issue_outcome == OPEN).sum()),
         "mean_queue_length": rec.queue_area / window,
         "agent_hours": on_duty / 3600.0,
+        "resolved_share": _ratio((issue_outcome == RESOLVED).sum(), n_issues),
+        "gave_up_share": _ratio((issue_outcome == GAVE_UP).sum(), n_issues),
+        "deflected_share": _ratio((issue_outcome == DEFLECTED).sum(), n_issues),
+        "time_to_resolution_h": float(resolution.mean()) if len(resolution) else math.nan,
+        "time_to_resolution_p90_h": (
+            float(np.percentile(resolution, 90)) if len(resolution) else math.nan
+        ),
+        "callbacks_promised": float(promised.sum()),
+        "callbacks_on_time": float((made & (jobs["done"] <= jobs["deadline"])).sum()),
+        "callbacks_late": float((made & (jobs["done"] > jobs["deadline"])).sum()),
+        "callbacks_missed": float((promised & jobs["missed"]).sum()),
+        "missed_callback_contacts": float(n_missed_contacts),
+        "missed_callback_share": _ratio(n_missed_contacts, n_offered),
+        "transfers": float((job_counted & (jobs["mode"] == TRANSFER)).sum()),
+        "consult_hold_h": float(c["hold"][counted][answered].sum()) / 3600.0,
+        "csat": float(closed["csat"].mean()) if len(closed) else math.nan,
+        "ces": float(closed["ces"].mean()) if len(closed) else math.nan,
+        "nps": 100.0 * float(closed["nps_contribution"].mean()) if len(closed) else math.nan,
     }
 
 
@@ -181,7 +334,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
         asa = count(answered, c["wait"]) / n_answered
         aht = count(answered, c["handle"]) / n_answered
         sl_met = count(answered & (c["wait"] <= sl.answer_within_s)) / offered
-        busy = segment_time_per_bin(*_busy_segments(c), edges)
+        busy = segment_time_per_bin(*_busy_segments(c, rec), edges)
         duty = level_time_per_bin(np.asarray(rec.duty_time), np.asarray(rec.duty_level), edges)
         occupancy = busy / duty
     return pd.DataFrame(
@@ -193,6 +346,10 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "offered": offered.astype(np.int64),
             "answered": n_answered.astype(np.int64),
             "abandoned": count(abandoned).astype(np.int64),
+            "new_contacts": count(c["kind"] == NEW).astype(np.int64),
+            "repeat_contacts": count(c["kind"] == REPEAT).astype(np.int64),
+            "missed_callback_contacts": count(c["kind"] == MISSED_CALLBACK).astype(np.int64),
+            "redials": count(c["kind"] == REDIAL).astype(np.int64),
             "asa_s": asa,
             "service_level": sl_met,
             "aht_s": aht,
@@ -202,9 +359,9 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     )
 
 
-def conservation_errors(rec: Records, scenario: Scenario) -> list[str]:
-    """The invariants of spec A3 that this replication breaks (empty when all hold)."""
-    k = replication_kpis(rec, scenario)
+def conservation_errors(kpis: Mapping[str, float]) -> list[str]:
+    """The invariants of spec A3 that a replication's KPIs break (empty when all hold)."""
+    k = kpis
     errors = []
     if k["offered"] != k["answered"] + k["abandoned"] + k["in_system_at_end"]:
         errors.append(f"offered {k['offered']} != answered + abandoned + in system")

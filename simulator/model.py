@@ -1,4 +1,6 @@
-"""The contact center as a SimPy model: arrivals, one FIFO phone queue, agents, patience, redial.
+"""The contact center as a SimPy model: arrivals, one FIFO phone queue, agents, patience, redial,
+and the customer journeys behind the contacts: FCR and repeat contacts, self-service, and third
+parties that consult, take over or promise callbacks.
 
 Why callbacks and not one SimPy process per contact: a process per caller (the textbook
 ``request | timeout`` pattern) costs several events and a generator per contact and runs
@@ -11,13 +13,20 @@ its timer does nothing when it fires, so abandonment times and redial times are 
 
 Every random attribute of an issue or contact is drawn when it is created, in creation
 order, each from its own stream (see :mod:`simulator.rng`), so a change of headcount does
-not change which customer gets which handle time or patience.
+not change which customer gets which handle time, patience, resolution or third-party fate.
+
+Journeys: an issue stays open while something can still resolve it (a contact on its way,
+a third-party job); it is *given up* only when the customer stops and nothing is pending.
+Third parties are SimPy resources (their staff) worked by one SimPy process per job: they are
+a small share of the traffic, and a process reads like the back office it describes.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
@@ -25,19 +34,60 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from simulator.arrivals import arrival_times
-from simulator.config import Scenario
+from simulator.config import Scenario, ThirdParty
+from simulator.hours import WeeklyHours
 from simulator.records import (
     ABANDONED,
     ANSWERED,
+    CALLBACK,
+    CONSULT,
+    DEFLECTED,
     GAVE_UP,
+    JOB_CANCELLED,
+    JOB_MADE,
+    JOB_PENDING,
+    MISSED_CALLBACK,
     NEW,
+    NO_SELF_SERVICE,
+    NO_THIRD_PARTY,
     OPEN,
     REDIAL,
+    REPEAT,
     RESOLVED,
+    SELF_SERVICE_FAILED,
+    SELF_SERVICE_SUCCESS,
+    TRANSFER,
     WAITING,
     Records,
 )
 from simulator.rng import Streams
+
+
+@dataclass
+class _Party:
+    """A third party at run time: its staff as a SimPy resource, its hours and its draws."""
+
+    index: int
+    spec: ThirdParty
+    staff: simpy.Resource
+    hours: WeeklyHours
+    within_s: float
+    draw_work: Callable[[], float]
+    draw_late: Callable[[], float]
+    draw_callback: Callable[[], float] | None  # agent time of a callback, when agents call
+
+
+@dataclass
+class _Involvement:
+    """What a contact's third party will do, drawn when the contact is created."""
+
+    party: _Party
+    mode: int
+    on_time: bool
+    late_s: float
+    resolves: bool
+    work_s: float
+    callback_s: float
 
 
 class ContactCenter:
@@ -77,6 +127,54 @@ class ContactCenter:
         self._attempt: list[int] = []
         self._redial_delay: list[float] = []  # NaN: this contact would not redial
 
+        # Journeys: resolution, repeat contacts, self-service, third parties. Streams are
+        # shared by all reasons, so scenarios that differ in one reason's numbers keep CRN.
+        self._fcr = [r.fcr for r in reasons]
+        self._later_fcr = [r.later_fcr for r in reasons]
+        self._need_fcr = any(f < 1 for f in self._fcr + self._later_fcr)
+        self._draw_fcr = streams.uniform("fcr") if self._need_fcr else None
+        self._journeys = self._need_fcr or any(r.third_party for r in reasons)
+        self._repeat_p = [r.repeat.probability for r in reasons]
+        self._max_contacts = [r.repeat.max_contacts or np.inf for r in reasons]
+        if self._journeys:
+            self._draw_repeat = streams.uniform("repeat")
+            self._draw_repeat_delay = [
+                streams.sampler(f"repeat_delay:{r.name}", r.repeat.delay) for r in reasons
+            ]
+        self._self_service = [r.self_service for r in reasons]
+        if any(self._self_service):
+            self._draw_self_service = streams.uniform("self_service")
+        self._parties = {
+            p.name: _Party(
+                index=i,
+                spec=p,
+                staff=simpy.Resource(self.env, capacity=p.staff),
+                hours=p.weekly_hours,
+                within_s=p.callback_within_h * 3600.0,
+                draw_work=streams.sampler(f"third_party_work:{p.name}", p.work_time),
+                draw_late=streams.sampler(f"third_party_late:{p.name}", p.late_delay),
+                draw_callback=streams.sampler(
+                    f"third_party_callback:{p.name}", p.callback_handle_time
+                )
+                if p.callback_by == "agent"
+                else None,
+            )
+            for i, p in enumerate(scenario.third_parties)
+        }
+        self._uses = [r.third_party for r in reasons]
+        if any(self._uses):
+            self._draw_third_party = streams.uniform("third_party")
+        self._u_fcr: list[float] = []
+        self._repeats: list[bool] = []
+        self._repeat_delay: list[float] = []
+        self._repeat_used: list[bool] = []
+        self._involvement: list[_Involvement | None] = []
+        # per issue
+        self._in_contact: list[bool] = []  # a contact of the customer is on its way
+        self._jobs_pending: list[int] = []
+        self._customer_contacts: list[int] = []  # towards repeat.max_contacts
+        self._outbound: deque[int] = deque()  # callbacks waiting for an agent (job ids)
+
         # Queue and agents.
         self._queue: deque[int] = deque()
         self._waiting = 0
@@ -102,32 +200,65 @@ class ContactCenter:
 
     # -- issues and contacts ------------------------------------------------------------
     def _new_issue(self, now: float) -> int:
+        """Create an issue; returns its id, or -1 when self-service resolved it (deflected)."""
         rec = self.rec
         iid = len(rec.issue_start)
         draw = self._draw_reason
         reason = 0 if draw is None else bisect_right(self._cum_shares, draw())
+        self_service = NO_SELF_SERVICE
+        if (ss := self._self_service[reason]) is not None:
+            tries, succeeds = self._draw_self_service(), self._draw_self_service()
+            if tries < ss.offered:
+                self_service = (
+                    SELF_SERVICE_SUCCESS if succeeds < ss.success else SELF_SERVICE_FAILED
+                )
+        deflected = self_service == SELF_SERVICE_SUCCESS
         rec.issue_start.append(now)
         rec.issue_reason.append(reason)
-        rec.issue_outcome.append(OPEN)
-        rec.issue_end.append(np.nan)
+        rec.issue_outcome.append(DEFLECTED if deflected else OPEN)
+        rec.issue_end.append(now if deflected else np.nan)
         rec.issue_contacts.append(0)
         rec.issue_answered.append(0)
         rec.issue_first_answer_resolved.append(False)
-        return iid
+        rec.issue_self_service.append(self_service)
+        self._in_contact.append(False)
+        self._jobs_pending.append(0)
+        self._customer_contacts.append(0)
+        return -1 if deflected else iid
 
     def _new_contact(self, iid: int, kind: int, attempt: int, now: float) -> int:
         """Create a contact with all its random attributes, and offer it to the queue."""
         rec = self.rec
         cid = len(rec.arrival)
         reason = rec.issue_reason[iid]
+        talk = self._draw_handle[reason]()
+        if rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
+            talk *= self._self_service[reason].failure_handle_factor
+        involvement = self._draw_involvement(reason)
+        hold = (
+            self._uses[reason].consult_hold_s if involvement and involvement.mode == CONSULT else 0
+        )
         rec.issue.append(iid)
         rec.kind.append(kind)
         rec.arrival.append(now)
         rec.wait.append(0.0)
         rec.outcome.append(WAITING)
-        rec.handle.append(self._draw_handle[reason]() + self._wrap_up[reason])
+        rec.handle.append(talk + hold + self._wrap_up[reason])
         rec.agent.append(-1)
+        rec.third_party.append(involvement.mode if involvement else NO_THIRD_PARTY)
+        rec.hold.append(hold)
+        rec.resolved.append(False)
         rec.issue_contacts[iid] += 1
+        self._in_contact[iid] = True
+        if kind != REDIAL:
+            self._customer_contacts[iid] += 1
+        self._involvement.append(involvement)
+        if self._need_fcr:
+            self._u_fcr.append(self._draw_fcr())
+        if self._journeys:
+            self._repeats.append(self._draw_repeat() < self._repeat_p[reason])
+            self._repeat_delay.append(self._draw_repeat_delay[reason]())
+            self._repeat_used.append(False)
         self._attempt.append(attempt)
         self._patience.append(self._draw_patience() if self._draw_patience else np.inf)
         if self._redial_p > 0:
@@ -137,9 +268,41 @@ class ContactCenter:
         self._offer(cid, now)
         return cid
 
+    def _draw_involvement(self, reason: int) -> _Involvement | None:
+        """Whether and how this contact will need the reason's third party (all drawn now)."""
+        use = self._uses[reason]
+        if use is None:
+            return None
+        draw = self._draw_third_party
+        needs, mode_u, on_time_u, resolves_u = draw(), draw(), draw(), draw()
+        party = self._parties[use.party]
+        work_s, late_s = party.draw_work(), party.draw_late()
+        callback_s = party.draw_callback() if party.draw_callback else 0.0
+        if needs >= use.probability:
+            return None
+        m = use.mode
+        mode = (
+            CONSULT
+            if mode_u < m.consult
+            else TRANSFER
+            if mode_u < m.consult + m.transfer
+            else CALLBACK
+        )
+        return _Involvement(
+            party=party,
+            mode=mode,
+            on_time=on_time_u < party.spec.on_time_probability,
+            late_s=late_s,
+            resolves=resolves_u < party.spec.resolves,
+            work_s=work_s,
+            callback_s=callback_s,
+        )
+
     def _on_arrival(self, ev: Event) -> None:
         now = self.env._now
-        self._new_contact(self._new_issue(now), NEW, 1, now)
+        iid = self._new_issue(now)
+        if iid >= 0:
+            self._new_contact(iid, NEW, 1, now)
         self._schedule_next_arrival()
 
     def _schedule_next_arrival(self) -> None:
@@ -150,6 +313,13 @@ class ContactCenter:
     def _on_redial(self, ev: Event) -> None:
         iid, attempt = ev._value
         self._new_contact(iid, REDIAL, attempt, self.env._now)
+
+    def _on_repeat(self, ev: Event) -> None:
+        iid, kind = ev._value
+        if self.rec.issue_outcome[iid] == OPEN:  # a callback may have resolved it meanwhile
+            self._new_contact(iid, kind, 1, self.env._now)
+        else:
+            self._in_contact[iid] = False
 
     # -- queue ------------------------------------------------------------------------
     def _queue_change(self, delta: int, now: float) -> None:
@@ -183,8 +353,8 @@ class ContactCenter:
         iid = rec.issue[cid]
         delay = self._redial_delay[cid] if self._redial_p > 0 else np.nan
         if delay != delay:  # NaN: no redial
-            rec.issue_outcome[iid] = GAVE_UP
-            rec.issue_end[iid] = now
+            self._in_contact[iid] = False
+            self._give_up_unless_pending(iid, now)
         elif now + delay < self.horizon_s:
             self._at(delay, self._on_redial, (iid, self._attempt[cid] + 1))
         # else: the redial falls after the horizon, the issue stays open
@@ -214,13 +384,161 @@ class ContactCenter:
         iid = rec.issue[cid]
         answered_before = rec.issue_answered[iid]
         rec.issue_answered[iid] = answered_before + 1
+        self._in_contact[iid] = False
         if rec.issue_outcome[iid] == OPEN:
-            rec.issue_outcome[iid] = RESOLVED
-            rec.issue_end[iid] = now
-            rec.issue_first_answer_resolved[iid] = answered_before == 0
+            self._after_contact(cid, iid, answered_before == 0, now)
         self._agent_free(rec.agent[cid], now)
 
+    # -- journeys ---------------------------------------------------------------------
+    def _after_contact(self, cid: int, iid: int, first: bool, now: float) -> None:
+        """An answered contact of an open issue ends: resolved, handed to a third party, or not."""
+        involvement = self._involvement[cid]
+        if involvement is not None and involvement.mode != CONSULT:
+            self._start_job(cid, iid, involvement, now)
+            return
+        reason = self.rec.issue_reason[iid]
+        p = self._fcr[reason] if first else self._later_fcr[reason]
+        if p >= 1 or self._u_fcr[cid] < p:
+            self._resolve(iid, now, first_contact=first)
+            self.rec.resolved[cid] = True
+        else:
+            self._customer_next(cid, iid, now, REPEAT)
+
+    def _resolve(self, iid: int, now: float, first_contact: bool) -> None:
+        rec = self.rec
+        rec.issue_outcome[iid] = RESOLVED
+        rec.issue_end[iid] = now
+        rec.issue_first_answer_resolved[iid] = first_contact
+
+    def _customer_next(self, cid: int, iid: int, now: float, kind: int) -> None:
+        """The issue is still unresolved after contact ``cid`` (or its third-party job): the
+        customer contacts again, with the repeat decision drawn for ``cid``, or stops."""
+        if self._in_contact[iid]:
+            return  # a contact is already on its way; its end decides
+        if not self._repeat_used[cid]:
+            self._repeat_used[cid] = True
+            reason = self.rec.issue_reason[iid]
+            if self._repeats[cid] and self._customer_contacts[iid] < self._max_contacts[reason]:
+                self._in_contact[iid] = True
+                delay = 0.0 if kind == MISSED_CALLBACK else self._repeat_delay[cid]
+                if now + delay < self.horizon_s:
+                    self._at(delay, self._on_repeat, (iid, kind))
+                return  # a repeat after the horizon is not simulated: the issue stays open
+        self._give_up_unless_pending(iid, now)
+
+    def _give_up_unless_pending(self, iid: int, now: float) -> None:
+        """The customer stops; the issue is lost unless a third-party job can still solve it."""
+        if self._jobs_pending[iid] == 0:
+            self.rec.issue_outcome[iid] = GAVE_UP
+            self.rec.issue_end[iid] = now
+
+    def _start_job(self, cid: int, iid: int, involvement: _Involvement, now: float) -> None:
+        rec = self.rec
+        party = involvement.party
+        job = len(rec.job_issue)
+        promised = involvement.mode == CALLBACK
+        rec.job_issue.append(iid)
+        rec.job_contact.append(cid)
+        rec.job_party.append(party.index)
+        rec.job_mode.append(involvement.mode)
+        rec.job_created.append(now)
+        rec.job_deadline.append(now + party.within_s if promised else np.nan)
+        rec.job_started.append(np.nan)
+        rec.job_done.append(np.nan)
+        rec.job_status.append(JOB_PENDING)
+        rec.job_missed.append(False)
+        self._jobs_pending[iid] += 1
+        if promised and now + party.within_s < self.horizon_s:
+            self._at(party.within_s, self._on_deadline, job)
+        at_once = not promised or involvement.on_time
+        release = 0.0 if at_once else party.within_s + involvement.late_s
+        self.env.process(self._work_job(job, involvement, release))
+
+    def _work_job(
+        self, job: int, involvement: _Involvement, release: float
+    ) -> Generator[simpy.Event, object, None]:
+        """The third party takes the job up (now, or late), waits for staff and its hours, and
+        works it. Anything that would end after the horizon is not simulated (issue open)."""
+        env, rec, party = self.env, self.rec, involvement.party
+        iid = rec.job_issue[job]
+        if release:
+            if env.now + release >= self.horizon_s:
+                return
+            yield env.timeout(release)
+        with party.staff.request() as request:
+            yield request
+            if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback is made
+                self._end_job(job, JOB_CANCELLED)
+                return
+            closed = party.hours.wait_until_open(env.now)
+            if env.now + closed + involvement.work_s >= self.horizon_s:
+                return
+            if closed:
+                yield env.timeout(closed)
+            rec.job_started[job] = env.now
+            yield env.timeout(involvement.work_s)
+        if involvement.mode == CALLBACK and party.draw_callback is not None:
+            self._queue_outbound(job)
+        else:
+            self._job_reached_customer(job, env.now, env.now)
+
+    def _end_job(self, job: int, status: int) -> None:
+        self.rec.job_status[job] = status
+        self._jobs_pending[self.rec.job_issue[job]] -= 1
+
+    def _job_reached_customer(self, job: int, reached: float, now: float) -> None:
+        """A callback was made (or a transfer worked) at ``reached``; outcome at ``now``."""
+        rec = self.rec
+        iid = rec.job_issue[job]
+        rec.job_done[job] = reached
+        self._end_job(job, JOB_MADE)
+        if rec.issue_outcome[iid] != OPEN:
+            return
+        if self._involvement[rec.job_contact[job]].resolves:
+            self._resolve(iid, now, first_contact=False)
+        else:
+            self._customer_next(rec.job_contact[job], iid, now, REPEAT)
+
+    def _on_deadline(self, ev: Event) -> None:
+        """The promised callback time has passed: if none came, the customer calls again."""
+        job = ev._value
+        rec = self.rec
+        iid = rec.job_issue[job]
+        if rec.job_done[job] == rec.job_done[job] or rec.issue_outcome[iid] != OPEN:
+            return  # made in time (not NaN), or nothing left to ask about
+        rec.job_missed[job] = True
+        self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK)
+
+    def _queue_outbound(self, job: int) -> None:
+        """A callback that an agent makes: taken by an idle agent, else when one frees up."""
+        if self._idle:
+            self._start_outbound(job, self._idle.popleft(), self.env._now)
+        else:
+            self._outbound.append(job)
+
+    def _start_outbound(self, job: int, agent: int, now: float) -> None:
+        rec = self.rec
+        if rec.issue_outcome[rec.job_issue[job]] != OPEN:
+            self._end_job(job, JOB_CANCELLED)
+            self._agent_free(agent, now)
+            return
+        duration = self._involvement[rec.job_contact[job]].callback_s
+        rec.job_done[job] = now
+        rec.outbound_job.append(job)
+        rec.outbound_agent.append(agent)
+        rec.outbound_start.append(now)
+        rec.outbound_end.append(now + duration)
+        self._at(duration, self._on_outbound_end, (job, agent, now))
+
+    def _on_outbound_end(self, ev: Event) -> None:
+        job, agent, started = ev._value
+        now = self.env._now
+        self._job_reached_customer(job, started, now)
+        self._agent_free(agent, now)
+
+    # -- agents (continued) -----------------------------------------------------------
     def _agent_free(self, agent: int, now: float) -> None:
+        """Inbound contacts first; outbound callbacks fill idle time, before the horizon only."""
         if self._leaving:
             self._leaving -= 1
             self._go_off_duty(agent, now)
@@ -229,6 +547,8 @@ class ContactCenter:
             cid = self._next_waiting()
             self._queue_change(-1, now)
             self._answer(cid, agent, now)
+        elif self._outbound and now < self.horizon_s:
+            self._start_outbound(self._outbound.popleft(), agent, now)
         else:
             self._idle.append(agent)
 

@@ -28,6 +28,7 @@ OUTPUT_FILES = (
     "summary.csv",
     "intervals.parquet",
     "contacts.parquet",
+    "journeys.parquet",
     "scenario.yaml",
     "meta.json",
 )
@@ -58,7 +59,7 @@ def write_run(
     workers: int,
     force: bool = False,
 ) -> None:
-    """Write the five files of a run into ``out_dir``, atomically (see the module docstring)."""
+    """Write the files of a run into ``out_dir``, atomically (see the module docstring)."""
     out_dir = Path(out_dir)
     check_out_dir(out_dir, force)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -67,6 +68,7 @@ def write_run(
         result.summary.to_csv(staging / "summary.csv", index=False)
         result.intervals.to_parquet(staging / "intervals.parquet", index=False)
         result.contacts.to_parquet(staging / "contacts.parquet", index=False)
+        result.journeys.to_parquet(staging / "journeys.parquet", index=False)
         scenario_yaml = yaml.safe_dump(
             result.scenario.to_yaml_dict(), sort_keys=False, allow_unicode=True
         )

@@ -12,9 +12,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-# Contact kinds: why a contact exists.
-NEW, REDIAL, REPEAT = 0, 1, 2
-CONTACT_KINDS = ("new", "redial", "repeat")
+# Contact kinds: why a contact exists. A missed-callback contact is a repeat ("where is my
+# callback?") told apart because it is the third party's waste, not the agent's.
+NEW, REDIAL, REPEAT, MISSED_CALLBACK = 0, 1, 2, 3
+CONTACT_KINDS = ("new", "redial", "repeat", "missed_callback")
+
+# How a contact involved a third party.
+NO_THIRD_PARTY, CONSULT, TRANSFER, CALLBACK = 0, 1, 2, 3
+THIRD_PARTY_MODES = ("none", "consult", "transfer", "callback")
+
+# Third-party jobs (a transfer or a promised callback).
+JOB_PENDING, JOB_MADE, JOB_CANCELLED = 0, 1, 2
+JOB_STATUSES = ("pending", "made", "cancelled")
+
+# Self-service before the first contact.
+NO_SELF_SERVICE, SELF_SERVICE_SUCCESS, SELF_SERVICE_FAILED = 0, 1, 2
+SELF_SERVICE_OUTCOMES = ("none", "deflected", "failed")
 
 # Contact outcomes.
 WAITING, ANSWERED, ABANDONED = 0, 1, 2
@@ -38,6 +51,9 @@ class Records:
     outcome: list[int] = field(default_factory=list)
     handle: list[float] = field(default_factory=list)
     agent: list[int] = field(default_factory=list)
+    third_party: list[int] = field(default_factory=list)
+    hold: list[float] = field(default_factory=list)  # consult hold, part of ``handle``
+    resolved: list[bool] = field(default_factory=list)  # this contact resolved its issue
     # per issue
     issue_start: list[float] = field(default_factory=list)
     issue_reason: list[int] = field(default_factory=list)
@@ -46,6 +62,23 @@ class Records:
     issue_contacts: list[int] = field(default_factory=list)
     issue_answered: list[int] = field(default_factory=list)
     issue_first_answer_resolved: list[bool] = field(default_factory=list)
+    issue_self_service: list[int] = field(default_factory=list)
+    # per third-party job (a transfer or a promised callback)
+    job_issue: list[int] = field(default_factory=list)
+    job_contact: list[int] = field(default_factory=list)  # the contact that created it
+    job_party: list[int] = field(default_factory=list)
+    job_mode: list[int] = field(default_factory=list)  # TRANSFER or CALLBACK
+    job_created: list[float] = field(default_factory=list)
+    job_deadline: list[float] = field(default_factory=list)  # NaN for transfers
+    job_started: list[float] = field(default_factory=list)  # work began; NaN if never
+    job_done: list[float] = field(default_factory=list)  # customer reached; NaN if never
+    job_status: list[int] = field(default_factory=list)
+    job_missed: list[bool] = field(default_factory=list)  # the promise expired first
+    # outbound callbacks made by agents (busy time, not contacts)
+    outbound_job: list[int] = field(default_factory=list)
+    outbound_agent: list[int] = field(default_factory=list)
+    outbound_start: list[float] = field(default_factory=list)
+    outbound_end: list[float] = field(default_factory=list)
     # levels: (time, agents on duty) at every change
     duty_time: list[float] = field(default_factory=list)
     duty_level: list[int] = field(default_factory=list)
@@ -80,5 +113,11 @@ class Records:
                 "outcome": pd.Categorical.from_codes(outcome, categories=list(CONTACT_OUTCOMES)),
                 "handle_s": handle,
                 "agent": np.asarray(self.agent, dtype=np.int32),
+                "third_party": pd.Categorical.from_codes(
+                    np.asarray(self.third_party, dtype=np.int8),
+                    categories=list(THIRD_PARTY_MODES),
+                ),
+                "hold_s": np.where(answered, np.asarray(self.hold, dtype=np.float64), np.nan),
+                "resolved": np.asarray(self.resolved, dtype=bool),
             }
         )

@@ -21,6 +21,7 @@ from simulator.kpis import (
     KPI_KEYS,
     conservation_errors,
     interval_table,
+    journey_table,
     replication_kpis,
     summarise,
 )
@@ -39,12 +40,15 @@ class Replication:
     kpis: dict[str, float]
     intervals: pd.DataFrame
     contacts: pd.DataFrame
+    journeys: pd.DataFrame
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
     """Simulate one replication and reduce its records to tables."""
     rec = simulate(scenario, replication, seed)
-    broken = conservation_errors(rec, scenario)
+    journeys = journey_table(rec, scenario)
+    kpis = replication_kpis(rec, scenario, journeys)
+    broken = conservation_errors(kpis)
     if broken:
         raise ConservationError(
             f"replication {replication} of {scenario.name!r} broke conservation: "
@@ -52,9 +56,10 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
         )
     return Replication(
         replication=replication,
-        kpis=replication_kpis(rec, scenario),
+        kpis=kpis,
         intervals=interval_table(rec, scenario),
         contacts=rec.contacts_frame([r.name for r in scenario.reasons]),
+        journeys=journeys,
     )
 
 
@@ -68,6 +73,7 @@ class RunResult:
     summary: pd.DataFrame
     intervals: pd.DataFrame
     contacts: pd.DataFrame
+    journeys: pd.DataFrame
     kpis: dict[str, float | None]
     ci95: dict[str, float | None]
 
@@ -131,6 +137,7 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
         summary=summary,
         intervals=pd.concat([r.intervals for r in reps], ignore_index=True),
         contacts=pd.concat([r.contacts for r in reps], ignore_index=True),
+        journeys=pd.concat([r.journeys for r in reps], ignore_index=True),
         kpis={k: _none_if_nan(v) for k, v in means.items()},
         ci95={k: _none_if_nan(v) for k, v in ci95.items()},
     )

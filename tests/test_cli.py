@@ -55,7 +55,14 @@ A2_KPIS = {
     "contacts_per_issue",
     "in_system_at_end",
 }
-OUT_FILES = {"summary.csv", "intervals.parquet", "contacts.parquet", "scenario.yaml", "meta.json"}
+OUT_FILES = {
+    "summary.csv",
+    "intervals.parquet",
+    "contacts.parquet",
+    "journeys.parquet",
+    "scenario.yaml",
+    "meta.json",
+}
 
 
 def write(tmp_path: Path, text: str, name: str = "scenario.yaml") -> Path:

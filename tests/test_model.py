@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.kpis import conservation_errors
+from simulator.kpis import conservation_errors, replication_kpis
 from simulator.model import simulate
 from simulator.records import ANSWERED
 from simulator.runner import run
@@ -110,7 +110,7 @@ def test_staffing_table_and_agents_finish_their_contact():
         }
     )
     rec = simulate(sc, 0)
-    assert conservation_errors(rec, sc) == []
+    assert conservation_errors(replication_kpis(rec, sc)) == []
     result = run(sc, workers=1)
     iv = result.intervals[result.intervals["replication"] == 0].set_index("interval")
     # full intervals where the table holds exactly
@@ -262,11 +262,11 @@ def test_longest_idle_agent_answers():
 def test_conservation_holds(headcount):
     sc = scenario({"agents": {"headcount": headcount}, "replications": 1})
     rec = simulate(sc, 0)
-    assert conservation_errors(rec, sc) == []
+    assert conservation_errors(replication_kpis(rec, sc)) == []
 
 
 def test_conservation_check_detects_a_lost_contact():
     sc = scenario({"replications": 1})
     rec = simulate(sc, 0)
     rec.outcome[-1] = 9  # neither answered, abandoned nor waiting
-    assert conservation_errors(rec, sc)
+    assert conservation_errors(replication_kpis(rec, sc))
