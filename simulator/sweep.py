@@ -57,6 +57,13 @@ POINT_COLUMN = "point"
 REPLICATION_COLUMN = "replication"
 SUMMARY_KPIS = ("asa_s", "service_level", "abandon_rate", "contacts_per_issue", "occupancy")
 """The KPIs of the summary table printed at the end of a sweep."""
+_KPI_LABELS = {
+    "asa_s": "ASA",
+    "service_level": "service level",
+    "abandon_rate": "abandon rate",
+    "contacts_per_issue": "contacts per issue",
+    "occupancy": "occupancy",
+}
 
 _RESERVED_PATHS = {
     "seed": "set seed at the top of the experiment file: every point uses the same seed",
@@ -509,9 +516,10 @@ def _run_local(tasks: list[PointTask], workers: int, done: Done) -> None:
     pool.shutdown()
 
 
-def _run_dask(tasks: list[PointTask], address: str, done: Done) -> None:
+def _connect(address: str) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``address`` (dask is an optional extra)."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
         raise SweepError(
             "--scheduler needs dask.distributed, which is not installed. "
@@ -524,13 +532,22 @@ def _run_dask(tasks: list[PointTask], address: str, done: Done) -> None:
             f"--scheduler {address}: cannot connect to a Dask scheduler: {exc}. "
             "Allowed: the address of a running scheduler, e.g. tcp://host:8786."
         ) from None
-    with client:
-        futures = {client.submit(run_point, task, pure=False): task for task in tasks}
+    return client
+
+
+def _run_dask(tasks: list[PointTask], client: Any, done: Done) -> None:
+    from distributed import as_completed
+
+    futures = {client.submit(run_point, task, pure=False): task for task in tasks}
+    try:
         for future in as_completed(futures):
             if future.status == "finished":
                 done(futures[future], future.result(), None)
             else:
                 done(futures[future], None, future.exception())
+    except BaseException:
+        client.cancel(list(futures))  # Ctrl-C: do not leave the cluster busy
+        raise
 
 
 # -- the results folder ------------------------------------------------------------------------
@@ -571,8 +588,20 @@ def run_sweep(
         raise SweepError("give --workers or --scheduler, not both")
     exp = experiment if isinstance(experiment, Experiment) else load_experiment(experiment)
     out = Path(out)
-    _prepare_folder(exp, out, force)
+    resume = _check_folder(exp, out, force)
+    client = _connect(scheduler) if scheduler is not None else None
+    try:
+        _start_folder(exp, out, resume)
+        return _run_points(exp, out, workers, client, progress)
+    finally:
+        if client is not None:
+            client.close()
 
+
+def _run_points(
+    exp: Experiment, out: Path, workers: int | None, client: Any, progress: bool
+) -> SweepOutcome:
+    """Run the points without a file in ``out/points``, storing each as soon as it is done."""
     outcome = SweepOutcome(out, exp)
     points_dir, failed_dir = out / "points", out / "failed"
     tasks = []
@@ -607,9 +636,11 @@ def run_sweep(
                 outcome.failed.append(record)
             advance()
 
-        if scheduler is not None:
-            _run_dask(tasks, scheduler, done)
-        elif tasks:
+        if not tasks:
+            pass  # all finished earlier
+        elif client is not None:
+            _run_dask(tasks, client, done)
+        else:
             n = min(len(tasks), workers or os.cpu_count() or 1)
             if n == 1:
                 _run_here(tasks, done)
@@ -623,8 +654,11 @@ def run_sweep(
     return outcome
 
 
-def _prepare_folder(exp: Experiment, out: Path, force: bool) -> None:
-    """Create or resume ``out``; refuse a folder holding anything else unless ``force``."""
+def _check_folder(exp: Experiment, out: Path, force: bool) -> bool:
+    """Whether ``out`` is resumed; refuse a folder holding anything else unless ``force``.
+
+    Only reads: a sweep refused for any reason leaves nothing behind.
+    """
     if out.exists() and not out.is_dir():
         raise SweepError(f"{out}: exists and is not a folder. Allowed: a new or empty folder.")
     marker = out / SWEEP_JSON
@@ -646,18 +680,25 @@ def _prepare_folder(exp: Experiment, out: Path, force: bool) -> None:
                 f"({_difference(previous, exp)}). Allowed: another --out, the same experiment "
                 "to resume, or --force to discard those results and start over."
             )
+        return True
+    return False
+
+
+def _start_folder(exp: Experiment, out: Path, resume: bool) -> None:
+    """A fresh folder holding the experiment, or a resumed one cleared of half-written files."""
+    if resume:
         for stale in (*out.glob("*/.*.tmp"), *out.glob(".*.tmp")):
             stale.unlink(missing_ok=True)  # left by a sweep killed while writing
         return
-    if force and out.exists():
-        shutil.rmtree(out)
+    if out.exists():
+        shutil.rmtree(out)  # empty, or --force
     for sub in ("points", "failed"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     _write_atomic(out / "experiment.yaml", exp.text)
     base_text = yaml.safe_dump(exp.base.to_yaml_dict(), sort_keys=False, allow_unicode=True)
     _write_atomic(out / "base.yaml", base_text)
     record = {
-        "fingerprint": fingerprint,
+        "fingerprint": exp.fingerprint(),
         "ccsim_version": __version__,
         "experiment": str(exp.file),
         "name": exp.name,
@@ -669,7 +710,7 @@ def _prepare_folder(exp: Experiment, out: Path, force: bool) -> None:
         "parameters": list(exp.parameters),
         "points": [{"point": p.id, "parameters": p.values} for p in exp.points],
     }
-    _write_atomic(marker, json.dumps(record, indent=2, default=str) + "\n")
+    _write_atomic(out / SWEEP_JSON, json.dumps(record, indent=2, default=str) + "\n")
 
 
 def _difference(previous: Mapping[str, Any], exp: Experiment) -> str:
@@ -830,27 +871,32 @@ def summary_table(out: str | Path) -> pd.DataFrame:
 def print_summary(outcome: SweepOutcome) -> None:
     """The summary table on stdout; failed points and where the results are on stderr."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     exp = outcome.experiment
     table = summary_table(outcome.out)
     failed = {r["point"]: r for r in outcome.failed}
     view = Table(
-        title=f"{exp.name}: {len(exp.points)} points x {exp.replications} replications, "
+        title=escape(f"{exp.name}: ")
+        + f"{len(exp.points)} points x {exp.replications} replications, "
         f"seed {exp.seed} — mean per point",
         title_justify="left",
     )
-    for column in [POINT_COLUMN, *exp.parameters, *SUMMARY_KPIS]:
-        view.add_column(
-            column, justify="left" if column == POINT_COLUMN else "right", overflow="fold"
-        )
+    view.add_column(POINT_COLUMN, overflow="fold")
+    for path in exp.parameters:  # long paths wrap at their dots, and nothing is cut off
+        label = path.replace(".", ".\n") if len(path) > 12 else path
+        view.add_column(Text(label), justify="right", overflow="fold")
+    for key in SUMMARY_KPIS:
+        view.add_column(_KPI_LABELS[key], justify="right", overflow="fold")
     rows = {row[POINT_COLUMN]: row for row in table.to_dict("records")}
     for shown, point in enumerate(exp.points):
         if shown == _MAX_TABLE_ROWS:
             view.add_row(f"... {len(exp.points) - shown} more", *[""] * (len(view.columns) - 1))
             break
         row = rows.get(point.id)
-        cells = [point.id, *(show_value(v) for v in point.values.values())]
+        cells: list[str | Text] = [point.id, *(Text(show_value(v)) for v in point.values.values())]
         if row is None:
             cells += ["failed" if point.id in failed else "–"] + [""] * (len(SUMMARY_KPIS) - 1)
         else:

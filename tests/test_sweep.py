@@ -281,6 +281,7 @@ def test_an_unreachable_scheduler_is_bad_input(tmp_path):
     )
     assert result.exit_code == 2, result.output
     assert "--scheduler tcp://bad:x" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 class Counter:
@@ -433,7 +434,7 @@ def test_the_table_shows_parameters_and_mean_kpis(tmp_path):
     args = ["sweep", str(write(tmp_path, GRID)), "--out", str(tmp_path / "out"), "--workers", "1"]
     result = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    for word in ("p003", "asa_s", "service_level", "occupancy", "%"):
+    for word in ("p003", "ASA", "service level", "occupancy", "%"):
         assert word in result.stdout
 
 
