@@ -379,7 +379,10 @@ def _expand_values(spec: Any) -> list[Any]:
     keys = ("from", "to", "step")
     for key in spec:
         if key not in keys:
-            raise PathError(unknown_key_message(key, keys), _VALUES_ALLOWED)
+            raise PathError(
+                f"a mapping here is a range, and {unknown_key_message(key, keys)}",
+                f"{_VALUES_ALLOWED}; to sweep mappings (e.g. distributions), give a list of them",
+            )
     numbers = {}
     for key in keys:
         value = spec.get(key)
