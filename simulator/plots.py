@@ -249,9 +249,10 @@ def wait_figure(waits: np.ndarray, answer_within_s: float, lang: str = DEFAULT_L
             share=format_share(share, lang),
         ),
         xy=(answer_within_s, share),
-        xytext=(-12, -40),
+        xytext=(0.97, 0.06),
+        textcoords="axes fraction",
         ha="right",
-        textcoords="offset points",
+        arrowprops={"arrowstyle": "->", "color": COLORS["target"]},
         fontsize=LEGEND_SIZE,
     )
     ax_cdf.set_xlim(0, top)
