@@ -34,7 +34,7 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from simulator.arrivals import arrival_times
-from simulator.config import Scenario, ThirdParty
+from simulator.config import Scenario, ThirdParty, ThirdPartyUse
 from simulator.hours import WeeklyHours
 from simulator.records import (
     ABANDONED,
@@ -234,10 +234,9 @@ class ContactCenter:
         talk = self._draw_handle[reason]()
         if rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
             talk *= self._self_service[reason].failure_handle_factor
-        involvement = self._draw_involvement(reason)
-        hold = (
-            self._uses[reason].consult_hold_s if involvement and involvement.mode == CONSULT else 0
-        )
+        use = self._uses[reason]
+        involvement = None if use is None else self._draw_involvement(use)
+        hold = use.consult_hold_s if involvement and involvement.mode == CONSULT else 0.0
         rec.issue.append(iid)
         rec.kind.append(kind)
         rec.arrival.append(now)
@@ -268,11 +267,8 @@ class ContactCenter:
         self._offer(cid, now)
         return cid
 
-    def _draw_involvement(self, reason: int) -> _Involvement | None:
+    def _draw_involvement(self, use: ThirdPartyUse) -> _Involvement | None:
         """Whether and how this contact will need the reason's third party (all drawn now)."""
-        use = self._uses[reason]
-        if use is None:
-            return None
         draw = self._draw_third_party
         needs, mode_u, on_time_u, resolves_u = draw(), draw(), draw(), draw()
         party = self._parties[use.party]
