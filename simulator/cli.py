@@ -362,6 +362,62 @@ def sweep_command(
         raise typer.Exit(1)
 
 
+@app.command("compare")
+def compare_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="Two or more scenario YAML files.", show_default=False)
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option(min=1, help="Replications (default: the first file's).", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, help="Seed for every scenario (default: the first file's)."),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write compare.csv, diff.csv and compare.png into this folder."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (spec A2b) instead of a table.")
+    ] = False,
+) -> None:
+    """Run scenarios with common random numbers; paired differences to the first, with CIs."""
+    from simulator.compare import CompareError, check_out, compare, print_comparison
+
+    if len(files) < 2:
+        raise CompareError("compare needs at least two scenario files")
+    scenarios = [load_scenario(f) for f in files]  # every file checked before any run
+    if out is not None:
+        check_out(out, force)
+    n = scenarios[0].replications if replications is None else replications
+    with _progress_bar(n * len(scenarios)) as advance:
+        result = compare(
+            scenarios,
+            [str(f) for f in files],
+            replications=n,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+        )
+    if out is not None:
+        from simulator.compare import write_comparison
+
+        typer.echo(f"written: {write_comparison(result, out, force=force)}", err=True)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), allow_nan=False))
+    else:
+        print_comparison(result)
+
+
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     app()
