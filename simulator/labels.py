@@ -209,6 +209,27 @@ EN: dict[str, str] = {
     "skip.journey_split": (
         "Without journeys.parquet, resolved issues are not split into first time and after repeats."
     ),
+    # sweep reports
+    "sweep.title": "ccsim sweep report — {name}",
+    "sweep.experiment": "Experiment",
+    "sweep.base": "Base scenario",
+    "sweep.mode": "Mode",
+    "sweep.points": "Points",
+    "sweep.points.value": "{done} of {total} finished, {failed} failed",
+    "sweep.parameter": "Parameter {name}",
+    "sweep.table": "Results per point",
+    "sweep.table.intro": (
+        "Mean over replications ± half-width of the 95% confidence interval; the phase is the "
+        "growth phase that the point's mean KPIs reach (see ccsim assess)."
+    ),
+    "sweep.col.point": "Point",
+    "sweep.col.phase": "Phase",
+    "sweep.averaged": "Pictures show the first two parameters, averaged over: {params}.",
+    "sweep.no_results": "No point has finished yet: there is nothing to show.",
+    "sweep.no_pictures": (
+        "Pictures need a numeric parameter that varies; the table shows the points."
+    ),
+    "sweep.more_rows": "The first {shown} of {total} points are shown.",
     # plot titles used in the report's list of pictures
     "fig.volume": "Contacts and agents per interval",
     "fig.service_level": "Service level per interval",
@@ -402,6 +423,25 @@ NL: dict[str, str] = {
         "Zonder journeys.parquet zijn opgeloste klantvragen niet gesplitst in 'in één keer' "
         "en 'na herhaalcontact'."
     ),
+    "sweep.title": "ccsim-sweeprapport — {name}",
+    "sweep.experiment": "Experiment",
+    "sweep.base": "Basisscenario",
+    "sweep.mode": "Opzet",
+    "sweep.points": "Punten",
+    "sweep.points.value": "{done} van {total} klaar, {failed} mislukt",
+    "sweep.parameter": "Parameter {name}",
+    "sweep.table": "Resultaten per punt",
+    "sweep.table.intro": (
+        "Gemiddelde over replicaties ± halve breedte van het 95%-betrouwbaarheidsinterval; de fase "
+        "is de groeifase die de gemiddelde KPI's van het punt halen (zie ccsim assess)."
+    ),
+    "sweep.col.point": "Punt",
+    "sweep.col.phase": "Fase",
+    "sweep.averaged": "Grafieken tonen de eerste twee parameters, gemiddeld over: {params}.",
+    "sweep.no_results": "Nog geen punt is klaar: er is niets te tonen.",
+    "sweep.no_pictures": "Grafieken vragen een numerieke parameter die varieert; de tabel toont de "
+    "punten.",
+    "sweep.more_rows": "De eerste {shown} van {total} punten worden getoond.",
     "fig.volume": "Contacten en agents per interval",
     "fig.service_level": "Servicelevel per interval",
     "fig.wait": "Verdeling van de wachttijd",

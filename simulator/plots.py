@@ -445,7 +445,7 @@ def comparison_figure(
     return fig
 
 
-def _ci_half_width(values: pd.Series) -> float:
+def ci_half_width(values: pd.Series) -> float:
     """t(0.975, n-1) x s / sqrt(n), as in spec A2; NaN for fewer than 2 values."""
     v = values.dropna().to_numpy(dtype=float)
     if len(v) < 2:
@@ -457,17 +457,53 @@ def _param_label(name: str) -> str:
     return name
 
 
+# Which way is good, so heatmaps colour good green and bad red whatever the KPI's direction.
+HIGHER_IS_BETTER = {"service_level", "fcr", "csat", "nps", "resolved_share", "deflected_share"}
+LOWER_IS_BETTER = {
+    "asa_s",
+    "wait_p90_s",
+    "abandon_rate",
+    "abandoned",
+    "repeat_rate",
+    "contacts_per_issue",
+    "ces",
+    "gave_up_share",
+    "time_to_resolution_h",
+    "callbacks_missed",
+    "in_system_at_end",
+    "mean_queue_length",
+}
+
+
+def kpi_colormap(kpi: str) -> str:
+    """Red-yellow-green in the KPI's good direction; a neutral map when neither is better."""
+    if kpi in HIGHER_IS_BETTER:
+        return "RdYlGn"
+    if kpi in LOWER_IS_BETTER:
+        return "RdYlGn_r"
+    return "viridis"
+
+
+def _tick(value: object, lang: str) -> str:
+    """A parameter value as a tick label, in the language's decimal notation."""
+    if isinstance(value, float | np.floating):
+        text = f"{float(value):g}"
+        return text.replace(".", ",") if lang == "nl" else text
+    return str(value)
+
+
 def sweep_heatmap(
     results: pd.DataFrame,
     x: str,
     y: str,
     kpi: str,
     lang: str = DEFAULT_LANG,
-    cmap: str = "viridis",
+    cmap: str | None = None,
 ) -> Figure:
     """Heatmap of a KPI's mean over replications on a grid of two swept parameters.
 
     ``results`` is tidy: one row per point x replication, one column per parameter and KPI.
+    Rows with other parameter values are averaged over.
     """
     grid = results.pivot_table(index=y, columns=x, values=kpi, aggfunc="mean").sort_index(
         ascending=False
@@ -475,15 +511,9 @@ def sweep_heatmap(
     fig = new_figure()
     ax = fig.axes[0]
     values = grid.to_numpy(dtype=float)
-    image = ax.imshow(values, cmap=cmap, aspect="auto")
-    ax.set_xticks(
-        range(grid.shape[1]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.columns]
-    )
-    ax.set_yticks(
-        range(grid.shape[0]), [f"{v:g}" if isinstance(v, float) else str(v) for v in grid.index]
-    )
-    finite = values[np.isfinite(values)]
-    mid = float(np.mean([finite.min(), finite.max()])) if finite.size else 0.0
+    image = ax.imshow(values, cmap=cmap or kpi_colormap(kpi), aspect="auto")
+    ax.set_xticks(range(grid.shape[1]), [_tick(v, lang) for v in grid.columns])
+    ax.set_yticks(range(grid.shape[0]), [_tick(v, lang) for v in grid.index])
     if grid.size <= 120:
         for (r, c), v in np.ndenumerate(values):
             ax.text(
@@ -492,12 +522,14 @@ def sweep_heatmap(
                 format_kpi(kpi, None if not np.isfinite(v) else float(v), lang),
                 ha="center",
                 va="center",
-                fontsize=TICK_SIZE - 2,
-                color="white" if np.isfinite(v) and v < mid else "black",
+                fontsize=TICK_SIZE - 1,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "alpha": 0.75, "lw": 0},
             )
     bar = fig.colorbar(image, ax=ax)
     bar.ax.tick_params(labelsize=TICK_SIZE)
     bar.set_label(kpi_label(kpi, lang), fontsize=LABEL_SIZE)
+    if is_share(kpi):
+        bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     title = t("plot.sweep.heatmap.title", lang, kpi=kpi_label(kpi, lang), x=x, y=y)
     _style(ax, title, _param_label(x), _param_label(y))
     ax.grid(False)
@@ -519,14 +551,16 @@ def sweep_line(
     ax = fig.axes[0]
     groups = [(None, results)] if group is None else list(results.groupby(group, sort=True))
     for i, (value, frame) in enumerate(groups):
-        agg = frame.groupby(x, sort=True)[kpi].agg(["mean", _ci_half_width])
+        agg = frame.groupby(x, sort=True)[kpi].agg(["mean", ci_half_width])
         xs = agg.index.to_numpy(dtype=float)
         mean = agg["mean"].to_numpy(dtype=float)
-        half = np.nan_to_num(agg["_ci_half_width"].to_numpy(dtype=float))
+        half = np.nan_to_num(agg["ci_half_width"].to_numpy(dtype=float))
         color = PALETTE[i % len(PALETTE)]
         label = None if group is None else f"{group} = {value}"
         ax.plot(xs, mean, marker="o", lw=LINE_WIDTH, color=color, label=label)
         ax.fill_between(xs, mean - half, mean + half, color=color, alpha=0.2, lw=0)
+    if is_share(kpi):
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     title = t("plot.sweep.line.title", lang, kpi=kpi_label(kpi, lang), x=x)
     _style(ax, title, _param_label(x), kpi_label(kpi, lang))
     if group is not None:

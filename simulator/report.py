@@ -36,7 +36,7 @@ from simulator.labels import (
     t,
 )
 from simulator.plots import png_bytes, run_figures
-from simulator.rundata import RunData, load_run
+from simulator.rundata import RunData, RunDirError, load_run
 
 REPORT_FILE = "report.html"
 
@@ -104,6 +104,7 @@ figcaption{font-size:15px;color:#444;margin-top:4px}
 .not_measured{color:#666;font-style:italic}
 code{font-size:14px;background:#f4f4f4;padding:1px 4px;border-radius:3px}
 footer{margin-top:40px;color:#666;font-size:14px}
+.wide{overflow-x:auto}table.points{font-size:15px}
 """
 
 
@@ -352,14 +353,18 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         _figures_html(run, lang),
         f"<h2>{_e(t('assess.title', lang))}</h2>",
         _assessment_html(assess(run.kpis), lang),
-        f"<footer>{_e(t('report.footer', lang))}</footer>",
     ]
+    return page(title, body, lang)
+
+
+def page(title: str, body: list[str], lang: str) -> str:
+    """A complete HTML page around ``body`` (HTML fragments), with the inline style sheet."""
     return (
         f"<!DOCTYPE html>\n<html lang='{lang}'>\n<head>\n<meta charset='utf-8'>\n"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
         f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        + f"\n<footer>{_e(t('report.footer', lang))}</footer>\n</body>\n</html>\n"
     )
 
 
@@ -370,21 +375,43 @@ def check_report_options(out_dir: Path | None, lang: str) -> None:
     check_lang(lang)
 
 
-def write_report(
-    run_dir: Path | str, out: Path | str | None = None, lang: str = DEFAULT_LANG
-) -> Path:
-    """Write the report of the run folder ``run_dir`` (default ``run_dir/report.html``).
+def is_sweep_dir(path: Path) -> bool:
+    """A folder written by ``ccsim sweep`` (and not a run folder)."""
+    return path.is_dir() and (path / "sweep.json").is_file() and not (path / "meta.json").exists()
 
-    The file is written to a temporary sibling and renamed, so a reader never sees half a report.
-    """
-    lang = check_lang(lang)
-    run = load_run(run_dir)
-    target = Path(out) if out is not None else Path(run_dir) / REPORT_FILE
+
+def check_target(target: Path) -> None:
+    """Refuse an output path that cannot take the report, before any work is done."""
     if target.is_dir():
         raise ReportError(f"{target}: is a folder; give a file name for --out, e.g. report.html")
     if not target.parent.is_dir():
         raise ReportError(f"{target.parent}: no such folder for the report")
-    html = render_html(run, lang)
+
+
+def write_report(
+    run_dir: Path | str, out: Path | str | None = None, lang: str = DEFAULT_LANG
+) -> Path:
+    """Write the report of a run or sweep folder (default ``run_dir/report.html``).
+
+    The file is written to a temporary sibling and renamed, so a reader never sees half a report.
+    """
+    lang = check_lang(lang)
+    run_dir = Path(run_dir)
+    target = Path(out) if out is not None else run_dir / REPORT_FILE
+    if is_sweep_dir(run_dir):
+        from simulator.sweep_report import render_sweep_html  # loads the sweep module
+
+        check_target(target)
+        html = render_sweep_html(run_dir, lang)
+    else:
+        if run_dir.is_dir() and not (run_dir / "meta.json").exists():
+            raise RunDirError(
+                f"{run_dir}: not a run or sweep folder (no meta.json, no sweep.json); give a "
+                "folder written by `ccsim run FILE --out DIR` or `ccsim sweep EXPERIMENT --out DIR`"
+            )
+        run = load_run(run_dir)
+        check_target(target)
+        html = render_html(run, lang)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
