@@ -7,7 +7,10 @@ so the tests pin down what reports do with each shape of input without running a
 
 from __future__ import annotations
 
+import base64
 import json
+import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -189,3 +192,42 @@ def simulated_run(path: Path, *extra: str) -> Path:
     )
     assert result.exit_code == 0, result.output
     return path
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+EXTERNAL = re.compile(r"""(?:https?:)?//[^\s'"]""", re.IGNORECASE)
+
+
+class _Refs(HTMLParser):
+    """Every URL-bearing attribute and every <img> of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[str] = []
+        self.refs: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href", "srcset", "action", "data", "poster"):
+                self.refs.append((tag, name, value or ""))
+        if tag == "img":
+            self.images.append(dict(attrs).get("src") or "")
+
+
+def check_self_contained(html: str) -> int:
+    """Assert the page needs nothing outside itself; return the number of images."""
+    parser = _Refs()
+    parser.feed(html)
+    for tag, name, value in parser.refs:
+        assert not EXTERNAL.match(value), f"<{tag} {name}> points outside the file: {value[:80]}"
+        assert tag == "img", f"unexpected reference <{tag} {name}={value[:40]}>"
+    assert "<script" not in html.lower()
+    assert "<link" not in html.lower()
+    assert "@import" not in html
+    assert not re.search(r"url\(\s*['\"]?(?!data:)", html), "CSS must not load anything"
+    for src in parser.images:
+        assert src.startswith("data:image/png;base64,"), src[:60]
+        data = base64.b64decode(src.split(",", 1)[1], validate=True)
+        assert data.startswith(PNG_SIGNATURE)
+        assert len(data) > 5_000
+    return len(parser.images)

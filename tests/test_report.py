@@ -6,14 +6,12 @@ the reason, except in CI (``CI`` set), where a skipped browser check would hide 
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
 import shutil
 import subprocess
 from html import unescape
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -22,45 +20,13 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.report import render_html, write_report
 from simulator.rundata import load_run
-from tests.report_fixtures import TINY, simulated_run, synthetic_run
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-EXTERNAL = re.compile(r"""(?:https?:)?//[^\s'"]""", re.IGNORECASE)
-
-
-class _Refs(HTMLParser):
-    """Every URL-bearing attribute and every <img> of a page."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.images: list[str] = []
-        self.refs: list[tuple[str, str, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        for name, value in attrs:
-            if name in ("src", "href", "srcset", "action", "data", "poster"):
-                self.refs.append((tag, name, value or ""))
-        if tag == "img":
-            self.images.append(dict(attrs).get("src") or "")
-
-
-def check_self_contained(html: str) -> int:
-    """Assert the page needs nothing outside itself; return the number of images."""
-    parser = _Refs()
-    parser.feed(html)
-    for tag, name, value in parser.refs:
-        assert not EXTERNAL.match(value), f"<{tag} {name}> points outside the file: {value[:80]}"
-        assert tag == "img", f"unexpected reference <{tag} {name}={value[:40]}>"
-    assert "<script" not in html.lower()
-    assert "<link" not in html.lower()
-    assert "@import" not in html
-    assert not re.search(r"url\(\s*['\"]?(?!data:)", html), "CSS must not load anything"
-    for src in parser.images:
-        assert src.startswith("data:image/png;base64,"), src[:60]
-        data = base64.b64decode(src.split(",", 1)[1], validate=True)
-        assert data.startswith(PNG_SIGNATURE)
-        assert len(data) > 5_000
-    return len(parser.images)
+from tests.report_fixtures import (
+    PNG_SIGNATURE,
+    TINY,
+    check_self_contained,
+    simulated_run,
+    synthetic_run,
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.sweep_report import render_sweep_html
-from tests.test_report import check_self_contained
+from tests.report_fixtures import check_self_contained
 
 
 def sweep_dir(path: Path, parameters: dict[str, list], replications: int = 3) -> Path:
