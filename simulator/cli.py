@@ -418,6 +418,45 @@ def compare_command(
         print_comparison(result)
 
 
+@app.command("pareto")
+def pareto_command(
+    run_dir: RunDir,
+    target_fcr: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="FCR of each reason's what-if (never lowered)."),
+    ] = 0.75,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    lang: Lang = "en",
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the Pareto chart (PNG) to this file.", show_default=False),
+    ] = None,
+) -> None:
+    """Rank contact reasons by the agent hours they cause; re-simulate each reason's fix."""
+    from simulator.labels import check_lang
+    from simulator.pareto import PARETO_JSON, pareto_figure, plan, print_pareto, save_json, simulate
+
+    check_lang(lang)
+    planned = plan(run_dir, target_fcr)  # every what-if validated before any simulation
+    with _progress_bar(planned.replications_to_simulate) as advance:
+        result = simulate(planned, workers=workers, progress=advance)
+    save_json(result, Path(run_dir) / PARETO_JSON)
+    if out is not None:
+        from simulator.plots import save_png
+
+        typer.echo(f"written: {save_png(pareto_figure(result.table, lang), out)}", err=True)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), allow_nan=False))
+    else:
+        print_pareto(result, lang)
+
+
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     app()

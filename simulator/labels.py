@@ -236,6 +236,44 @@ EN: dict[str, str] = {
     "fig.wait": "Wait-time distribution",
     "fig.outcomes": "Journey outcomes",
     "fig.sources": "Contact sources",
+    # root-cause Pareto (ccsim pareto and its report section)
+    "pareto.title": "Where the work comes from: agent hours by contact reason",
+    "pareto.y": "Agent hours (mean per replication)",
+    "pareto.cumulative": "Cumulative share of agent hours",
+    "pareto.line": "{share} line",
+    "pareto.section": "Root causes: where to start",
+    "pareto.intro": (
+        "Contact reasons ranked by the agent hours their contacts take (answered contacts of "
+        "issues that started after warm-up, mean per replication), with repeat contacts and "
+        "contacts after a missed callback counted separately."
+    ),
+    "pareto.cut": "Half of the agent hours: {r50}. 80% of the agent hours: {r80}.",
+    "pareto.potential": (
+        "Improvement potential: what disappears if a reason's FCR rises to {target} (never "
+        "lowered) and its third party calls back on time; re-simulated with common random "
+        "numbers over {n} replications, mean ± 95% CI."
+    ),
+    "pareto.potential.missing": (
+        "The improvement potential needs re-simulation: run `ccsim pareto` on this run folder "
+        "and make the report again to see it here."
+    ),
+    "pareto.no_journeys": "Not shown: the run folder has no journeys and contacts tables.",
+    "pareto.what_if.fcr": "FCR {before} → {after}",
+    "pareto.what_if.on_time": "{party} on time {before} → 100%",
+    "pareto.what_if.none": "already at target",
+    "pareto.col.rank": "#",
+    "pareto.col.reason": "Reason",
+    "pareto.col.new_contacts": "New contacts",
+    "pareto.col.repeat_contacts": "Repeat contacts",
+    "pareto.col.missed_callback_contacts": "After missed callback",
+    "pareto.col.agent_hours": "Agent hours",
+    "pareto.col.share": "Share of hours",
+    "pareto.col.cumulative_share": "Cumulative",
+    "pareto.col.gave_up_share": "Gave up",
+    "pareto.col.csat": "CSAT (proxy)",
+    "pareto.col.what_if": "What-if",
+    "pareto.col.saving_hours": "Saving: agent hours",
+    "pareto.col.saving_contacts": "Saving: contacts",
 }
 
 NL: dict[str, str] = {
@@ -447,6 +485,45 @@ NL: dict[str, str] = {
     "fig.wait": "Verdeling van de wachttijd",
     "fig.outcomes": "Afloop van klantreizen",
     "fig.sources": "Herkomst van contacten",
+    "pareto.title": "Waar het werk vandaan komt: agenturen per contactreden",
+    "pareto.y": "Agenturen (gemiddeld per replicatie)",
+    "pareto.cumulative": "Cumulatief aandeel agenturen",
+    "pareto.line": "{share}-lijn",
+    "pareto.section": "Grondoorzaken: waar te beginnen",
+    "pareto.intro": (
+        "Contactredenen gerangschikt naar de agenturen die hun contacten kosten (beantwoorde "
+        "contacten van klantvragen die na de inloop begonnen, gemiddeld per replicatie), met "
+        "herhaalcontacten en contacten na een gemist terugbelverzoek apart geteld."
+    ),
+    "pareto.cut": "De helft van de agenturen: {r50}. 80% van de agenturen: {r80}.",
+    "pareto.potential": (
+        "Verbeterpotentieel: wat verdwijnt als de FCR van een reden stijgt naar {target} (nooit "
+        "verlaagd) en de derde partij op tijd terugbelt; opnieuw gesimuleerd met "
+        "gemeenschappelijke toevalsgetallen over {n} replicaties, gemiddelde ± 95%-BI."
+    ),
+    "pareto.potential.missing": (
+        "Het verbeterpotentieel vraagt een nieuwe simulatie: draai `ccsim pareto` op deze run-map "
+        "en maak het rapport opnieuw om het hier te zien."
+    ),
+    "pareto.no_journeys": (
+        "Niet getoond: de run-map heeft geen tabellen met klantreizen en contacten."
+    ),
+    "pareto.what_if.fcr": "FCR {before} → {after}",
+    "pareto.what_if.on_time": "{party} op tijd {before} → 100%",
+    "pareto.what_if.none": "al op doel",
+    "pareto.col.rank": "#",
+    "pareto.col.reason": "Contactreden",
+    "pareto.col.new_contacts": "Nieuwe contacten",
+    "pareto.col.repeat_contacts": "Herhaalcontacten",
+    "pareto.col.missed_callback_contacts": "Na gemist terugbelverzoek",
+    "pareto.col.agent_hours": "Agenturen",
+    "pareto.col.share": "Aandeel uren",
+    "pareto.col.cumulative_share": "Cumulatief",
+    "pareto.col.gave_up_share": "Opgegeven",
+    "pareto.col.csat": "CSAT (benadering)",
+    "pareto.col.what_if": "Wat-als",
+    "pareto.col.saving_hours": "Besparing: agenturen",
+    "pareto.col.saving_contacts": "Besparing: contacten",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "nl": NL}
