@@ -457,6 +457,70 @@ def pareto_command(
         print_pareto(result, lang)
 
 
+@app.command("staff")
+def staff_command(
+    file: ScenarioFile,
+    method: Annotated[
+        str, typer.Option(help="erlang-c, erlang-a or simulation (the full model).")
+    ] = "erlang-a",
+    demand: Annotated[
+        str,
+        typer.Option(
+            help="contacts (expected, with repeats and redials) or issues (new issues only)."
+        ),
+    ] = "contacts",
+    max_abandon: Annotated[
+        float | None,
+        typer.Option(help="Also keep abandonment at most this fraction.", show_default=False),
+    ] = None,
+    max_occupancy: Annotated[
+        float | None,
+        typer.Option(help="Also keep occupancy at most this fraction.", show_default=False),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes for --method simulation.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write staffing.csv, staffing.parquet and staffing.png here."),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write the staffing-vs-demand plot (PNG) here.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace staffing files already in --out.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object (spec A2b) instead of a table.")
+    ] = False,
+) -> None:
+    """Fewest agents per interval that meet the service-level target; agent hours and FTE."""
+    from simulator import staffing
+
+    scenario = load_scenario(file)
+    if out is not None:
+        staffing.check_out(out, force)  # refuse before the work, not after it
+    console = Console(stderr=True)
+    result = staffing.staff(
+        scenario,
+        method,
+        demand,
+        max_abandon=max_abandon,
+        max_occupancy=max_occupancy,
+        workers=workers,
+        base_dir=file.parent,
+        progress=lambda line: console.print(line, style="dim", highlight=False),
+    )
+    if out is not None or plot is not None:
+        for path in staffing.write_outputs(result, out, plot):
+            typer.echo(f"written: {path}", err=True)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), allow_nan=False))
+    else:
+        staffing.print_table(result)
+
+
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     app()
