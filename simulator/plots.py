@@ -42,6 +42,7 @@ LABEL_SIZE = 16
 TICK_SIZE = 14
 LEGEND_SIZE = 13
 LINE_WIDTH = 2.5
+MAX_BARS = 200  # per-interval bar charts beyond this become lines
 TITLE_CHARS = 70  # longer titles wrap: a cut-off title on a slide reads as a bug
 
 # Colour-blind-safe colours (Okabe-Ito), fixed per meaning so every picture reads the same way.
@@ -117,11 +118,21 @@ def _interval_means(intervals: pd.DataFrame) -> pd.DataFrame:
     return means
 
 
-def _interval_hours(means: pd.DataFrame) -> tuple[np.ndarray, float]:
-    """Interval start times in hours and the interval width in hours."""
-    hours = means["start_min"].to_numpy(dtype=float) / 60.0
+def _time_axis(start_min: np.ndarray, lang: str) -> tuple[np.ndarray, float, str]:
+    """Interval starts on a readable scale: hours for up to three days, days beyond that."""
+    hours = np.asarray(start_min, dtype=float) / 60.0
     width = float(np.median(np.diff(hours))) if len(hours) > 1 else 1.0
-    return hours, width
+    if len(hours) and hours[-1] + width > 72:
+        return hours / 24.0, width / 24.0, t("plot.time_d", lang)
+    return hours, width, t("plot.time_h", lang)
+
+
+def _extend(x: np.ndarray, y: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
+    """A post-step series closed at the end of the last interval (else the last step is lost)."""
+    if not len(x):
+        return x, np.asarray(y, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return np.append(x, x[-1] + width), np.append(y, y[-1])
 
 
 def _shade_warmup(ax: Axes, means: pd.DataFrame, hours: np.ndarray, width: float, lang: str):
@@ -133,14 +144,13 @@ def _shade_warmup(ax: Axes, means: pd.DataFrame, hours: np.ndarray, width: float
 def volume_figure(intervals: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
     """Offered, answered and abandoned contacts per interval, agents on duty on a second axis."""
     means = _interval_means(intervals)
-    hours, width = _interval_hours(means)
+    hours, width, xlabel = _time_axis(means["start_min"].to_numpy(dtype=float), lang)
     fig = new_figure()
     ax = fig.axes[0]
     for key in ("offered", "answered", "abandoned"):
         if key in means:
             ax.step(
-                hours,
-                means[key],
+                *_extend(hours, means[key].to_numpy(dtype=float), width),
                 where="post",
                 lw=LINE_WIDTH,
                 color=COLORS[key],
@@ -148,13 +158,12 @@ def volume_figure(intervals: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
             )
     _shade_warmup(ax, means, hours, width, lang)
     ax.set_ylim(bottom=0)
-    _style(ax, t("plot.volume.title", lang), t("plot.time_h", lang), t("plot.volume.y", lang))
+    _style(ax, t("plot.volume.title", lang), xlabel, t("plot.volume.y", lang))
     handles, labels = ax.get_legend_handles_labels()
     if "agents_on_duty" in means:
         ax2 = ax.twinx()
         ax2.step(
-            hours,
-            means["agents_on_duty"],
+            *_extend(hours, means["agents_on_duty"].to_numpy(dtype=float), width),
             where="post",
             lw=LINE_WIDTH,
             ls="--",
@@ -178,19 +187,28 @@ def service_level_figure(
 ) -> Figure:
     """Mean service level per interval against the target line."""
     means = _interval_means(intervals)
-    hours, width = _interval_hours(means)
+    hours, width, xlabel = _time_axis(means["start_min"].to_numpy(dtype=float), lang)
     fig = new_figure()
     ax = fig.axes[0]
     sl = means["service_level"].to_numpy(dtype=float)
     below = sl < target
-    ax.bar(
-        hours,
-        sl,
-        width=width * 0.9,
-        align="edge",
-        color=np.where(below, COLORS["abandoned"], COLORS["answered"]),
-        label=t("plot.sl.value", lang),
-    )
+    if len(sl) <= MAX_BARS:
+        ax.bar(
+            hours,
+            sl,
+            width=width * 0.9,
+            align="edge",
+            color=np.where(below, COLORS["abandoned"], COLORS["answered"]),
+            label=t("plot.sl.value", lang),
+        )
+    else:  # thousands of bars turn into noise: a line, with the intervals below target shaded
+        x, y = _extend(hours, sl, width)
+        ax.step(
+            x, y, where="post", lw=1.5, color=COLORS["answered"], label=t("plot.sl.value", lang)
+        )
+        ax.fill_between(
+            x, y, target, where=y < target, step="post", color=COLORS["abandoned"], alpha=0.5
+        )
     ax.axhline(
         target,
         color=COLORS["target"],
@@ -202,7 +220,7 @@ def service_level_figure(
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
-    _style(ax, t("plot.sl.title", lang), t("plot.time_h", lang), ylabel)
+    _style(ax, t("plot.sl.title", lang), xlabel, ylabel)
     fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
     return fig
 
@@ -575,27 +593,24 @@ def staffing_figure(
     lang: str = DEFAULT_LANG,
 ) -> Figure:
     """Required against scheduled agents per interval; understaffed intervals shaded."""
-    hours = np.asarray(start_min, dtype=float) / 60.0
-    req = np.asarray(required, dtype=float)
-    sch = np.asarray(scheduled, dtype=float)
-    width = float(np.median(np.diff(hours))) if len(hours) > 1 else 0.5
-    edges = np.append(hours, hours[-1] + width) if len(hours) else hours
+    x, width, xlabel = _time_axis(np.asarray(start_min, dtype=float), lang)
+    xs, req = _extend(x, np.asarray(required, dtype=float), width)
+    _, sch = _extend(x, np.asarray(scheduled, dtype=float), width)
     fig = new_figure()
     ax = fig.axes[0]
-    ax.stairs(
-        req,
-        edges,
-        lw=LINE_WIDTH,
-        color=COLORS["abandoned"],
-        label=t("plot.staffing.required", lang),
-    )
-    ax.stairs(
-        sch, edges, lw=LINE_WIDTH, color=COLORS["offered"], label=t("plot.staffing.scheduled", lang)
-    )
+    for values, key, color in ((req, "required", "abandoned"), (sch, "scheduled", "offered")):
+        ax.step(
+            xs,
+            values,
+            where="post",
+            lw=LINE_WIDTH,
+            color=COLORS[color],
+            label=t(f"plot.staffing.{key}", lang),
+        )
     short = req > sch
     if short.any():
         ax.fill_between(
-            edges[:-1],
+            xs,
             sch,
             req,
             where=short,
@@ -605,7 +620,7 @@ def staffing_figure(
             label=t("plot.staffing.short", lang),
         )
     ax.set_ylim(bottom=0)
-    _style(ax, t("plot.staffing.title", lang), t("plot.time_h", lang), t("plot.staffing.y", lang))
+    _style(ax, t("plot.staffing.title", lang), xlabel, t("plot.staffing.y", lang))
     ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
     return fig
 

@@ -154,3 +154,29 @@ def test_plots_leave_no_global_state():
     plots.staffing_figure([0, 30], [1, 2], [2, 2])
     assert plt.get_fignums() == []
     assert dict(matplotlib.rcParams) == before
+
+
+def test_long_runs_switch_to_days_and_lines(tmp_path):
+    """28 days of 15-minute intervals: the x axis in days, service level as a line, not bars."""
+    n = 28 * 96
+    rows = pd.DataFrame(
+        {
+            "replication": 0,
+            "interval": np.arange(n),
+            "start_min": np.arange(n) * 15.0,
+            "in_warmup": False,
+            "offered": 40,
+            "answered": 38,
+            "abandoned": 2,
+            "service_level": np.linspace(0.5, 1.0, n),
+            "agents_on_duty": 12.0,
+        }
+    )
+    sl = plots.service_level_figure(rows, 0.8, 20)
+    ax = sl.axes[0]
+    assert "days" in ax.get_xlabel()
+    assert len(ax.patches) == 0  # no bars
+    assert_png(sl, tmp_path, "sl-long")
+    assert "days" in plots.volume_figure(rows).axes[0].get_xlabel()
+    staff = plots.staffing_figure(np.arange(n) * 15.0, np.full(n, 10.0), np.full(n, 12.0))
+    assert "days" in staff.axes[0].get_xlabel()
