@@ -776,7 +776,7 @@ def staff_simulation(
         }
     )
     kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
-    kpi_keys += ("contacts_per_issue",)
+    kpi_keys += ("issues", "contacts_per_issue")
     notes = _notes("simulation", "contacts", scenario)
     notes.append(
         f"start: {method} on expected contacts ({start.agent_hours:,.1f} agent hours); "

@@ -1,0 +1,317 @@
+"""``ccsim staff`` (issue 5): analytic staffing against analytic.py, minimality, FTE, caps, output
+files, and spec C's low-FCR comparison of Erlang C with the simulation method.
+
+Scenarios are one day with few replications so the whole file runs in seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from simulator import analytic
+from simulator.cli import app
+from simulator.staffing import (
+    StaffingError,
+    customer_contacts_per_issue,
+    staff,
+    workload,
+)
+from tests.conftest import scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# A day with a morning peak, an evening dip and a quiet night (60-minute intervals).
+PEAKED = [5] * 7 + [150, 300, 400, 380, 300] + [250] * 6 + [120, 80, 40, 20, 10, 5]
+VARYING = {
+    "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+    "arrivals": {"per_hour": PEAKED},
+    "reasons": [
+        {
+            "name": "billing",
+            "share": 0.6,
+            "handle_time": {"dist": "lognormal", "mean_s": 240, "cv": 0.8},
+            "wrap_up_s": 30,
+        },
+        {"name": "other", "share": 0.4, "handle_time": {"dist": "exponential", "mean_s": 180}},
+    ],
+}
+AHT_VARYING = 0.6 * (240 + 30) + 0.4 * 180
+
+
+def low_fcr(fcr: float) -> dict:
+    """Spec C: low FCR, customers nearly always come back, soon, and nobody abandons."""
+    return {
+        "name": f"low-fcr-{fcr}",
+        "seed": 11,
+        "replications": 5,
+        "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+        "arrivals": {"per_hour": 100},
+        "reasons": [
+            {
+                "name": "billing",
+                "share": 1.0,
+                "handle_time": {"dist": "exponential", "mean_s": 240},
+                "fcr": fcr,
+                "repeat": {
+                    "probability": 0.9,
+                    "delay": {"dist": "exponential", "mean_min": 10},
+                },
+            }
+        ],
+        "channels": {"phone": {"patience": None}},
+        "agents": {"headcount": 10},
+    }
+
+
+def test_a2b_json_on_the_minimal_scenario():
+    """Spec A2b on the A1 file, as a script sees it: one JSON object on stdout, the keys and the
+    numbers of the example (82 agents, 81.83 exact, 1968 agent hours, 546.7 FTE)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "simulator.cli", "staff", "scenarios/minimal.yaml", "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)  # exactly one object: json.loads refuses trailing text
+    assert out["method"] == "erlang-a"
+    assert out["demand"] == "contacts"
+    assert out["service_level"] == {"answer_within_s": 20, "target": 0.8}
+    assert len(out["intervals"]) == 48
+    keys = {"start_min", "offered_per_hour", "agents", "agents_exact", "service_level"}
+    keys |= {"abandon_rate", "occupancy"}
+    for i, row in enumerate(out["intervals"]):
+        assert keys <= row.keys()
+        assert row["start_min"] == 30 * i
+        assert row["offered_per_hour"] == pytest.approx(1000.0)
+        assert row["agents"] == 82
+        assert row["agents_exact"] == pytest.approx(81.83, abs=0.005)
+        assert row["service_level"] == pytest.approx(0.804, abs=0.0005)
+        assert row["abandon_rate"] == pytest.approx(0.062, abs=0.0005)
+        assert row["occupancy"] == pytest.approx(0.953, abs=0.0005)
+    assert out["agent_hours"] == pytest.approx(1968.0)
+    assert out["fte"] == pytest.approx(546.7, abs=0.05)
+
+
+@pytest.mark.parametrize("method", ["erlang-c", "erlang-a"])
+def test_intervals_equal_analytic_and_are_minimal(method):
+    """Every interval's KPIs are analytic.py's at the agents found; one agent fewer misses the
+    target; agents_exact lies in (agents - 1, agents]; nothing is rounded before summing."""
+    sc = scenario(VARYING)
+    result = staff(sc, method)
+    sl = sc.channels.phone.service_level
+    assert len(result.table) == 24
+    for row in result.table.to_dict("records"):
+        rate = PEAKED[int(row["start_min"]) // 60] / 3600.0
+        n = int(row["agents"])
+        assert row["offered_per_hour"] == pytest.approx(rate * 3600)
+
+        def kpis(agents: int, rate: float = rate) -> tuple[float, float, float]:
+            if method == "erlang-c":
+                c = analytic.erlang_c(rate, AHT_VARYING, agents, sl.answer_within_s)
+                return c.service_level, 0.0, c.occupancy
+            a = analytic.erlang_a(rate, AHT_VARYING, agents, 120.0, sl.answer_within_s)
+            return a.service_level, a.p_abandon, a.occupancy
+
+        assert (row["service_level"], row["abandon_rate"], row["occupancy"]) == pytest.approx(
+            kpis(n), rel=1e-9
+        )
+        assert row["service_level"] >= sl.target
+        assert kpis(n - 1)[0] < sl.target, f"{n - 1} agents would do at {row['start_min']} min"
+        assert n - 1 < row["agents_exact"] <= n
+    assert result.agent_hours == result.table["agents"].sum()  # 60-minute intervals
+    assert result.agent_hours_exact == pytest.approx(result.table["agents_exact"].sum())
+    assert result.agent_hours_exact < result.agent_hours
+
+
+def test_agents_exact_interpolates_the_service_level():
+    """agents_exact is where the line through SL(n - 1) and SL(n) crosses the target."""
+    result = staff(scenario(), "erlang-a")  # the A1 model: 1000/h, AHT 300 s, patience 120 s
+    row = result.table.iloc[0]
+    n = int(row["agents"])
+    below = analytic.erlang_a(1000 / 3600, 300, n - 1, 120, 20).service_level
+    at = analytic.erlang_a(1000 / 3600, 300, n, 120, 20).service_level
+    assert row["agents_exact"] == pytest.approx(n - 1 + (0.8 - below) / (at - below))
+
+
+def test_fte_formula():
+    """fte = agent_hours / (hours_per_fte_week x days / 7) / (1 - shrinkage), over 2 days."""
+    sc = scenario(
+        {
+            "horizon": {"days": 2, "warmup_minutes": 0, "interval_minutes": 30},
+            "agents": {"headcount": 90, "shrinkage": 0.25, "hours_per_fte_week": 38},
+        }
+    )
+    result = staff(sc, "erlang-a")
+    assert len(result.table) == 96
+    assert result.table["start_min"].iloc[-1] == 2 * 1440 - 30
+    assert result.agent_hours == pytest.approx(82 * 0.5 * 96)
+    assert result.fte == pytest.approx(82 * 48 / (38 * 2 / 7) / 0.75)
+    out = result.to_json()
+    assert out["fte"] == pytest.approx(result.fte, abs=1e-5)
+    assert out["fte_exact"] == pytest.approx(result.agent_hours_exact / (38 * 2 / 7) / 0.75, 1e-6)
+
+
+def test_max_occupancy_and_max_abandon_caps():
+    """A cap that binds raises the staffing to the fewest agents meeting it, and no further."""
+    sc = scenario()
+    plain = staff(sc, "erlang-a").table.iloc[0]
+    capped = staff(sc, "erlang-a", max_occupancy=0.85).table.iloc[0]
+    n = int(capped["agents"])
+    assert capped["occupancy"] <= 0.85 < plain["occupancy"]
+    assert analytic.erlang_a(1000 / 3600, 300, n - 1, 120, 20).occupancy > 0.85
+    assert n - 1 < capped["agents_exact"] <= n
+    c = staff(sc, "erlang-c", max_occupancy=0.85).table.iloc[0]
+    assert int(c["agents"]) == math.ceil(1000 * 300 / 3600 / 0.85)  # Erlang C: load / n
+    ab = staff(sc, "erlang-a", max_abandon=0.01).table.iloc[0]
+    assert ab["abandon_rate"] <= 0.01
+    assert analytic.erlang_a(1000 / 3600, 300, int(ab["agents"]) - 1, 120, 20).p_abandon > 0.01
+
+
+def test_contacts_per_issue_closed_form():
+    """The truncated geometric series against a direct sum over the journey."""
+
+    def direct(f1: float, f2: float, p: float, m: int | None, q: float) -> float:
+        reach, total = 1.0, 0.0
+        for k in range(1, (m or 10_000) + 1):
+            total += reach
+            reach *= q * (1 - (f1 if k == 1 else f2)) * p
+        return total
+
+    for f1, f2, p, m, q in [
+        (0.5, 0.5, 0.9, None, 1.0),
+        (0.5, 0.7, 0.85, 5, 1.0),
+        (0.3, 0.6, 1.0, 3, 0.9),
+        (0.0, 0.0, 1.0, 4, 1.0),
+        (1.0, 0.2, 0.9, None, 1.0),
+    ]:
+        closed = customer_contacts_per_issue(f1, f2, p, m, q)
+        assert closed == pytest.approx(direct(f1, f2, p, m, q)), (f1, f2, p, m, q)
+    # spec C: 1 / (1 - (1 - f) p) without a limit
+    assert customer_contacts_per_issue(0.5, 0.5, 0.9, None) == pytest.approx(1 / (1 - 0.45))
+
+
+def test_demand_contacts_includes_repeats_and_redials():
+    """Default demand: new issues x contacts per issue; --demand issues: new issues only."""
+    sc = scenario(low_fcr(0.5))
+    contacts = staff(sc, "erlang-c").table
+    issues = staff(sc, "erlang-c", "issues").table
+    assert contacts["offered_per_hour"].iloc[0] == pytest.approx(100 / (1 - 0.5 * 0.9))
+    assert issues["offered_per_hour"].iloc[0] == pytest.approx(100)
+    # Redials: every abandoned call is redialled once (max 2 attempts) -> fixed point in Erlang A.
+    redial = {
+        "channels": {
+            "phone": {
+                "redial": {
+                    "probability": 1.0,
+                    "delay": {"dist": "exponential", "mean_min": 5},
+                    "max_attempts": 2,
+                }
+            }
+        }
+    }
+    row = staff(scenario(redial), "erlang-a").table.iloc[0]
+    assert row["offered_per_hour"] == pytest.approx(1000 * (1 + row["abandon_rate"]), rel=1e-6)
+    w = workload(scenario(low_fcr(0.5)), "contacts")
+    assert w.per_issue(0.0)[0] == pytest.approx(1 / (1 - 0.45))
+
+
+def test_bad_requests_exit_2(tmp_path):
+    """Bad options are CcsimErrors: a one-line message and exit code 2, no traceback."""
+    with pytest.raises(StaffingError, match="patience"):
+        staff(scenario(low_fcr(0.5)), "erlang-a")
+    with pytest.raises(StaffingError, match="--demand issues"):
+        staff(scenario(low_fcr(0.5)), "simulation", "issues")
+    with pytest.raises(StaffingError, match="max-occupancy"):
+        staff(scenario(), "erlang-c", max_occupancy=1.5)
+    runner = CliRunner()
+    minimal = str(ROOT / "scenarios" / "minimal.yaml")
+    result = runner.invoke(app, ["staff", minimal, "--method", "erlang-b"])
+    assert result.exit_code == 2
+    assert "erlang-c, erlang-a, simulation" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_table_and_out_folder(tmp_path):
+    """The table names every interval and the totals; --out writes CSV, Parquet and PNG that
+    hold the same numbers as --json; a second --out into the same folder needs --force."""
+    path = tmp_path / "s.yaml"
+    path.write_text((ROOT / "scenarios" / "minimal.yaml").read_text())
+    runner = CliRunner()
+    shown = runner.invoke(app, ["staff", str(path), "--method", "erlang-c"])
+    assert shown.exit_code == 0, shown.output
+    assert "23:30" in shown.output
+    assert "2,184.0 h" in shown.output  # 91 agents x 24 h
+    out = tmp_path / "out"
+    plot = tmp_path / "plot.png"
+    args = ["staff", str(path), "--out", str(out), "--plot", str(plot), "--json"]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.stdout)
+    csv = pd.read_csv(out / "staffing.csv")
+    parquet = pd.read_parquet(out / "staffing.parquet")
+    pd.testing.assert_frame_equal(csv, parquet, check_dtype=False)
+    assert list(csv["agents"]) == [r["agents"] for r in data["intervals"]]
+    for png in (out / "staffing.png", plot):
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = runner.invoke(app, args)
+    assert again.exit_code == 2
+    assert "--force" in again.output
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+
+
+def test_low_fcr_erlang_c_against_simulation():
+    """Spec C: with FCR 0.5 and repeat probability 0.9 (repeats within minutes, nobody
+    abandons), Erlang C on new issues understaffs against the simulation method, Erlang C on
+    expected contacts comes closer, and the simulated requirement falls when FCR rises to 0.9."""
+    sc = scenario(low_fcr(0.5))
+    issues = staff(sc, "erlang-c", "issues").agent_hours
+    contacts = staff(sc, "erlang-c", "contacts").agent_hours
+    sim = staff(sc, "simulation", workers=1)
+    sim_high = staff(scenario(low_fcr(0.9)), "simulation", workers=1)
+    numbers = (
+        f"agent hours: Erlang C on new issues {issues:.0f}, Erlang C on expected contacts "
+        f"{contacts:.0f}, simulation {sim.agent_hours:.0f} (FCR 0.5), "
+        f"simulation {sim_high.agent_hours:.0f} (FCR 0.9)"
+    )
+    assert sim.simulation["converged"], numbers
+    assert sim_high.simulation["converged"], numbers
+    assert issues < 0.8 * sim.agent_hours, "Erlang C on new issues should understaff: " + numbers
+    assert abs(contacts - sim.agent_hours) < abs(issues - sim.agent_hours), (
+        "Erlang C on expected contacts should come closer: " + numbers
+    )
+    assert sim_high.agent_hours < 0.8 * sim.agent_hours, (
+        "raising FCR should lower the simulated requirement: " + numbers
+    )
+    # the simulated staffing meets the target in every interval, on the mean over replications
+    assert (sim.table["service_level"] >= 0.8).all(), numbers
+    assert sim.kpis["service_level"] >= 0.8
+    assert sim.kpis["contacts_per_issue"] == pytest.approx(1 / (1 - 0.45), rel=0.05)
+    # the KPIs achieved and the search are in the JSON
+    out = sim.to_json()
+    assert {"service_level", "asa_s", "abandon_rate", "occupancy"} <= out["kpis"].keys()
+    assert out["simulation"]["replications"] == 5
+    assert out["simulation"]["iterations"] >= 1
+    print(numbers)
+
+
+def test_simulation_keeps_the_seed_across_candidates():
+    """Common random numbers: every candidate of the search sees the very same new issues (the
+    final staffing and the one-agent-fewer check count identical issues in every replication's
+    mean), and one agent fewer everywhere lowers the service level."""
+    sim = staff(scenario(low_fcr(0.9)), "simulation", workers=1)
+    s = sim.simulation
+    assert s["seed"] == 11
+    assert s["one_fewer_kpis"]["issues"] == sim.kpis["issues"]
+    assert s["one_fewer_kpis"]["service_level"] < sim.kpis["service_level"]
+    assert np.all(sim.table["agents"] >= 1)
