@@ -325,6 +325,8 @@ def print_comparison(comparison: Comparison) -> None:
                 row.append(_signed(key, d["mean"]) + ci)
         table.add_row(*row)
     console = Console(highlight=False)
+    if not console.is_terminal:  # a file or a pipe: wide enough that no column is cut
+        console = Console(highlight=False, width=80 + 40 * len(labels))
     console.print(table)
     for note in comparison.notes:
         console.print(f"note: {note}")
