@@ -632,15 +632,23 @@ def report_section(run: RunData, lang: str = DEFAULT_LANG) -> str:
     """The Pareto section of the HTML report: ranking from the folder, potential from
     ``pareto.json`` when ``ccsim pareto`` has been run on the folder (re-simulation is too slow
     to do for every report)."""
+    lang = check_lang(lang)
+    heading = f"<h2>{escape(t('pareto.section', lang))}</h2>"
+    try:
+        return heading + "\n" + _report_body(run, lang)
+    except ParetoError:
+        return heading + f"\n<p class='note'>{escape(t('pareto.no_journeys', lang))}</p>"
+    except Exception as err:  # one bad table must not cost the whole report
+        reason = t("skip.failed", lang, error=f"{type(err).__name__}: {err}")
+        return heading + f"\n<p class='note'>{escape(reason)}</p>"
+
+
+def _report_body(run: RunData, lang: str) -> str:
     from simulator.plots import png_bytes
 
-    lang = check_lang(lang)
     e = escape
-    parts = [f"<h2>{e(t('pareto.section', lang))}</h2>"]
-    try:
-        table = ranking(run)
-    except ParetoError:
-        return parts[0] + f"\n<p class='note'>{e(t('pareto.no_journeys', lang))}</p>"
+    parts: list[str] = []
+    table = ranking(run)
     data = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table).to_json()
     saved = _saved_potential(run, table)
     if saved is not None:

@@ -35,6 +35,7 @@ from simulator.labels import (
     number,
     t,
 )
+from simulator.pareto import report_section as pareto_section
 from simulator.plots import png_bytes, run_figures
 from simulator.rundata import RunData, RunDirError, load_run
 
@@ -353,6 +354,7 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         _figures_html(run, lang),
         f"<h2>{_e(t('assess.title', lang))}</h2>",
         _assessment_html(assess(run.kpis), lang),
+        pareto_section(run, lang),  # root-cause Pareto: simulator/pareto.py owns this section
     ]
     return page(title, body, lang)
 

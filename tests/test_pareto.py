@@ -207,3 +207,12 @@ def test_shared_third_party_is_noted(tmp_path):
     p = plan(make_run_dir(tmp_path, merge(spec, {"replications": 2})))
     assert any("also serves" in n for n in p.pareto.notes)
     assert math.isclose(p.pareto.table["share"].sum(), 1.0)
+
+
+def test_the_html_report_has_the_pareto_section(tmp_path):
+    from simulator.report import render_html
+
+    folder = make_run_dir(tmp_path, merge(BASE, {"replications": 2}))
+    html = render_html(load_run(folder), "en")
+    assert "Root causes: where to start" in html
+    assert html.index("Root causes") > html.index("Growth-phase assessment")
