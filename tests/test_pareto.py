@@ -14,6 +14,7 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.compare import compare
 from simulator.config import load_scenario_dict
 from simulator.output import write_run
 from simulator.pareto import analyse, plan, report_section
@@ -157,6 +158,13 @@ def test_saving_matches_the_expected_repeat_contacts_removed(tmp_path):
     assert data["reasons"][0]["saving"]["repeat_contacts"]["mean"] == saving["mean"]
     hours = data["reasons"][0]["saving"]["agent_hours"]["mean"]
     assert hours == pytest.approx(expected * 180 / 3600, rel=0.2)
+    # and it is what a user gets by writing the fix into the scenario and comparing directly
+    fixed = merge(spec, {"reasons": [merge(spec["reasons"][0], {"fcr": target})]})
+    direct = compare(
+        [load_scenario_dict(spec), load_scenario_dict(fixed)], replications=n, workers=1
+    ).diff()["contacts"][0]
+    assert direct["mean"] == pytest.approx(-saving["mean"])
+    assert direct["ci95"] == pytest.approx(saving["ci95"])
 
 
 def test_cli_json_table_png_and_report_section(run_dir, tmp_path):
