@@ -10,6 +10,7 @@ nothing loaded from outside.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,11 @@ def _value_text(value: Any, lang: str) -> str:
     return str(value)
 
 
-def render_sweep_html(sweep_dir: Path | str, lang: str = DEFAULT_LANG) -> str:
-    """The complete report of a sweep folder as one HTML string."""
+def render_sweep_html(
+    sweep_dir: Path | str, lang: str = DEFAULT_LANG, kpis: Sequence[str] = SWEEP_KPIS
+) -> str:
+    """The complete report of a sweep folder as one HTML string (pictures of the first five
+    of ``kpis`` that the results hold)."""
     sweep_dir = Path(sweep_dir)
     record, results = _load(sweep_dir)
     params = [p for p in record.get("parameters", []) if p in results.columns]
@@ -101,7 +105,7 @@ def render_sweep_html(sweep_dir: Path | str, lang: str = DEFAULT_LANG) -> str:
         body.append(f"<p class='note'>{_e(t('sweep.no_results', lang))}</p>")
         return page(title, body, lang)
 
-    kpis = [k for k in SWEEP_KPIS if k in results and results[k].notna().any()]
+    kpis = [k for k in kpis if k in results and results[k].notna().any()]
     body.append(f"<h2>{_e(t('report.plots', lang))}</h2>")
     body += _pictures(results, params, kpis[:MAX_PICTURE_KPIS], lang)
     body.append(f"<h2>{_e(t('sweep.table', lang))}</h2>")
