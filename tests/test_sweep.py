@@ -167,6 +167,13 @@ def test_list_mode_zips_values_and_ranges_include_their_end(tmp_path):
     assert isinstance(exp.points[0].values["agents.headcount"], int)
 
 
+def test_a_name_selector_sets_that_reason_only(tmp_path):
+    spec = {**GRID, "parameters": {"reasons[billing].fcr": [0.5, 0.8]}}
+    exp = load_experiment(write(tmp_path, spec))
+    assert [p.scenario.reasons[1].fcr for p in exp.points] == [0.5, 0.8]
+    assert [p.scenario.reasons[0].fcr for p in exp.points] == [1.0, 1.0]
+
+
 def test_replications_and_seed_default_to_the_base_scenario(tmp_path):
     spec = {k: v for k, v in GRID.items() if k not in ("replications", "seed")}
     exp = load_experiment(write(tmp_path, spec))
