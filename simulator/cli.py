@@ -349,11 +349,23 @@ def sweep_command(
     as_json: Annotated[
         bool, typer.Option("--json", help='Print {"points", "failed", "out"} (spec A2b) only.')
     ] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
 ) -> None:
     """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
     from simulator.sweep import print_summary, run_sweep  # loads pandas: only for sweeps
 
+    if report:
+        from simulator.labels import check_lang
+
+        check_lang(lang)  # refuse before the sweep, not after it
     outcome = run_sweep(experiment, out, workers=workers, scheduler=scheduler, force=force)
+    if report:
+        from simulator.report import write_report
+
+        typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
         typer.echo(json.dumps(outcome.to_json(), allow_nan=False, default=str))
     else:

@@ -112,3 +112,23 @@ def test_cli_report_on_a_sweep_folder(tmp_path):
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "ccsim-sweeprapport" in html
     check_self_contained(html)
+
+
+def test_sweep_with_report_in_one_step(tmp_path):
+    from tests.report_fixtures import TINY
+
+    (tmp_path / "tiny.yaml").write_text(TINY, encoding="utf-8")
+    (tmp_path / "exp.yaml").write_text(
+        "base: tiny.yaml\nreplications: 2\nparameters:\n  agents.headcount: [5, 6]\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["sweep", str(tmp_path / "exp.yaml"), "--out", str(out), "--workers", "1"]
+    res = CliRunner().invoke(app, [*args, "--report", "--lang", "nl", "--json"])
+    assert res.exit_code == 0, res.output
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "2 van 2 klaar, 0 mislukt" in html
+    assert check_self_contained(html) >= 1
+    res = CliRunner().invoke(app, [*args, "--force", "--report", "--lang", "xx"])
+    assert res.exit_code == 2
+    assert "en or nl" in res.output
