@@ -739,12 +739,21 @@ def staff_simulation(
                     floor[j] = trial_from[j]
                 elif slot_sure_miss[j]:
                     need = _need_for_observed(
-                        cells.offered[slot_of == j], h, method, work, targets, patience
+                        cells.offered[(slot_of == j) & known], h, method, work, targets, patience
                     )
                     new[j] = max(agents[j] + 1, need)
                 else:
                     new[j] = agents[j] + 1
-            elif slot_sure_meet[j] and agents[j] - 1 >= max(floor[j], 0) and agents[j] > 0:
+            elif (
+                slot_known[j]
+                and agents[j] > max(floor[j], 0)
+                and (
+                    slot_sure_meet[j]
+                    or _fewer_predicted_to_meet(
+                        cells, (slot_of == j) & known, agents[j], h, method, work, targets, patience
+                    )
+                )
+            ):
                 new[j] = agents[j] - 1
         trial_from = np.where(new < agents, agents, -1)
         if np.array_equal(new, agents):
@@ -811,6 +820,53 @@ def staff_simulation(
     )
 
 
+def _fewer_predicted_to_meet(
+    cells: _CellStats,
+    where: np.ndarray,
+    agents: int,
+    h: Horizon,
+    method: str,
+    work: Workload,
+    targets: Targets,
+    patience: float | None,
+) -> bool:
+    """Whether one agent fewer would still meet the targets in every day's cell of an interval,
+    predicting the change of each KPI from the analytic model at the simulated volume. This picks
+    which removals are worth a trial; the trial itself is simulated."""
+    mix = _contact_mix(work)
+    for i in np.flatnonzero(where):
+        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        if math.isnan(sl) or cells.offered[i] <= 0:
+            continue
+        rate = cells.offered[i] / h.interval_s
+        try:
+            at = _evaluate(method, rate, agents, mix, targets, patience)
+            fewer = _evaluate(method, rate, agents - 1, mix, targets, patience)
+        except ValueError:
+            return False
+        if not targets.met(
+            sl + fewer.service_level - at.service_level,
+            (0.0 if math.isnan(ab) else ab) + fewer.abandon_rate - at.abandon_rate,
+            (0.0 if math.isnan(occ) else occ) + fewer.occupancy - at.occupancy,
+        ):
+            return False
+    return True
+
+
+def _contact_mix(work: Workload) -> Workload:
+    """Observed contacts fed as issues with the contact mix of reasons (so its mean handle time)
+    and no further repeats or redials: those are in the observed volume already."""
+    flows = tuple(
+        replace(
+            f,
+            weight=f.weight
+            * customer_contacts_per_issue(f.fcr, f.later_fcr, f.repeat_probability, f.max_contacts),
+        )
+        for f in work.flows
+    )
+    return Workload(flows, 0.0, 1, "issues")
+
+
 def _need_for_observed(
     offered: np.ndarray,
     h: Horizon,
@@ -824,17 +880,7 @@ def _need_for_observed(
     volume = float(np.nanmax(offered)) if np.isfinite(offered).any() else 0.0
     if volume <= 0:
         return 0
-    # The observed contacts are fed as issues with the contact mix of reasons (so its mean
-    # handle time) and no further repeats or redials: those are in the observed volume already.
-    contact_mix = tuple(
-        replace(
-            f,
-            weight=f.weight
-            * customer_contacts_per_issue(f.fcr, f.later_fcr, f.repeat_probability, f.max_contacts),
-        )
-        for f in work.flows
-    )
-    issues_mode = Workload(contact_mix, 0.0, 1, "issues")
+    issues_mode = _contact_mix(work)
     point, _ = _solve_interval(method, volume / h.interval_s, issues_mode, targets, patience)
     return 0 if point is None else point.agents
 
