@@ -44,13 +44,17 @@ def cumulative_intensity(
 
 
 def arrival_times(
-    streams: Streams, starts_s: np.ndarray, rates_per_s: np.ndarray, horizon_s: float
+    streams: Streams,
+    starts_s: np.ndarray,
+    rates_per_s: np.ndarray,
+    horizon_s: float,
+    stream: str = "arrivals",
 ) -> Iterator[float]:
-    """Arrival times in [0, horizon) of the NHPP, drawn from the ``arrivals`` stream."""
+    """Arrival times in [0, horizon) of the NHPP, drawn from the stream named ``stream``."""
     edges, cum = cumulative_intensity(starts_s, rates_per_s, horizon_s)
     rates = np.append(np.asarray(rates_per_s, dtype=np.float64), 0.0)
     s = 0.0
-    for gaps in streams.blocks("arrivals", UNIT_EXPONENTIAL_ARGS):
+    for gaps in streams.blocks(stream, UNIT_EXPONENTIAL_ARGS):
         out = np.empty(gaps.shape[0])
         n, s = _invert(edges, cum, rates, gaps, s, out)
         yield from out[:n].tolist()

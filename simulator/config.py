@@ -16,7 +16,7 @@ import operator
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 from pathlib import Path
 from types import NoneType, UnionType
@@ -48,6 +48,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from simulator.calendar import INTRADAY_PROFILES, Calendar, intraday_weights
 from simulator.errors import (
     MISSING,
     ScenarioError,
@@ -55,7 +56,7 @@ from simulator.errors import (
     one_of,
     unknown_key_message,
 )
-from simulator.hours import HOURS_ALLOWED, HoursError, WeeklyHours
+from simulator.hours import DAYS, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
 from simulator.units import DAY_S, MINUTES_PER_DAY, TIME_UNITS, split_unit, unit_keys
 
 DEFAULT_START = date(2024, 1, 1)
@@ -490,6 +491,26 @@ _PER_HOUR_ALLOWED = (
 )
 
 
+_DAY_FACTORS_ALLOWED = "a mapping of days mon..sun (ranges such as mon-fri allowed) to factors >= 0"
+
+
+def _day_factors(value: Any) -> dict[str, float] | None:
+    """``{mon-fri: 1.1, sat: 0.5}`` -> one factor per weekday key; unnamed days keep 1."""
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not value:
+        _reject("not a mapping of days to factors", allowed=_DAY_FACTORS_ALLOWED, value=value)
+    factors: dict[str, float] = {}
+    for key, factor in value.items():
+        try:
+            days = parse_days(str(key))
+        except HoursError as exc:
+            _reject(str(exc), at=(str(key),), allowed=_DAY_FACTORS_ALLOWED, value=key)
+        number = _number(factor, at=(str(key),), allowed="a factor >= 0", positive=False)
+        factors.update({DAYS[d]: number for d in days})
+    return factors
+
+
 class Arrivals(_Model):
     """New customer issues: a Poisson process, constant or piecewise constant per interval."""
 
@@ -498,9 +519,16 @@ class Arrivals(_Model):
     per_hour: float | list[float] | None = None
     """New issues per hour: one rate, or one per interval of a day (repeated daily)."""
     per_day: float | None = Field(default=None, gt=0)
-    """New issues per day, spread over the day by ``intraday``."""
-    intraday: list[Annotated[float, Field(ge=0)]] | None = None
-    """With ``per_day``: one weight per interval of a day (normalised); absent means flat."""
+    """New issues per day (before ``day_of_week``), spread over the day by ``intraday``."""
+    day_of_week: dict[str, float] | None = None
+    """With ``per_day``: a factor per weekday (``{mon: 1.3, sun: 0}``); unnamed days are 1."""
+    intraday: Literal["flat", "typical_weekday", "typical_saturday"] | list[float] | None = None
+    """With ``per_day``: a built-in profile, or one weight per interval of a day (normalised);
+    absent means flat."""
+
+    _check_days = field_validator("day_of_week", mode="before")(
+        classmethod(lambda cls, v: _day_factors(v))
+    )
 
     @field_validator("per_hour", mode="before")
     @classmethod
@@ -516,30 +544,56 @@ class Arrivals(_Model):
             return rates
         return None if value is None else _number(value, allowed=_PER_HOUR_ALLOWED, positive=True)
 
-    @field_validator("intraday")
+    @field_validator("intraday", mode="before")
     @classmethod
-    def _some_weight(cls, weights: list[float] | None) -> list[float] | None:
-        if weights is not None and not any(weights):
-            _reject("all weights are 0", allowed="weights >= 0, not all 0")
+    def _some_weight(cls, weights: Any) -> Any:
+        if isinstance(weights, str):
+            if weights not in INTRADAY_PROFILES:
+                _reject(
+                    "unknown intraday profile",
+                    allowed=f"{one_of(INTRADAY_PROFILES)}, or a list of weights per interval",
+                    value=weights,
+                )
+            return weights
+        if isinstance(weights, list):
+            values = [
+                _number(v, at=(i,), allowed="a weight >= 0", positive=False)
+                for i, v in enumerate(weights)
+            ]
+            if not any(values):
+                _reject("all weights are 0", allowed="weights >= 0, not all 0")
+            return values
         return weights
 
     @model_validator(mode="after")
     def _one_rate(self) -> Arrivals:
         _exactly_one(self, ("per_hour", "per_day"))
-        if self.intraday is not None and self.per_day is None:
-            _reject("intraday needs per_day", at=("intraday",), allowed="intraday with per_day")
+        for name in ("intraday", "day_of_week"):
+            if getattr(self, name) is not None and self.per_day is None:
+                _reject(f"{name} needs per_day", at=(name,), allowed=f"{name} with per_day")
         return self
 
-    def rate_steps(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
-        """Start times (s) and rates of new issues per second: piecewise constant, whole horizon."""
+    def rate_steps(
+        self, horizon: Horizon, weekday0: int | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Start times (s) and rates of new issues per second: piecewise constant, whole horizon.
+
+        ``weekday0`` is the weekday of day 0 (default: that of ``horizon.start``).
+        """
         if isinstance(self.per_hour, list):
             return _daily_steps(np.asarray(self.per_hour) / 3600.0, horizon)
         if self.per_hour is not None:
             return np.zeros(1), np.array([self.per_hour / 3600.0])
-        if self.intraday is None:
-            return np.zeros(1), np.array([self.per_day / DAY_S])
-        weights = np.asarray(self.intraday)
-        return _daily_steps(self.per_day * weights / weights.sum() / horizon.interval_s, horizon)
+        weights = intraday_weights(self.intraday or "flat", horizon.intervals_per_day)
+        if weekday0 is None:
+            weekday0 = (horizon.start or DEFAULT_START).weekday()
+        factors = self.day_of_week or {}
+        day_factor = np.array(
+            [factors.get(DAYS[(weekday0 + d) % 7], 1.0) for d in range(horizon.days)]
+        )
+        rates = self.per_day * day_factor[:, None] * weights[None, :] / horizon.interval_s
+        starts = np.arange(rates.size) * horizon.interval_s
+        return starts.astype(np.float64), rates.ravel()
 
 
 def _default_distribution(spec: dict[str, Any]) -> Any:
@@ -611,8 +665,9 @@ class Reason(_Model):
     """Why customers contact us; each reason has its own handling."""
 
     name: str = Field(min_length=1)
-    share: float = Field(gt=0, le=1)
-    """Fraction of new issues with this reason; the shares of all reasons sum to 1."""
+    share: float = Field(ge=0, le=1)
+    """Fraction of everyday new issues with this reason; the shares of all reasons sum to 1.
+    0 suits a reason that only a driver (an invoice run, an incident) causes."""
     handle_time: Distribution
     """Talk time of a contact."""
     wrap_up_s: float = Field(default=0.0, ge=0)
@@ -740,10 +795,99 @@ class Redial(_Model):
 class Phone(_Model):
     """The phone queue."""
 
+    opening_hours: dict[str, str] | None = None
+    """Weekly hours of the phone line; absent means ``calendar.opening_hours`` (else 24 h)."""
+
+    _check_hours = field_validator("opening_hours", mode="before")(
+        classmethod(lambda cls, v: _hours(v))
+    )
+
     patience: Distribution | None = None
     """Time a caller waits before abandoning; absent means nobody abandons (Erlang C)."""
     service_level: ServiceLevel = Field(default_factory=ServiceLevel)
     redial: Redial | None = None
+
+
+class ClosedRetry(_Model):
+    """Customers who find the line closed: they try again after it opens, or give up."""
+
+    probability: float = Field(default=0.8, ge=0, le=1)
+    delay: Distribution = _default_distribution({"dist": "exponential", "mean_min": 60})
+    """Time after opening at which a customer who found the line closed tries again."""
+
+
+class CalendarSettings(_Model):
+    """Opening hours and holidays (closed all day, every channel and third party)."""
+
+    opening_hours: dict[str, str] | None = None
+    """Default weekly hours of every channel; absent means open 24 h."""
+    holidays: list[date] = Field(default_factory=list)
+    closed_retry: ClosedRetry = Field(default_factory=ClosedRetry)
+
+    _check_hours = field_validator("opening_hours", mode="before")(
+        classmethod(lambda cls, v: _hours(v))
+    )
+
+
+class InvoiceDispatch(_Model):
+    """When invoices land: a day of every month, or given dates; each spread over days."""
+
+    day_of_month: int | None = Field(default=None, ge=1, le=28)
+    dates: list[date] | None = Field(default=None, min_length=1)
+    spread_days: int = Field(default=1, ge=1, le=28)
+    """Recipients are split evenly over this many consecutive days (the "spread" lever)."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> InvoiceDispatch:
+        _exactly_one(self, ("day_of_month", "dates"))
+        return self
+
+    def landing_days(self, start: date, days: int) -> list[date]:
+        """Dates that invoices land, from a month before ``start`` (their contacts spill over)
+        to the end of the horizon."""
+        if self.dates is not None:
+            firsts = list(self.dates)
+        else:
+            firsts = []
+            year, month = start.year, start.month - 1
+            end = start + timedelta(days=days)
+            while True:
+                if month == 0:
+                    year, month = year - 1, 12
+                first = date(year, month, self.day_of_month)
+                if first >= end:
+                    break
+                firsts.append(first)
+                year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+        return [f + timedelta(days=k) for f in firsts for k in range(self.spread_days)]
+
+
+class InvoiceRun(_Model):
+    """A mailing that makes a share of its recipients contact us over the following days."""
+
+    kind: Literal["invoice_run"]
+    reason: str
+    """The reason of the issues it causes (must be a reason of the scenario)."""
+    recipients: int = Field(ge=1)
+    dispatch: InvoiceDispatch
+    contact_rate: float = Field(ge=0, le=1)
+    """Share of recipients who contact us (a clearer invoice lowers it)."""
+    response_delay: Distribution
+    """Time from landing (00:00 of the landing day) to the contact; it decides the day, the
+    time of day follows the arrival profile of that day."""
+
+
+class Incident(_Model):
+    """An outage or other event that adds issues of one reason for a while."""
+
+    kind: Literal["incident"]
+    reason: str
+    start: datetime
+    duration_h: float = Field(gt=0)
+    extra_per_hour: float = Field(gt=0)
+
+
+Driver = Annotated[InvoiceRun | Incident, Field(discriminator="kind")]
 
 
 class Channels(_Model):
@@ -756,11 +900,52 @@ _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 _START_ALLOWED = "HH:MM (a daily pattern) or an ISO date-time such as 2026-01-05T08:00"
 
 
+def _clock(value: Any, name: str) -> float:
+    """Seconds after midnight of ``HH:MM`` (up to 24:00)."""
+    match = _HHMM.fullmatch(str(value)) if isinstance(value, str) else None
+    if match and int(match[2]) < 60 and (int(match[1]), int(match[2])) <= (24, 0):
+        return int(match[1]) * 3600.0 + int(match[2]) * 60.0
+    _reject("not a time of day", at=(name,), allowed="HH:MM between 00:00 and 24:00", value=value)
+
+
+class Shift(_Model):
+    """A block of agents on given weekdays; an ``end`` before ``start`` runs past midnight."""
+
+    days: str = "mon-sun"
+    start: str
+    end: str
+    agents: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Shift:
+        try:
+            parse_days(self.days)
+        except HoursError as exc:
+            _reject(str(exc), at=("days",), allowed=HOURS_ALLOWED, value=self.days)
+        if _clock(self.start, "start") == _clock(self.end, "end"):
+            _reject("the shift has no length", at=("end",), allowed="an end != start")
+        return self
+
+    def segments(
+        self, weekday0: int, days: int, closed: frozenset[int]
+    ) -> list[tuple[float, float]]:
+        """``[start, end)`` in run seconds for every day the shift works (not on holidays)."""
+        start, end = _clock(self.start, "start"), _clock(self.end, "end")
+        if end <= start:
+            end += DAY_S
+        weekdays = set(parse_days(self.days))
+        return [
+            (d * DAY_S + start, d * DAY_S + end)
+            for d in range(days)
+            if (weekday0 + d) % 7 in weekdays and d not in closed
+        ]
+
+
 class Agents(_Model):
     """Productive agents on duty; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
 
     model_config = ConfigDict(
-        json_schema_extra=_exactly_one_schema("headcount", "per_interval", "table")
+        json_schema_extra=_exactly_one_schema("headcount", "per_interval", "table", "shifts")
     )
 
     headcount: int | None = Field(default=None, ge=0)
@@ -770,6 +955,8 @@ class Agents(_Model):
     table: str | None = Field(default=None, min_length=1)
     """CSV file (relative to the scenario file) with columns start (HH:MM, a daily pattern, or
     ISO date-time) and agents: the agents on duty from that start on."""
+    shifts: list[Shift] | None = Field(default=None, min_length=1)
+    """Shifts by weekday; agents on duty = the sum of the shifts running (none on holidays)."""
     shrinkage: float = Field(default=0.30, ge=0, lt=1)
     hours_per_fte_week: float = Field(default=36.0, gt=0)
 
@@ -778,13 +965,20 @@ class Agents(_Model):
 
     @model_validator(mode="after")
     def _one_source(self, info: ValidationInfo) -> Agents:
-        _exactly_one(self, ("headcount", "per_interval", "table"))
+        _exactly_one(self, ("headcount", "per_interval", "table", "shifts"))
         if self.table is not None:
             self._rows = _read_staffing(self.table, _base_dir(info))
         return self
 
-    def steps(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
-        """Start times (s, the first is 0) and the number of agents on duty from each start."""
+    def steps(
+        self, horizon: Horizon, holidays: frozenset[int] = frozenset()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Start times (s, the first is 0) and the number of agents on duty from each start.
+
+        ``holidays`` (day indices) matter only to shifts: nobody works a shift on a holiday.
+        """
+        if self.shifts is not None:
+            return self._shift_steps(horizon, holidays)
         if self.headcount is not None:
             return np.zeros(1), np.array([self.headcount], dtype=np.int64)
         if self.per_interval is not None:
@@ -804,6 +998,20 @@ class Agents(_Model):
             offsets, counts = np.append(0.0, offsets), np.append(counts[-1], counts)
         days = np.arange(horizon.days) * DAY_S
         return (days[:, None] + offsets).ravel(), np.tile(counts, horizon.days)
+
+    def _shift_steps(
+        self, horizon: Horizon, holidays: frozenset[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        weekday0 = (horizon.start or DEFAULT_START).weekday()
+        changes: dict[float, int] = {0.0: 0}
+        for shift in self.shifts or []:
+            for start, end in shift.segments(weekday0, horizon.days, holidays):
+                changes[start] = changes.get(start, 0) + shift.agents
+                end = min(end, horizon.horizon_s)
+                changes[end] = changes.get(end, 0) - shift.agents
+        times = sorted(t for t in changes if t < horizon.horizon_s)
+        counts = np.cumsum([changes[t] for t in times])
+        return np.asarray(times, dtype=np.float64), counts.astype(np.int64)
 
 
 def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int], ...]:
@@ -877,6 +1085,8 @@ class Scenario(_Model):
     agents: Agents
     third_parties: list[ThirdParty] = Field(default_factory=list)
     satisfaction: Satisfaction = Field(default_factory=Satisfaction)
+    calendar: CalendarSettings = Field(default_factory=CalendarSettings)
+    drivers: list[Driver] = Field(default_factory=list)
 
     @field_validator("reasons")
     @classmethod
@@ -952,6 +1162,32 @@ class Scenario(_Model):
         if issues:
             _raise_issues(*issues)
         return self
+
+    @model_validator(mode="after")
+    def _driver_reasons(self) -> Scenario:
+        names = [r.name for r in self.reasons]
+        issues = [
+            _Issue(("drivers", i, "reason"), "unknown reason", f"one of {one_of(names)}", d.reason)
+            for i, d in enumerate(self.drivers)
+            if d.reason not in names
+        ]
+        if issues:
+            _raise_issues(*issues)
+        return self
+
+    def reason_index(self, name: str) -> int:
+        return next(i for i, r in enumerate(self.reasons) if r.name == name)
+
+    def clock(self, hours: Mapping[str, str] | None = None) -> Calendar:
+        """The run's calendar with ``hours`` (default: the phone line's)."""
+        if hours is None:
+            hours = self.channels.phone.opening_hours or self.calendar.opening_hours
+        return Calendar.build(
+            self.horizon.start or DEFAULT_START,
+            self.horizon.days,
+            WeeklyHours.parse(hours) if hours else None,
+            self.calendar.holidays,
+        )
 
     def party(self, name: str) -> ThirdParty:
         return next(p for p in self.third_parties if p.name == name)
@@ -1053,6 +1289,8 @@ _MESSAGES = {
     "model_type": "not a mapping",
     "model_attributes_type": "not a mapping",
     "dict_type": "not a mapping",
+    "union_tag_invalid": "unknown kind",
+    "union_tag_not_found": "missing key 'kind'",
 }
 _BOUNDS = {
     annotated_types.Gt: (">", "gt"),

@@ -26,7 +26,8 @@ class HoursError(ValueError):
     """A day or time that does not parse; the message says which part."""
 
 
-def _days(spec: str) -> list[int]:
+def parse_days(spec: str) -> list[int]:
+    """Weekday numbers (0 = Monday) of ``mon-fri``, ``sat``, ``mon,wed``."""
     days: list[int] = []
     for part in spec.lower().split(","):
         first, _, last = (p.strip() for p in part.partition("-"))
@@ -56,7 +57,7 @@ class WeeklyHours:
     def parse(cls, spec: Mapping[str, str]) -> WeeklyHours:
         raw: list[tuple[float, float]] = []
         for day_spec, times in spec.items():
-            days = _days(str(day_spec))
+            days = parse_days(str(day_spec))
             for window in str(times).split(","):
                 match = _WINDOW.match(window)
                 if not match:
