@@ -61,6 +61,7 @@ KPI_KEYS = (
     "open_at_end",
     "mean_queue_length",
     "agent_hours",
+    "refused",
     "resolved_share",
     "gave_up_share",
     "deflected_share",
@@ -292,6 +293,7 @@ def replication_kpis(
         "open_at_end": float((issue_outcome == OPEN).sum()),
         "mean_queue_length": rec.queue_area / window,
         "agent_hours": on_duty / 3600.0,
+        "refused": float((np.asarray(rec.refused_time) >= h.warmup_s).sum()),
         "resolved_share": _ratio((issue_outcome == RESOLVED).sum(), n_issues),
         "gave_up_share": _ratio((issue_outcome == GAVE_UP).sum(), n_issues),
         "deflected_share": _ratio((issue_outcome == DEFLECTED).sum(), n_issues),
@@ -350,6 +352,12 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "repeat_contacts": count(c["kind"] == REPEAT).astype(np.int64),
             "missed_callback_contacts": count(c["kind"] == MISSED_CALLBACK).astype(np.int64),
             "redials": count(c["kind"] == REDIAL).astype(np.int64),
+            "refused": np.bincount(
+                np.minimum(
+                    (np.asarray(rec.refused_time) // h.interval_s).astype(np.int64), n_bins - 1
+                ),
+                minlength=n_bins,
+            )[:n_bins],
             "asa_s": asa,
             "service_level": sl_met,
             "aht_s": aht,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -34,8 +34,9 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from simulator.arrivals import arrival_times
+from simulator.calendar import Calendar
 from simulator.config import Scenario, ThirdParty, ThirdPartyUse
-from simulator.hours import WeeklyHours
+from simulator.drivers import driver_arrivals
 from simulator.records import (
     ABANDONED,
     ANSWERED,
@@ -62,6 +63,8 @@ from simulator.records import (
 )
 from simulator.rng import Streams
 
+ALWAYS = {"mon-sun": "00:00-24:00"}
+
 
 @dataclass
 class _Party:
@@ -70,7 +73,7 @@ class _Party:
     index: int
     spec: ThirdParty
     staff: simpy.Resource
-    hours: WeeklyHours
+    clock: Calendar  # its hours and the scenario's holidays
     within_s: float
     draw_work: Callable[[], float]
     draw_late: Callable[[], float]
@@ -149,7 +152,7 @@ class ContactCenter:
                 index=i,
                 spec=p,
                 staff=simpy.Resource(self.env, capacity=p.staff),
-                hours=p.weekly_hours,
+                clock=scenario.clock(p.hours or ALWAYS),
                 within_s=p.callback_within_h * 3600.0,
                 draw_work=streams.sampler(f"third_party_work:{p.name}", p.work_time),
                 draw_late=streams.sampler(f"third_party_late:{p.name}", p.late_delay),
@@ -185,9 +188,27 @@ class ContactCenter:
         self._leaving = 0  # busy agents who go off duty when their contact ends
         self._next_agent = 0
 
+        # Calendar: a contact that finds the phone line closed is refused (counted) and the
+        # customer tries again after opening, or gives up.
+        self._clock = scenario.clock()
+        self._always_open = self._clock.always_open
+        retry = scenario.calendar.closed_retry
+        self._retry_p = retry.probability
+        if not self._always_open:
+            self._draw_retry = streams.uniform("closed_retry")
+            self._draw_retry_delay = streams.sampler("closed_retry_delay", retry.delay)
+
+        # Arrival sources: the everyday rate (reason drawn by share) and each demand driver
+        # (reason fixed), each an iterator of times on its own stream.
         starts, rates = scenario.arrivals.rate_steps(h)
-        self._arrivals = arrival_times(streams, starts, rates, self.horizon_s)
-        self._staff_starts, self._staff_counts = scenario.agents.steps(h)
+        self._sources: list[tuple[int, Iterator[float]]] = [
+            (-1, arrival_times(streams, starts, rates, self.horizon_s))
+        ]
+        self._sources += [
+            (reason, iter(times.tolist()))
+            for reason, times in driver_arrivals(scenario, streams, starts, rates)
+        ]
+        self._staff_starts, self._staff_counts = scenario.agents.steps(h, self._clock.holidays)
 
     # -- scheduling ---------------------------------------------------------------------
     def _at(self, delay: float, callback, value) -> None:
@@ -199,12 +220,14 @@ class ContactCenter:
         self.env.schedule(ev, NORMAL, delay)
 
     # -- issues and contacts ------------------------------------------------------------
-    def _new_issue(self, now: float) -> int:
-        """Create an issue; returns its id, or -1 when self-service resolved it (deflected)."""
+    def _new_issue(self, now: float, reason: int) -> int:
+        """Create an issue (``reason`` < 0: drawn by share); returns its id, or -1 when
+        self-service resolved it (deflected)."""
         rec = self.rec
         iid = len(rec.issue_start)
-        draw = self._draw_reason
-        reason = 0 if draw is None else bisect_right(self._cum_shares, draw())
+        if reason < 0:
+            draw = self._draw_reason
+            reason = 0 if draw is None else bisect_right(self._cum_shares, draw())
         self_service = NO_SELF_SERVICE
         if (ss := self._self_service[reason]) is not None:
             tries, succeeds = self._draw_self_service(), self._draw_self_service()
@@ -296,26 +319,53 @@ class ContactCenter:
 
     def _on_arrival(self, ev: Event) -> None:
         now = self.env._now
-        iid = self._new_issue(now)
+        source = ev._value
+        iid = self._new_issue(now, self._sources[source][0])
         if iid >= 0:
-            self._new_contact(iid, NEW, 1, now)
-        self._schedule_next_arrival()
+            self._reach(iid, NEW, 1, now)
+        self._schedule_next_arrival(source)
 
-    def _schedule_next_arrival(self) -> None:
-        t = next(self._arrivals, None)
+    def _schedule_next_arrival(self, source: int) -> None:
+        t = next(self._sources[source][1], None)
         if t is not None:
-            self._at(t - self.env._now, self._on_arrival, None)
+            self._at(t - self.env._now, self._on_arrival, source)
 
     def _on_redial(self, ev: Event) -> None:
         iid, attempt = ev._value
-        self._new_contact(iid, REDIAL, attempt, self.env._now)
+        self._reach(iid, REDIAL, attempt, self.env._now)
 
     def _on_repeat(self, ev: Event) -> None:
         iid, kind = ev._value
         if self.rec.issue_outcome[iid] == OPEN:  # a callback may have resolved it meanwhile
-            self._new_contact(iid, kind, 1, self.env._now)
+            self._reach(iid, kind, 1, self.env._now)
         else:
             self._in_contact[iid] = False
+
+    def _on_retry(self, ev: Event) -> None:
+        iid, kind, attempt = ev._value
+        if self.rec.issue_outcome[iid] == OPEN:
+            self._reach(iid, kind, attempt, self.env._now)
+        else:
+            self._in_contact[iid] = False
+
+    def _reach(self, iid: int, kind: int, attempt: int, now: float) -> None:
+        """A customer calls: the contact is offered, or refused while the line is closed."""
+        if self._always_open or (closed_for := self._clock.wait_until_open(now)) == 0:
+            self._new_contact(iid, kind, attempt, now)
+            return
+        rec = self.rec
+        rec.refused_time.append(now)
+        rec.refused_issue.append(iid)
+        rec.refused_kind.append(kind)
+        retries = self._draw_retry() < self._retry_p
+        retry_at = now + closed_for + self._draw_retry_delay()
+        if retries:
+            self._in_contact[iid] = True
+            if retry_at < self.horizon_s:
+                self._at(retry_at - now, self._on_retry, (iid, kind, attempt))
+            return  # a retry after the horizon is not simulated: the issue stays open
+        self._in_contact[iid] = False
+        self._give_up_unless_pending(iid, now)
 
     # -- queue ------------------------------------------------------------------------
     def _queue_change(self, delta: int, now: float) -> None:
@@ -466,7 +516,7 @@ class ContactCenter:
             if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback is made
                 self._end_job(job, JOB_CANCELLED)
                 return
-            closed = party.hours.wait_until_open(env.now)
+            closed = party.clock.wait_until_open(env.now)
             if env.now + closed + involvement.work_s >= self.horizon_s:
                 return
             if closed:
@@ -593,7 +643,8 @@ class ContactCenter:
                 self._staff(count, 0.0)
             else:
                 self._at(start, self._on_staffing, count)
-        self._schedule_next_arrival()
+        for source in range(len(self._sources)):
+            self._schedule_next_arrival(source)
         self.env.run(until=self.horizon_s)
         if self._on_duty:
             # Agents on duty at the horizon stay until the queue is empty.

@@ -74,6 +74,10 @@ class Records:
     job_done: list[float] = field(default_factory=list)  # customer reached; NaN if never
     job_status: list[int] = field(default_factory=list)
     job_missed: list[bool] = field(default_factory=list)  # the promise expired first
+    # attempts refused while the line was closed (not contacts: they never reached a queue)
+    refused_time: list[float] = field(default_factory=list)
+    refused_issue: list[int] = field(default_factory=list)
+    refused_kind: list[int] = field(default_factory=list)
     # outbound callbacks made by agents (busy time, not contacts)
     outbound_job: list[int] = field(default_factory=list)
     outbound_agent: list[int] = field(default_factory=list)
