@@ -9,7 +9,15 @@ The public names are imported on first use, so ``import simulator.analytic`` sta
 
 from importlib import import_module
 
-__all__ = ["CcsimError", "RunResult", "Scenario", "ScenarioError", "load_scenario", "run"]
+__all__ = [
+    "CcsimError",
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "load_sweep",
+    "run",
+]
 __version__ = "0.1.0"
 
 _WHERE = {
@@ -19,6 +27,7 @@ _WHERE = {
     "load_scenario": "simulator.config",
     "RunResult": "simulator.runner",
     "run": "simulator.runner",
+    "load_sweep": "simulator.sweep",
 }
 
 

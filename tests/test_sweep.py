@@ -20,6 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+import simulator
 from simulator import sweep
 from simulator.cli import app
 from simulator.config import load_scenario_dict
@@ -244,6 +245,7 @@ def test_results_are_tidy_and_equal_run_point_by_point(tmp_path):
     assert list(results.columns[:4]) == ["point", *params, "replication"]
     assert set(KPI_KEYS) <= set(results.columns)
     assert len(results) == 4 * 2
+    pd.testing.assert_frame_equal(simulator.load_sweep(tmp_path / "out"), results)
     for point in outcome.experiment.points:
         data = yaml.safe_load(yaml.safe_dump(BASE))
         data["agents"]["headcount"] = point.values["agents.headcount"]
