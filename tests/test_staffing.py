@@ -15,14 +15,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from simulator import analytic
 from simulator.cli import app
+from simulator.config import Scenario, load_scenario_dict
+from simulator.runner import run
 from simulator.staffing import (
     StaffingError,
     customer_contacts_per_issue,
     staff,
+    with_staffing,
     workload,
 )
 from tests.conftest import scenario
@@ -47,29 +51,12 @@ VARYING = {
 AHT_VARYING = 0.6 * (240 + 30) + 0.4 * 180
 
 
-def low_fcr(fcr: float) -> dict:
-    """Spec C: low FCR, customers nearly always come back, soon, and nobody abandons."""
-    return {
-        "name": f"low-fcr-{fcr}",
-        "seed": 11,
-        "replications": 5,
-        "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
-        "arrivals": {"per_hour": 100},
-        "reasons": [
-            {
-                "name": "billing",
-                "share": 1.0,
-                "handle_time": {"dist": "exponential", "mean_s": 240},
-                "fcr": fcr,
-                "repeat": {
-                    "probability": 0.9,
-                    "delay": {"dist": "exponential", "mean_min": 10},
-                },
-            }
-        ],
-        "channels": {"phone": {"patience": None}},
-        "agents": {"headcount": 10},
-    }
+def low_fcr(fcr: float = 0.5) -> Scenario:
+    """Spec C: scenarios/staffing_low_fcr.yaml (FCR 0.5, repeat probability 0.9 within minutes,
+    nobody abandons, 100 new issues/h for one day), with its FCR set to ``fcr``."""
+    data = yaml.safe_load((ROOT / "scenarios" / "staffing_low_fcr.yaml").read_text())
+    data["reasons"][0]["fcr"] = fcr
+    return load_scenario_dict(data, source="staffing_low_fcr.yaml")
 
 
 def test_a2b_json_on_the_minimal_scenario():
@@ -203,7 +190,7 @@ def test_contacts_per_issue_closed_form():
 
 def test_demand_contacts_includes_repeats_and_redials():
     """Default demand: new issues x contacts per issue; --demand issues: new issues only."""
-    sc = scenario(low_fcr(0.5))
+    sc = low_fcr(0.5)
     contacts = staff(sc, "erlang-c").table
     issues = staff(sc, "erlang-c", "issues").table
     assert contacts["offered_per_hour"].iloc[0] == pytest.approx(100 / (1 - 0.5 * 0.9))
@@ -222,16 +209,16 @@ def test_demand_contacts_includes_repeats_and_redials():
     }
     row = staff(scenario(redial), "erlang-a").table.iloc[0]
     assert row["offered_per_hour"] == pytest.approx(1000 * (1 + row["abandon_rate"]), rel=1e-6)
-    w = workload(scenario(low_fcr(0.5)), "contacts")
+    w = workload(low_fcr(0.5), "contacts")
     assert w.per_issue(0.0)[0] == pytest.approx(1 / (1 - 0.45))
 
 
 def test_bad_requests_exit_2(tmp_path):
     """Bad options are CcsimErrors: a one-line message and exit code 2, no traceback."""
     with pytest.raises(StaffingError, match="patience"):
-        staff(scenario(low_fcr(0.5)), "erlang-a")
+        staff(low_fcr(0.5), "erlang-a")
     with pytest.raises(StaffingError, match="--demand issues"):
-        staff(scenario(low_fcr(0.5)), "simulation", "issues")
+        staff(low_fcr(0.5), "simulation", "issues")
     with pytest.raises(StaffingError, match="max-occupancy"):
         staff(scenario(), "erlang-c", max_occupancy=1.5)
     runner = CliRunner()
@@ -274,15 +261,19 @@ def test_low_fcr_erlang_c_against_simulation():
     """Spec C: with FCR 0.5 and repeat probability 0.9 (repeats within minutes, nobody
     abandons), Erlang C on new issues understaffs against the simulation method, Erlang C on
     expected contacts comes closer, and the simulated requirement falls when FCR rises to 0.9."""
-    sc = scenario(low_fcr(0.5))
-    issues = staff(sc, "erlang-c", "issues").agent_hours
+    sc = low_fcr(0.5)
+    planner = staff(sc, "erlang-c", "issues")
+    issues = planner.agent_hours
     contacts = staff(sc, "erlang-c", "contacts").agent_hours
     sim = staff(sc, "simulation", workers=1)
-    sim_high = staff(scenario(low_fcr(0.9)), "simulation", workers=1)
+    sim_high = staff(low_fcr(0.9), "simulation", workers=1)
+    # What the planner's staffing gets in the full model
+    planner_sl = run(with_staffing(sc, planner.table["agents"], None), workers=1).kpis
     numbers = (
         f"agent hours: Erlang C on new issues {issues:.0f}, Erlang C on expected contacts "
         f"{contacts:.0f}, simulation {sim.agent_hours:.0f} (FCR 0.5), "
-        f"simulation {sim_high.agent_hours:.0f} (FCR 0.9)"
+        f"simulation {sim_high.agent_hours:.0f} (FCR 0.9); simulated service level with the "
+        f"new-issues staffing {planner_sl['service_level']:.3f}"
     )
     assert sim.simulation["converged"], numbers
     assert sim_high.simulation["converged"], numbers
@@ -293,10 +284,12 @@ def test_low_fcr_erlang_c_against_simulation():
     assert sim_high.agent_hours < 0.8 * sim.agent_hours, (
         "raising FCR should lower the simulated requirement: " + numbers
     )
+    assert planner_sl["service_level"] < 0.5, numbers
     # the simulated staffing meets the target in every interval, on the mean over replications
     assert (sim.table["service_level"] >= 0.8).all(), numbers
     assert sim.kpis["service_level"] >= 0.8
     assert sim.kpis["contacts_per_issue"] == pytest.approx(1 / (1 - 0.45), rel=0.05)
+    assert sim.fte == pytest.approx(sim.agent_hours / (36 / 7) / 0.7)
     # the KPIs achieved and the search are in the JSON
     out = sim.to_json()
     assert {"service_level", "asa_s", "abandon_rate", "occupancy"} <= out["kpis"].keys()
@@ -309,7 +302,7 @@ def test_simulation_keeps_the_seed_across_candidates():
     """Common random numbers: every candidate of the search sees the very same new issues (the
     final staffing and the one-agent-fewer check count identical issues in every replication's
     mean), and one agent fewer everywhere lowers the service level."""
-    sim = staff(scenario(low_fcr(0.9)), "simulation", workers=1)
+    sim = staff(low_fcr(0.9), "simulation", workers=1)
     s = sim.simulation
     assert s["seed"] == 11
     assert s["one_fewer_kpis"]["issues"] == sim.kpis["issues"]
