@@ -24,6 +24,8 @@ from simulator.config import Scenario, load_scenario_dict
 from simulator.runner import run
 from simulator.staffing import (
     StaffingError,
+    answered_share,
+    attempts_per_contact,
     customer_contacts_per_issue,
     staff,
     with_staffing,
@@ -308,3 +310,47 @@ def test_simulation_keeps_the_seed_across_candidates():
     assert s["one_fewer_kpis"]["issues"] == sim.kpis["issues"]
     assert s["one_fewer_kpis"]["service_level"] < sim.kpis["service_level"]
     assert np.all(sim.table["agents"] >= 1)
+
+
+def test_redial_series_against_direct_sums():
+    """Calls per customer contact and the share answered, against a loop over the attempts."""
+    for a, r, m in [(0.1, 0.5, 3), (0.3, 1.0, 2), (0.5, 0.2, 1), (0.9, 0.9, 5)]:
+        answered = calls = 0.0
+        reach = 1.0
+        for _ in range(m):
+            calls += reach
+            answered += reach * (1 - a)
+            reach *= a * r
+        assert attempts_per_contact(a, r, m) == pytest.approx(calls)
+        assert answered_share(a, r, m) == pytest.approx(answered)
+
+
+def test_simulation_staffs_repeats_that_arrive_after_the_new_issues():
+    """The coupling the analytic methods miss: new issues stop at 14:00, but unresolved customers
+    call again about 2 h later. Erlang A (repeats placed with their new issue) staffs nobody after
+    14:00; the simulation staffs the afternoon and meets the target there."""
+    rates = [0] * 8 + [120] * 6 + [0] * 10
+    sc = scenario(
+        {
+            "replications": 4,
+            "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+            "arrivals": {"per_hour": rates},
+            "reasons": [
+                {
+                    "name": "general",
+                    "share": 1.0,
+                    "handle_time": {"dist": "exponential", "mean_s": 240},
+                    "fcr": 0.6,
+                    "repeat": {"probability": 1.0, "delay": {"dist": "exponential", "mean_h": 2}},
+                }
+            ],
+        }
+    )
+    analytic_staff = staff(sc, "erlang-a").table
+    sim = staff(sc, "simulation", workers=1)
+    afternoon = sim.table["start_min"].between(14 * 60, 17 * 60)
+    assert (analytic_staff.loc[afternoon, "agents"] == 0).all()
+    assert (sim.table.loc[afternoon, "agents"] > 0).all(), list(sim.table["agents"])
+    assert (sim.table.loc[afternoon, "offered_per_hour"] > 10).all()
+    assert (sim.table.loc[afternoon, "service_level"] >= 0.8).all()
+    assert sim.simulation["converged"]
