@@ -401,10 +401,18 @@ def compare_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object (spec A2b) instead of a table.")
     ] = False,
+    report: Annotated[
+        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
+    ] = False,
+    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
 ) -> None:
     """Run scenarios with common random numbers; paired differences to the first, with CIs."""
     from simulator.compare import CompareError, check_out, compare, print_comparison
 
+    if report:
+        from simulator.report import check_report_options
+
+        check_report_options(out, lang)  # refuse before the runs, not after them
     if len(files) < 2:
         raise CompareError("compare needs at least two scenario files")
     scenarios = [load_scenario(f) for f in files]  # every file checked before any run
@@ -424,6 +432,10 @@ def compare_command(
         from simulator.compare import write_comparison
 
         typer.echo(f"written: {write_comparison(result, out, force=force)}", err=True)
+        if report:
+            from simulator.report import write_report
+
+            typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:

@@ -37,6 +37,7 @@ EN: dict[str, str] = {
     "kpi.redials": "Redials",
     "kpi.contacts_per_issue": "Contacts per issue",
     "kpi.in_system_at_end": "Waiting at end",
+    "kpi.refused": "Refused (line closed)",
     "kpi.resolved": "Issues resolved",
     "kpi.gave_up": "Issues given up",
     "kpi.deflected": "Issues deflected (self-service)",
@@ -210,6 +211,20 @@ EN: dict[str, str] = {
     "skip.journey_split": (
         "Without journeys.parquet, resolved issues are not split into first time and after repeats."
     ),
+    # comparison reports
+    "compare.title": "ccsim comparison — {names}",
+    "compare.intro": (
+        "Scenarios run with the same seed and {n} replication(s) each: replication r of every "
+        "scenario sees the same customers (common random numbers). Baseline: {baseline}."
+    ),
+    "compare.kpis": "Key figures per scenario",
+    "compare.phase": "Growth phase",
+    "compare.diff": "Differences to {baseline}",
+    "compare.diff.intro": (
+        "Paired over replications: difference ± half-width of its 95% confidence interval; "
+        "* marks a difference whose interval excludes zero."
+    ),
+    "compare.diff.none": "No paired differences in this folder.",
     # sweep reports
     "sweep.title": "ccsim sweep report — {name}",
     "sweep.experiment": "Experiment",
@@ -294,6 +309,7 @@ NL: dict[str, str] = {
     "kpi.redials": "Opnieuw gebeld na ophangen",
     "kpi.contacts_per_issue": "Contacten per klantvraag",
     "kpi.in_system_at_end": "Wachtend aan het eind",
+    "kpi.refused": "Geweigerd (lijn gesloten)",
     "kpi.resolved": "Klantvragen opgelost",
     "kpi.gave_up": "Klantvragen opgegeven",
     "kpi.deflected": "Klantvragen via selfservice",
@@ -463,6 +479,19 @@ NL: dict[str, str] = {
         "Zonder journeys.parquet zijn opgeloste klantvragen niet gesplitst in 'in één keer' "
         "en 'na herhaalcontact'."
     ),
+    "compare.title": "ccsim-vergelijking — {names}",
+    "compare.intro": (
+        "Scenario's gedraaid met dezelfde seed en elk {n} replicatie(s): replicatie r van elk "
+        "scenario ziet dezelfde klanten (gemeenschappelijke toevalsgetallen). Basis: {baseline}."
+    ),
+    "compare.kpis": "Kerncijfers per scenario",
+    "compare.phase": "Groeifase",
+    "compare.diff": "Verschillen met {baseline}",
+    "compare.diff.intro": (
+        "Gepaard over replicaties: verschil ± halve breedte van het 95%-betrouwbaarheidsinterval; "
+        "* markeert een verschil waarvan het interval nul uitsluit."
+    ),
+    "compare.diff.none": "Geen gepaarde verschillen in deze map.",
     "sweep.title": "ccsim-sweeprapport — {name}",
     "sweep.experiment": "Experiment",
     "sweep.base": "Basisscenario",

@@ -53,6 +53,7 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "wait_p90_s",
         "redials",
         "in_system_at_end",
+        "refused",
     ),
     "efficiency": ("aht_s", "occupancy", "agent_hours", "mean_queue_length"),
     "journeys": (
@@ -105,7 +106,7 @@ figcaption{font-size:15px;color:#444;margin-top:4px}
 .not_measured{color:#666;font-style:italic}
 code{font-size:14px;background:#f4f4f4;padding:1px 4px;border-radius:3px}
 footer{margin-top:40px;color:#666;font-size:14px}
-.wide{overflow-x:auto}table.points{font-size:15px}
+.wide{overflow-x:auto}table.kpis td:first-child{min-width:240px}table.points{font-size:15px}
 """
 
 
@@ -393,14 +394,19 @@ def check_target(target: Path) -> None:
 def write_report(
     run_dir: Path | str, out: Path | str | None = None, lang: str = DEFAULT_LANG
 ) -> Path:
-    """Write the report of a run or sweep folder (default ``run_dir/report.html``).
+    """Write the report of a run, sweep or comparison folder (default ``run_dir/report.html``).
 
     The file is written to a temporary sibling and renamed, so a reader never sees half a report.
     """
     lang = check_lang(lang)
     run_dir = Path(run_dir)
     target = Path(out) if out is not None else run_dir / REPORT_FILE
-    if is_sweep_dir(run_dir):
+    from simulator.compare_report import is_compare_dir, render_compare_html
+
+    if is_compare_dir(run_dir):
+        check_target(target)
+        html = render_compare_html(run_dir, lang)
+    elif is_sweep_dir(run_dir):
         from simulator.sweep_report import render_sweep_html  # loads the sweep module
 
         check_target(target)
@@ -408,8 +414,9 @@ def write_report(
     else:
         if run_dir.is_dir() and not (run_dir / "meta.json").exists():
             raise RunDirError(
-                f"{run_dir}: not a run or sweep folder (no meta.json, no sweep.json); give a "
-                "folder written by `ccsim run FILE --out DIR` or `ccsim sweep EXPERIMENT --out DIR`"
+                f"{run_dir}: not a run, sweep or comparison folder (no meta.json, sweep.json or "
+                "compare.csv); give a folder written by `ccsim run`, `ccsim sweep` or "
+                "`ccsim compare` with --out DIR"
             )
         run = load_run(run_dir)
         check_target(target)

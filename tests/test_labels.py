@@ -15,7 +15,7 @@ from simulator.errors import CcsimError
 from simulator.labels import CATALOG, EN, NL, format_kpi, format_threshold, kpi_label, number, t
 
 ROOT = Path(__file__).resolve().parents[1]
-USERS = ("assess.py", "plots.py", "report.py", "sweep_report.py")
+USERS = ("assess.py", "plots.py", "report.py", "sweep_report.py", "compare_report.py")
 
 
 def _placeholders(text: str) -> set[str]:

@@ -72,7 +72,7 @@ def test_report_bad_input(tmp_path):
     runner = CliRunner()
     for args, message in [
         ([str(tmp_path / "missing")], "no such folder"),
-        ([str(tmp_path)], "not a run or sweep folder"),
+        ([str(tmp_path)], "not a run, sweep or comparison folder"),
     ]:
         res = runner.invoke(app, ["report", *args])
         assert res.exit_code == 2, res.output
