@@ -143,16 +143,9 @@ def attempts_per_contact(abandon: float, redial_probability: float, max_attempts
 
 
 def answered_share(abandon: float, redial_probability: float, max_attempts: int) -> float:
-    """Probability that a customer contact is answered at one of its ``max_attempts`` attempts."""
-    return (
-        1.0
-        - abandon**max_attempts * redial_probability ** (max_attempts - 1)
-        - (
-            abandon
-            * (1.0 - redial_probability)
-            * sum((abandon * redial_probability) ** k for k in range(max_attempts - 1))
-        )
-    )
+    """Probability that a customer contact is answered at one of its ``max_attempts`` attempts:
+    attempt k + 1 is reached with probability (a r)^k and answered with 1 - a."""
+    return (1.0 - abandon) * attempts_per_contact(abandon, redial_probability, max_attempts)
 
 
 @dataclass(frozen=True)
