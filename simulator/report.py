@@ -209,6 +209,15 @@ def scenario_rows(run: RunData, lang: str) -> list[tuple[str, str]]:
         patience = phone.get("patience")
         text = _dist_text(patience) if patience else t("report.patience.none", lang)
         rows.append((t("report.patience", lang), text))
+        redial = phone.get("redial")
+        if isinstance(redial, Mapping):
+            value = t(
+                "report.redial.value",
+                lang,
+                share=_share_or_blank(redial.get("probability"), lang),
+                delay=_dist_text(redial.get("delay", "")),
+            )
+            rows.append((t("report.redial", lang), value))
     seed = run.meta.get("seed", sc.get("seed", "?"))
     n = run.replications if run.replications is not None else "?"
     rows.append((t("report.seed", lang), t("report.seed.value", lang, seed=seed, n=n)))
@@ -219,33 +228,90 @@ def _share_or_blank(value: Any, lang: str) -> str:
     return format_share(value, lang) if isinstance(value, int | float) else ""
 
 
+def _table(head: list[str], rows: list[list[tuple[str, bool]]]) -> str:
+    """A plain table; each cell is ``(text, numeric)``."""
+    out = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    for row in rows:
+        cells = "".join(
+            f"<td class='num'>{_e(v)}</td>" if num else f"<td>{_e(v)}</td>" for v, num in row
+        )
+        out.append(f"<tr>{cells}</tr>")
+    return "<div class='wide'><table>" + "".join(out) + "</table></div>"
+
+
 def _reasons_table(run: RunData, lang: str) -> str:
-    reasons = run.scenario.get("reasons") or []
+    """Contact reasons with the levers the model has for them (FCR, repeats, third party,
+    self-service); columns no reason uses are left out."""
+    reasons = [r for r in run.scenario.get("reasons") or [] if isinstance(r, Mapping)]
     if not reasons:
         return ""
-    head = "".join(
-        f"<th>{_e(h)}</th>"
-        for h in (
-            t("report.reasons", lang),
-            t("report.reason.share", lang),
-            t("report.reason.handle_time", lang),
-            t("report.reason.fcr", lang),
+
+    def repeat(r: Mapping[str, Any]) -> str:
+        rep = r.get("repeat")
+        if not isinstance(rep, Mapping) or r.get("fcr", 1.0) == 1.0:
+            return ""
+        return _share_or_blank(rep.get("probability"), lang)
+
+    def third(r: Mapping[str, Any]) -> str:
+        tp = r.get("third_party")
+        if not isinstance(tp, Mapping):
+            return ""
+        return f"{tp.get('party', '?')} ({_share_or_blank(tp.get('probability'), lang)})"
+
+    def self_service(r: Mapping[str, Any]) -> str:
+        ss = r.get("self_service")
+        if not isinstance(ss, Mapping):
+            return ""
+        offered = _share_or_blank(ss.get("offered"), lang)
+        return t(
+            "report.reason.self_service.value",
+            lang,
+            offered=offered,
+            success=_share_or_blank(ss.get("success"), lang),
         )
-    )
-    body = []
-    for r in reasons:
-        if not isinstance(r, Mapping):
-            continue
-        share, fcr = (_share_or_blank(r.get(k), lang) for k in ("share", "fcr"))
-        body.append(
-            "<tr>"
-            f"<td>{_e(r.get('name', ''))}</td>"
-            f"<td class='num'>{_e(share)}</td>"
-            f"<td>{_e(_dist_text(r.get('handle_time', '')))}</td>"
-            f"<td class='num'>{_e(fcr)}</td>"
-            "</tr>"
+
+    columns = [
+        ("report.reasons", lambda r: str(r.get("name", "")), False),
+        ("report.reason.share", lambda r: _share_or_blank(r.get("share"), lang), True),
+        ("report.reason.handle_time", lambda r: _dist_text(r.get("handle_time", "")), False),
+        ("report.reason.fcr", lambda r: _share_or_blank(r.get("fcr"), lang), True),
+        ("report.reason.repeat", repeat, True),
+        ("report.reason.third_party", third, False),
+        ("report.reason.self_service", self_service, False),
+    ]
+    cells = [[(fn(r), num) for _, fn, num in columns] for r in reasons]
+    keep = [i for i in range(len(columns)) if i < 3 or any(row[i][0] for row in cells)]
+    head = [t(columns[i][0], lang) for i in keep]
+    return _table(head, [[row[i] for i in keep] for row in cells])
+
+
+def _third_parties_table(run: RunData, lang: str) -> str:
+    """Third parties: who does the work behind the contact center, and how reliably."""
+    parties = [p for p in run.scenario.get("third_parties") or [] if isinstance(p, Mapping)]
+    if not parties:
+        return ""
+    head = [
+        t(f"report.third_party.{c}", lang)
+        for c in ("name", "staff", "hours", "callback_within", "on_time", "resolves")
+    ]
+    rows = []
+    for p in parties:
+        hours = p.get("hours")
+        hours_text = (
+            ", ".join(f"{k} {v}" for k, v in hours.items()) if isinstance(hours, Mapping) else ""
         )
-    return f"<table><tr>{head}</tr>{''.join(body)}</table>"
+        within = p.get("callback_within_h")
+        rows.append(
+            [
+                (str(p.get("name", "")), False),
+                (str(p.get("staff", "")), True),
+                (hours_text, False),
+                ("" if within is None else f"{number(float(within), 0, lang)} h", True),
+                (_share_or_blank(p.get("on_time_probability"), lang), True),
+                (_share_or_blank(p.get("resolves"), lang), True),
+            ]
+        )
+    return _table(head, rows)
 
 
 def _kpi_table(run: RunData, lang: str) -> str:
@@ -348,6 +414,7 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         f"<h2>{_e(t('report.scenario', lang))}</h2>",
         f"<dl class='scenario'>{scenario}</dl>",
         _reasons_table(run, lang),
+        _third_parties_table(run, lang),
         f"<h2>{_e(t('report.kpis', lang))}</h2>",
         f"<p>{_e(t('report.kpis.intro', lang, n=n))}</p>",
         _kpi_table(run, lang),

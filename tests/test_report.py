@@ -223,3 +223,35 @@ def test_browser_check_skips_without_chromium_but_fails_in_ci(monkeypatch):
     monkeypatch.setenv("CI", "1")
     with pytest.raises(pytest.fail.Exception, match="CI is set"):
         chromium()
+
+
+def test_scenario_summary_shows_the_levers(tmp_path):
+    import yaml
+
+    folder = synthetic_run(tmp_path / "run", journeys=False, kind=False)
+    for table in ("intervals.parquet", "contacts.parquet"):
+        (folder / table).unlink()
+    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario["reasons"][0]["repeat"] = {"probability": 0.85}
+    scenario["reasons"][0]["third_party"] = {"party": "backoffice", "probability": 0.3}
+    scenario["third_parties"] = [
+        {
+            "name": "backoffice",
+            "staff": 6,
+            "hours": {"mon-fri": "09:00-17:00"},
+            "callback_within_h": 24,
+            "on_time_probability": 0.6,
+            "resolves": 0.9,
+        }
+    ]
+    scenario["channels"]["phone"]["redial"] = {
+        "probability": 0.6,
+        "delay": {"dist": "exponential", "mean_s": 1200},
+    }
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    html = render_html(load_run(folder), "nl")
+    assert "Belt opnieuw als niet opgelost" in html
+    assert "backoffice (30,0%)" in html
+    assert "Selfservice" not in html  # no reason uses it: no empty column
+    assert "<td>mon-fri 09:00-17:00</td>" in html
+    assert "60,0%, na exponential (mean_s: 1200)" in html
