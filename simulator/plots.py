@@ -42,6 +42,7 @@ LABEL_SIZE = 16
 TICK_SIZE = 14
 LEGEND_SIZE = 13
 LINE_WIDTH = 2.5
+ECDF_POINTS = 4000  # points of the wait ECDF; more add nothing visible
 MAX_BARS = 200  # per-interval bar charts beyond this become lines
 TITLE_CHARS = 70  # longer titles wrap: a cut-off title on a slide reads as a bug
 
@@ -254,7 +255,12 @@ def wait_figure(waits: np.ndarray, answer_within_s: float, lang: str = DEFAULT_L
     ax_hist.set_yscale("log")
     _style(ax_hist, t("plot.wait.title", lang), t("plot.wait.x", lang), None)
     ecdf = np.arange(1, len(waits) + 1) / len(waits)
-    ax_cdf.step(waits, ecdf, where="post", lw=LINE_WIDTH, color=COLORS["offered"])
+    if len(waits) > ECDF_POINTS:  # a month of contacts: plot a fine grid of quantiles instead
+        keep = np.unique(np.linspace(0, len(waits) - 1, ECDF_POINTS).astype(np.int64))
+        x_ecdf, y_ecdf = waits[keep], ecdf[keep]
+    else:
+        x_ecdf, y_ecdf = waits, ecdf
+    ax_cdf.step(x_ecdf, y_ecdf, where="post", lw=LINE_WIDTH, color=COLORS["offered"])
     share = float(np.searchsorted(waits, answer_within_s, side="right")) / len(waits)
     for ax in (ax_hist, ax_cdf):
         ax.axvline(answer_within_s, color=COLORS["target"], lw=LINE_WIDTH, ls="--")
