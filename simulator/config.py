@@ -941,6 +941,17 @@ class Shift(_Model):
         ]
 
 
+class Overtime(_Model):
+    """When a shift ends with a long queue, some agents stay on (overtime), within limits."""
+
+    queue_above: int = Field(default=0, ge=0)
+    """Overtime starts when more than this many contacts wait as the staffing falls."""
+    max_agents: int = Field(ge=1)
+    """At most this many of the agents going off duty stay."""
+    max_minutes: float = Field(gt=0)
+    """They stay at most this long, and take a contact only if it ends within that time."""
+
+
 class Agents(_Model):
     """Productive agents on duty; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
 
@@ -957,6 +968,7 @@ class Agents(_Model):
     ISO date-time) and agents: the agents on duty from that start on."""
     shifts: list[Shift] | None = Field(default=None, min_length=1)
     """Shifts by weekday; agents on duty = the sum of the shifts running (none on holidays)."""
+    overtime: Overtime | None = None
     shrinkage: float = Field(default=0.30, ge=0, lt=1)
     hours_per_fte_week: float = Field(default=36.0, gt=0)
 

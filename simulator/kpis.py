@@ -78,6 +78,10 @@ KPI_KEYS = (
     "csat",
     "ces",
     "nps",
+    "overtime_h",
+    "occupancy_above_85_share",
+    "occupancy_above_90_share",
+    "longest_busy_stretch_h",
 )
 
 
@@ -136,6 +140,40 @@ def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarra
         np.concatenate((start, np.asarray(rec.outbound_start, dtype=np.float64))),
         np.concatenate((start + c["handle"][answered], np.asarray(rec.outbound_end))),
     )
+
+
+def _occupancy_per_interval(
+    rec: Records, c: Mapping[str, np.ndarray], edges: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Busy agent time and on-duty agent time per interval (seconds)."""
+    busy = segment_time_per_bin(*_busy_segments(c, rec), edges)
+    duty = level_time_per_bin(np.asarray(rec.duty_time), np.asarray(rec.duty_level), edges)
+    return busy, duty
+
+
+def _level_integral(times: list[float], levels: list[int], edges: np.ndarray) -> np.ndarray:
+    if not times:
+        return np.zeros(len(edges) - 1)
+    return level_time_per_bin(np.asarray(times), np.asarray(levels), edges)
+
+
+def longest_busy_stretch(c: Mapping[str, np.ndarray], rec: Records) -> float:
+    """The longest time (s) any agent worked back to back: each contact (or outbound callback)
+    starting the moment the previous one ended. Burn-out shows here, not in averages."""
+    answered = c["outcome"] == ANSWERED
+    agent = np.concatenate(
+        (np.asarray(rec.agent, dtype=np.int64)[answered], np.asarray(rec.outbound_agent, np.int64))
+    )
+    if not len(agent):
+        return 0.0
+    start, end = _busy_segments(c, rec)
+    order = np.lexsort((start, agent))
+    agent, start, end = agent[order], start[order], end[order]
+    # a new stretch begins at each agent's first contact and after every idle gap
+    new = np.ones(len(agent), dtype=bool)
+    new[1:] = (agent[1:] != agent[:-1]) | (start[1:] > end[:-1] + 1e-9)
+    last_end = np.maximum.reduceat(end, np.flatnonzero(new))
+    return float((last_end - start[new]).max())
 
 
 def _job_arrays(rec: Records) -> dict[str, np.ndarray]:
@@ -249,9 +287,17 @@ def replication_kpis(
     answered_wait = wait[answered]
 
     edges = np.array([h.warmup_s, h.horizon_s])
-    busy = segment_time_per_bin(*_busy_segments(c, rec), edges)[0]
-    duty_t = np.asarray(rec.duty_time)
-    on_duty = level_time_per_bin(duty_t, np.asarray(rec.duty_level), edges)[0]
+    busy, on_duty = (x[0] for x in _occupancy_per_interval(rec, c, edges))
+    n_bins = round(h.horizon_s / h.interval_s)
+    bins = np.arange(n_bins + 1, dtype=np.float64) * h.interval_s
+    bin_busy, bin_duty = _occupancy_per_interval(rec, c, bins)
+    staffed = (bin_duty > 0) & (bins[:-1] >= h.warmup_s)
+    bin_occupancy = bin_busy[staffed] / bin_duty[staffed]
+    overtime = _level_integral(
+        rec.overtime_time,
+        rec.overtime_level,
+        np.array([h.warmup_s, max(rec.end_time, h.horizon_s)]),
+    )[0]
     window = h.horizon_s - h.warmup_s
 
     if journeys is None:
@@ -312,6 +358,14 @@ def replication_kpis(
         "csat": float(closed["csat"].mean()) if len(closed) else math.nan,
         "ces": float(closed["ces"].mean()) if len(closed) else math.nan,
         "nps": 100.0 * float(closed["nps_contribution"].mean()) if len(closed) else math.nan,
+        "overtime_h": overtime / 3600.0,
+        "occupancy_above_85_share": (
+            float((bin_occupancy > 0.85).mean()) if len(bin_occupancy) else math.nan
+        ),
+        "occupancy_above_90_share": (
+            float((bin_occupancy > 0.90).mean()) if len(bin_occupancy) else math.nan
+        ),
+        "longest_busy_stretch_h": longest_busy_stretch(c, rec) / 3600.0,
     }
 
 
@@ -336,8 +390,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
         asa = count(answered, c["wait"]) / n_answered
         aht = count(answered, c["handle"]) / n_answered
         sl_met = count(answered & (c["wait"] <= sl.answer_within_s)) / offered
-        busy = segment_time_per_bin(*_busy_segments(c, rec), edges)
-        duty = level_time_per_bin(np.asarray(rec.duty_time), np.asarray(rec.duty_level), edges)
+        busy, duty = _occupancy_per_interval(rec, c, edges)
         occupancy = busy / duty
     return pd.DataFrame(
         {
@@ -362,6 +415,8 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "service_level": sl_met,
             "aht_s": aht,
             "agents_on_duty": duty / h.interval_s,
+            "overtime_agents": _level_integral(rec.overtime_time, rec.overtime_level, edges)
+            / h.interval_s,
             "occupancy": occupancy,
         }
     )

@@ -209,6 +209,11 @@ class ContactCenter:
             for reason, times in driver_arrivals(scenario, streams, starts, rates)
         ]
         self._staff_starts, self._staff_counts = scenario.agents.steps(h, self._clock.holidays)
+        self._overtime = scenario.agents.overtime
+        self._planned = 0  # agents on duty by the plan
+        self._on_overtime = 0  # agents kept on beyond the plan
+        self._overtime_end = 0.0
+        self._overtime_round = 0  # identifies the current overtime, so stale ends do nothing
 
     # -- scheduling ---------------------------------------------------------------------
     def _at(self, delay: float, callback, value) -> None:
@@ -589,6 +594,10 @@ class ContactCenter:
             self._leaving -= 1
             self._go_off_duty(agent, now)
             return
+        if self._on_overtime and not self._overtime_needed(now):
+            self._set_overtime(self._on_overtime - 1, now)
+            self._go_off_duty(agent, now)
+            return
         if self._waiting:
             cid = self._next_waiting()
             self._queue_change(-1, now)
@@ -597,6 +606,27 @@ class ContactCenter:
             self._start_outbound(self._outbound.popleft(), agent, now)
         else:
             self._idle.append(agent)
+
+    def _overtime_needed(self, now: float) -> bool:
+        """An agent on overtime stays for the next contact only while the queue is long and
+        that contact ends within the overtime limit (known: handle times are drawn at arrival)."""
+        if self._waiting <= self._overtime.queue_above:
+            return False
+        queue, outcome = self._queue, self.rec.outcome
+        while outcome[queue[0]] != WAITING:  # drop abandoned contacts from the head
+            queue.popleft()
+        return now + self.rec.handle[queue[0]] <= self._overtime_end
+
+    def _set_overtime(self, n: int, now: float) -> None:
+        self._on_overtime = n
+        self.rec.overtime_time.append(now)
+        self.rec.overtime_level.append(n)
+
+    def _on_overtime_end(self, ev: Event) -> None:
+        if ev._value == self._overtime_round and self._on_overtime:
+            now = self.env._now
+            self._set_overtime(0, now)
+            self._staff(self._planned, now)
 
     def _go_off_duty(self, agent: int, now: float) -> None:
         self._off_duty.append(agent)
@@ -629,7 +659,23 @@ class ContactCenter:
         return self._next_agent - 1
 
     def _on_staffing(self, ev: Event) -> None:
-        self._staff(ev._value, self.env._now)
+        """A staffing change of the plan; when it sends agents home while the queue is long,
+        the overtime policy keeps some of them on."""
+        now, target = self.env._now, ev._value
+        self._planned = target
+        if self._on_overtime:  # a new plan replaces any overtime still running
+            self._set_overtime(0, now)
+        ot = self._overtime
+        present = self._on_duty - self._leaving
+        if ot is not None and target < present and self._waiting > ot.queue_above:
+            extra = min(ot.max_agents, present - target)
+            self._staff(target + extra, now)
+            self._set_overtime(extra, now)
+            self._overtime_end = now + ot.max_minutes * 60.0
+            self._overtime_round += 1
+            self._at(ot.max_minutes * 60.0, self._on_overtime_end, self._overtime_round)
+        else:
+            self._staff(target, now)
 
     # -- run --------------------------------------------------------------------------
     def run(self) -> Records:
@@ -640,6 +686,7 @@ class ContactCenter:
             self._staff_starts.tolist(), self._staff_counts.tolist(), strict=True
         ):
             if start == 0:
+                self._planned = count
                 self._staff(count, 0.0)
             else:
                 self._at(start, self._on_staffing, count)
@@ -647,8 +694,12 @@ class ContactCenter:
             self._schedule_next_arrival(source)
         self.env.run(until=self.horizon_s)
         if self._on_duty:
-            # Agents on duty at the horizon stay until the queue is empty.
+            # Agents on duty at the horizon stay until the queue is empty (overtime ends:
+            # draining the queue after the horizon is the spec's rule, not the policy's).
             self._leaving = 0
+            self._overtime_round += 1
+            if self._on_overtime:
+                self._set_overtime(0, self.env._now)
             self.env.run()
         now = self.env._now
         self._queue_change(0, now)

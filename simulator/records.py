@@ -86,6 +86,9 @@ class Records:
     # levels: (time, agents on duty) at every change
     duty_time: list[float] = field(default_factory=list)
     duty_level: list[int] = field(default_factory=list)
+    # levels: (time, agents on overtime) at every change
+    overtime_time: list[float] = field(default_factory=list)
+    overtime_level: list[int] = field(default_factory=list)
     # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
     queue_area: float = 0.0
     end_time: float = 0.0
