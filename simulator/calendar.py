@@ -86,4 +86,3 @@ class Calendar:
                 return now - t
             now = (day + 1) * DAY_S
         return float("inf")  # closed for the rest of the run
-
