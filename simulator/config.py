@@ -887,7 +887,20 @@ class Incident(_Model):
     extra_per_hour: float = Field(gt=0)
 
 
-Driver = Annotated[InvoiceRun | Incident, Field(discriminator="kind")]
+class ProactiveOutbound(_Model):
+    """Phase 4: the center calls a share of the customers with this reason before they call."""
+
+    kind: Literal["proactive_outbound"]
+    reason: str
+    coverage: float = Field(ge=0, le=1)
+    """Share of the reason's new issues that the center calls first."""
+    prevents: float = Field(ge=0, le=1)
+    """Probability that the proactive call makes the customer's own contact unnecessary."""
+    handle_time: Distribution
+    """Agent time of one outbound call."""
+
+
+Driver = Annotated[InvoiceRun | Incident | ProactiveOutbound, Field(discriminator="kind")]
 
 
 class Channels(_Model):
@@ -1182,6 +1195,17 @@ class Scenario(_Model):
             _Issue(("drivers", i, "reason"), "unknown reason", f"one of {one_of(names)}", d.reason)
             for i, d in enumerate(self.drivers)
             if d.reason not in names
+        ]
+        proactive = [d.reason for d in self.drivers if d.kind == "proactive_outbound"]
+        issues += [
+            _Issue(
+                ("drivers", i, "reason"),
+                "a second proactive_outbound for the same reason",
+                "one proactive_outbound per reason",
+                d.reason,
+            )
+            for i, d in enumerate(self.drivers)
+            if d.kind == "proactive_outbound" and d.reason in proactive[: proactive.index(d.reason)]
         ]
         if issues:
             _raise_issues(*issues)

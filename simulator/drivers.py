@@ -16,7 +16,7 @@ from datetime import datetime, time
 import numpy as np
 
 from simulator.arrivals import arrival_times
-from simulator.config import Incident, InvoiceRun, Scenario
+from simulator.config import Incident, InvoiceRun, ProactiveOutbound, Scenario
 from simulator.rng import Streams
 from simulator.units import DAY_S
 
@@ -111,6 +111,8 @@ def driver_arrivals(
     out = []
     for i, driver in enumerate(scenario.drivers):
         name = f"driver:{i}"
+        if isinstance(driver, ProactiveOutbound):
+            continue  # it prevents contacts instead of causing them (see the model)
         if isinstance(driver, InvoiceRun):
             times = invoice_arrivals(driver, name, scenario, streams, base)
         else:

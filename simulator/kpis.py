@@ -26,6 +26,7 @@ from simulator.records import (
     MISSED_CALLBACK,
     NEW,
     OPEN,
+    PROACTIVE_OUTCOMES,
     REDIAL,
     REPEAT,
     RESOLVED,
@@ -78,6 +79,8 @@ KPI_KEYS = (
     "csat",
     "ces",
     "nps",
+    "proactive_calls",
+    "prevented",
     "overtime_h",
     "occupancy_above_85_share",
     "occupancy_above_90_share",
@@ -248,6 +251,10 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "self_service": pd.Categorical.from_codes(
                 self_service, categories=list(SELF_SERVICE_OUTCOMES)
             ),
+            "proactive": pd.Categorical.from_codes(
+                np.asarray(rec.issue_proactive, dtype=np.int8),
+                categories=list(PROACTIVE_OUTCOMES),
+            ),
             "contacts": contacts,
             "new_contacts": per_issue(c["kind"] == NEW).astype(np.int64),
             "repeat_contacts": per_issue(c["kind"] == REPEAT).astype(np.int64),
@@ -358,6 +365,8 @@ def replication_kpis(
         "csat": float(closed["csat"].mean()) if len(closed) else math.nan,
         "ces": float(closed["ces"].mean()) if len(closed) else math.nan,
         "nps": 100.0 * float(closed["nps_contribution"].mean()) if len(closed) else math.nan,
+        "proactive_calls": float((jc["proactive"] != "none").sum()),
+        "prevented": float((jc["proactive"] == "prevented").sum()),
         "overtime_h": overtime / 3600.0,
         "occupancy_above_85_share": (
             float((bin_occupancy > 0.85).mean()) if len(bin_occupancy) else math.nan

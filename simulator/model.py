@@ -41,6 +41,7 @@ from simulator.records import (
     ABANDONED,
     ANSWERED,
     CALLBACK,
+    CALLED,
     CONSULT,
     DEFLECTED,
     GAVE_UP,
@@ -51,7 +52,9 @@ from simulator.records import (
     NEW,
     NO_SELF_SERVICE,
     NO_THIRD_PARTY,
+    NOT_CALLED,
     OPEN,
+    PREVENTED,
     REDIAL,
     REPEAT,
     RESOLVED,
@@ -176,7 +179,17 @@ class ContactCenter:
         self._in_contact: list[bool] = []  # a contact of the customer is on its way
         self._jobs_pending: list[int] = []
         self._customer_contacts: list[int] = []  # towards repeat.max_contacts
-        self._outbound: deque[int] = deque()  # callbacks waiting for an agent (job ids)
+        # outbound calls waiting for an agent: (job id or -1 for a proactive call, issue, s)
+        self._outbound: deque[tuple[int, int, float]] = deque()
+        self._proactive = [None] * len(reasons)
+        for i, d in enumerate(scenario.drivers):
+            if d.kind == "proactive_outbound":
+                r = scenario.reason_index(d.reason)
+                self._proactive[r] = (
+                    d,
+                    streams.uniform(f"driver:{i}"),
+                    streams.sampler(f"driver:{i}:handle", d.handle_time),
+                )
 
         # Queue and agents.
         self._queue: deque[int] = deque()
@@ -240,7 +253,14 @@ class ContactCenter:
                 self_service = (
                     SELF_SERVICE_SUCCESS if succeeds < ss.success else SELF_SERVICE_FAILED
                 )
-        deflected = self_service == SELF_SERVICE_SUCCESS
+        proactive = NOT_CALLED
+        if (outbound := self._proactive[reason]) is not None:
+            driver, draw, handle = outbound
+            called, prevented, duration = draw(), draw(), handle()
+            if called < driver.coverage:
+                proactive = PREVENTED if prevented < driver.prevents else CALLED
+                self._queue_outbound((-1, iid, duration))
+        deflected = self_service == SELF_SERVICE_SUCCESS or proactive == PREVENTED
         rec.issue_start.append(now)
         rec.issue_reason.append(reason)
         rec.issue_outcome.append(DEFLECTED if deflected else OPEN)
@@ -249,6 +269,7 @@ class ContactCenter:
         rec.issue_answered.append(0)
         rec.issue_first_answer_resolved.append(False)
         rec.issue_self_service.append(self_service)
+        rec.issue_proactive.append(proactive)
         self._in_contact.append(False)
         self._jobs_pending.append(0)
         self._customer_contacts.append(0)
@@ -529,7 +550,7 @@ class ContactCenter:
             rec.job_started[job] = env.now
             yield env.timeout(involvement.work_s)
         if involvement.mode == CALLBACK and party.draw_callback is not None:
-            self._queue_outbound(job)
+            self._queue_outbound((job, iid, involvement.callback_s))
         else:
             self._job_reached_customer(job, env.now, env.now)
 
@@ -560,22 +581,26 @@ class ContactCenter:
         rec.job_missed[job] = True
         self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK)
 
-    def _queue_outbound(self, job: int) -> None:
-        """A callback that an agent makes: taken by an idle agent, else when one frees up."""
-        if self._idle:
-            self._start_outbound(job, self._idle.popleft(), self.env._now)
+    def _queue_outbound(self, call: tuple[int, int, float]) -> None:
+        """An outbound call (a callback, a proactive call): taken by an idle agent, else when
+        one frees up and no inbound contact waits."""
+        now = self.env._now
+        if self._idle and now < self.horizon_s:
+            self._start_outbound(call, self._idle.popleft(), now)
         else:
-            self._outbound.append(job)
+            self._outbound.append(call)
 
-    def _start_outbound(self, job: int, agent: int, now: float) -> None:
+    def _start_outbound(self, call: tuple[int, int, float], agent: int, now: float) -> None:
         rec = self.rec
-        if rec.issue_outcome[rec.job_issue[job]] != OPEN:
-            self._end_job(job, JOB_CANCELLED)
-            self._agent_free(agent, now)
-            return
-        duration = self._involvement[rec.job_contact[job]].callback_s
-        rec.job_done[job] = now
+        job, iid, duration = call
+        if job >= 0:
+            if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback needed
+                self._end_job(job, JOB_CANCELLED)
+                self._agent_free(agent, now)
+                return
+            rec.job_done[job] = now
         rec.outbound_job.append(job)
+        rec.outbound_issue.append(iid)
         rec.outbound_agent.append(agent)
         rec.outbound_start.append(now)
         rec.outbound_end.append(now + duration)
@@ -584,7 +609,8 @@ class ContactCenter:
     def _on_outbound_end(self, ev: Event) -> None:
         job, agent, started = ev._value
         now = self.env._now
-        self._job_reached_customer(job, started, now)
+        if job >= 0:
+            self._job_reached_customer(job, started, now)
         self._agent_free(agent, now)
 
     # -- agents (continued) -----------------------------------------------------------

@@ -14,6 +14,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -223,6 +224,177 @@ def service_level_figure(
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax, t("plot.sl.title", lang), xlabel, ylabel)
     fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
+    return fig
+
+
+DAILY_AFTER_DAYS = 3  # runs longer than this are shown per day: 48 x 28 intervals is noise
+SOURCE_COLUMNS = {
+    "new": "new_contacts",
+    "repeat": "repeat_contacts",
+    "missed_callback": "missed_callback_contacts",
+    "redial": "redials",
+}
+
+
+def daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Per day of the horizon, the mean over replications of the day's contacts, agent hours and
+    service level (answered within the threshold / offered, from the intervals after warm-up)."""
+    df = intervals
+    if "in_warmup" in df:
+        df = df.loc[~df["in_warmup"].astype(bool)]
+    df = df.assign(day=(df["start_min"] // 1440).astype(int))
+    starts = np.unique(intervals["start_min"].to_numpy(dtype=float))
+    width_h = float(np.median(np.diff(starts))) / 60.0 if len(starts) > 1 else 0.5
+    sums = [c for c in ("offered", "answered", "abandoned", *SOURCE_COLUMNS.values()) if c in df]
+    extra = {}
+    if "service_level" in df:
+        extra["_within"] = df["service_level"].fillna(0.0) * df["offered"]
+    if "agents_on_duty" in df:
+        extra["agent_hours"] = df["agents_on_duty"] * width_h
+    df = df.assign(**extra)
+    per_rep = df.groupby(["replication", "day"])[sums + list(extra)].sum()
+    if "_within" in per_rep:
+        offered = per_rep["offered"].where(per_rep["offered"] > 0)
+        per_rep["service_level"] = per_rep.pop("_within") / offered
+    return per_rep.groupby(level="day").mean()
+
+
+def _day_labels(days: Sequence[int], start: date | None, lang: str) -> list[str]:
+    """``ma 02-02`` with a start date (weekday and date), else the day number."""
+    if start is None:
+        return [str(d + 1) for d in days]
+    out = []
+    for d in days:
+        day = start + timedelta(days=int(d))
+        out.append(f"{t(f'weekday.{day.weekday()}', lang)} {day:%d-%m}")
+    return out
+
+
+def _day_axis(ax: Axes, days: Sequence[int], start: date | None, lang: str) -> str:
+    ax.set_xticks(list(range(len(days))), _day_labels(days, start, lang), rotation=90)
+    return t("plot.day", lang) if start is None else t("plot.date", lang)
+
+
+def daily_volume_figure(
+    intervals: pd.DataFrame, lang: str = DEFAULT_LANG, start: date | None = None
+) -> Figure:
+    """Contacts per day (answered and abandoned stacked to offered), agent hours on duty on a
+    second axis: the month view of a long run."""
+    table = daily_table(intervals)
+    x = np.arange(len(table))
+    fig = new_figure()
+    ax = fig.axes[0]
+    answered = table.get("answered", pd.Series(0.0, index=table.index)).to_numpy(dtype=float)
+    ax.bar(x, answered, color=COLORS["answered"], label=t("plot.volume.answered", lang))
+    if "abandoned" in table:
+        ax.bar(
+            x,
+            table["abandoned"].to_numpy(dtype=float),
+            bottom=answered,
+            color=COLORS["abandoned"],
+            label=t("plot.volume.abandoned", lang),
+        )
+    xlabel = _day_axis(ax, list(table.index), start, lang)
+    _style(ax, t("plot.daily.title", lang), xlabel, t("plot.daily.y", lang))
+    ax.tick_params(axis="x", labelsize=TICK_SIZE - 3)
+    handles, labels = ax.get_legend_handles_labels()
+    if "agent_hours" in table:
+        ax2 = ax.twinx()
+        ax2.plot(
+            x,
+            table["agent_hours"].to_numpy(dtype=float),
+            color=COLORS["agents"],
+            ls="--",
+            marker="o",
+            lw=LINE_WIDTH,
+            label=t("plot.daily.agent_hours", lang),
+        )
+        ax2.set_ylim(bottom=0, top=max(1.0, float(table["agent_hours"].max()) * 1.15))
+        ax2.set_ylabel(t("plot.daily.agent_hours", lang), fontsize=LABEL_SIZE)
+        ax2.tick_params(labelsize=TICK_SIZE)
+        h2, l2 = ax2.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    fig.legend(handles, labels, fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
+    return fig
+
+
+def daily_service_level_figure(
+    intervals: pd.DataFrame,
+    target: float,
+    answer_within_s: float,
+    lang: str = DEFAULT_LANG,
+    start: date | None = None,
+) -> Figure:
+    """Service level per day (offered-weighted) against the target; days below it in orange."""
+    table = daily_table(intervals)
+    x = np.arange(len(table))
+    sl = table["service_level"].to_numpy(dtype=float)
+    fig = new_figure()
+    ax = fig.axes[0]
+    ax.bar(
+        x,
+        np.nan_to_num(sl),
+        color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
+        label=t("plot.sl.value", lang),
+    )
+    ax.axhline(
+        target,
+        color=COLORS["target"],
+        lw=LINE_WIDTH + 0.5,
+        ls="--",
+        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
+    )
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    xlabel = _day_axis(ax, list(table.index), start, lang)
+    ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
+    _style(ax, t("plot.sl.daily_title", lang), xlabel, ylabel)
+    ax.tick_params(axis="x", labelsize=TICK_SIZE - 3)
+    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=2)
+    return fig
+
+
+def sources_over_time_figure(
+    intervals: pd.DataFrame,
+    lang: str = DEFAULT_LANG,
+    start: date | None = None,
+    daily: bool = False,
+) -> Figure:
+    """Contacts by source (new, repeat, missed callback, redial) stacked per interval or per day:
+    shows when the work a center makes for itself arrives."""
+    kinds = [k for k, col in SOURCE_COLUMNS.items() if col in intervals]
+    fig = new_figure()
+    ax = fig.axes[0]
+    if daily:
+        table = daily_table(intervals)
+        x = np.arange(len(table), dtype=float)
+        width = 0.85
+        xlabel = _day_axis(ax, list(table.index), start, lang)
+        align = "center"
+    else:
+        table = _interval_means(intervals)
+        x, width, xlabel = _time_axis(table["start_min"].to_numpy(dtype=float), lang)
+        _shade_warmup(ax, table, x, width, lang)
+        width *= 0.95
+        align = "edge"
+    bottom = np.zeros(len(table))
+    for kind in kinds:
+        values = table[SOURCE_COLUMNS[kind]].to_numpy(dtype=float)
+        ax.bar(
+            x,
+            values,
+            width=width,
+            bottom=bottom,
+            align=align,
+            color=COLORS[kind],
+            label=t(f"plot.source.{kind}", lang),
+        )
+        bottom += values
+    ylabel = t("plot.daily.y", lang) if daily else t("plot.volume.y", lang)
+    _style(ax, t("plot.sources_time.title", lang), xlabel, ylabel)
+    if daily:
+        ax.tick_params(axis="x", labelsize=TICK_SIZE - 3)
+    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=len(kinds) or 1)
     return fig
 
 
@@ -666,12 +838,25 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
 
     intervals = run.intervals
     no_intervals = "skip.no_intervals" if intervals is None or intervals.empty else None
-    add("volume", lambda: volume_figure(intervals, lang), no_intervals)
-    add(
-        "service_level",
-        lambda: service_level_figure(intervals, target, answer_within_s, lang),
-        no_intervals or (None if "service_level" in intervals else "skip.no_intervals"),
-    )
+    daily = run.days > DAILY_AFTER_DAYS
+    start = run.horizon_start
+    if daily:
+        add("volume", lambda: daily_volume_figure(intervals, lang, start), no_intervals)
+    else:
+        add("volume", lambda: volume_figure(intervals, lang), no_intervals)
+    no_sl = no_intervals or (None if "service_level" in intervals else "skip.no_intervals")
+    if daily:
+        add(
+            "service_level",
+            lambda: daily_service_level_figure(intervals, target, answer_within_s, lang, start),
+            no_sl,
+        )
+    else:
+        add(
+            "service_level",
+            lambda: service_level_figure(intervals, target, answer_within_s, lang),
+            no_sl,
+        )
     contacts = run.contacts
     if contacts is None or "wait_s" not in contacts:
         add("wait", None, "skip.no_contacts")
@@ -702,6 +887,12 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
         add(
             "sources",
             lambda: sources_figure(contact_source_counts(contacts, run.warmup_s), lang),
+            None,
+        )
+    if no_intervals is None and any(c in intervals for c in SOURCE_COLUMNS.values()):
+        add(
+            "sources_time",
+            lambda: sources_over_time_figure(intervals, lang, start, daily),
             None,
         )
     return out

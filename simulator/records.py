@@ -29,6 +29,10 @@ JOB_STATUSES = ("pending", "made", "cancelled")
 NO_SELF_SERVICE, SELF_SERVICE_SUCCESS, SELF_SERVICE_FAILED = 0, 1, 2
 SELF_SERVICE_OUTCOMES = ("none", "deflected", "failed")
 
+# Proactive outbound (phase 4): not called, called, called and the contact prevented.
+NOT_CALLED, CALLED, PREVENTED = 0, 1, 2
+PROACTIVE_OUTCOMES = ("none", "called", "prevented")
+
 # Contact outcomes.
 WAITING, ANSWERED, ABANDONED = 0, 1, 2
 CONTACT_OUTCOMES = ("waiting", "answered", "abandoned")
@@ -63,6 +67,7 @@ class Records:
     issue_answered: list[int] = field(default_factory=list)
     issue_first_answer_resolved: list[bool] = field(default_factory=list)
     issue_self_service: list[int] = field(default_factory=list)
+    issue_proactive: list[int] = field(default_factory=list)
     # per third-party job (a transfer or a promised callback)
     job_issue: list[int] = field(default_factory=list)
     job_contact: list[int] = field(default_factory=list)  # the contact that created it
@@ -78,8 +83,10 @@ class Records:
     refused_time: list[float] = field(default_factory=list)
     refused_issue: list[int] = field(default_factory=list)
     refused_kind: list[int] = field(default_factory=list)
-    # outbound callbacks made by agents (busy time, not contacts)
+    # outbound calls made by agents (busy time, not contacts): callbacks (job id) and
+    # proactive calls (job -1)
     outbound_job: list[int] = field(default_factory=list)
+    outbound_issue: list[int] = field(default_factory=list)
     outbound_agent: list[int] = field(default_factory=list)
     outbound_start: list[float] = field(default_factory=list)
     outbound_end: list[float] = field(default_factory=list)

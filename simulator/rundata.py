@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,26 @@ class RunData:
         """Warm-up in seconds: contacts arriving before it are not counted (spec A3)."""
         horizon = self.scenario.get("horizon") or {}
         return float(horizon.get("warmup_minutes") or 0.0) * 60.0
+
+    @property
+    def days(self) -> int:
+        """Simulated calendar days (spec A4 default: 1)."""
+        horizon = self.scenario.get("horizon") or {}
+        try:
+            return int(horizon.get("days") or 1)
+        except (TypeError, ValueError):
+            return 1
+
+    @property
+    def horizon_start(self) -> date | None:
+        """The calendar date the horizon starts, when the scenario gives one."""
+        start = (self.scenario.get("horizon") or {}).get("start")
+        if isinstance(start, date):
+            return start
+        try:
+            return date.fromisoformat(str(start)) if start else None
+        except ValueError:
+            return None
 
     @property
     def phone_service_level(self) -> tuple[float, float]:

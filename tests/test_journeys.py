@@ -440,3 +440,32 @@ def test_meer_headcount_shortens_waits_but_leaves_the_repeat_work():
     # raising FCR removes contacts and shortens waits at the same headcount
     assert better_fcr["offered"].mean() < 0.8 * base["offered"].mean()
     assert better_fcr["asa_s"].mean() < base["asa_s"].mean()
+
+
+def test_proactive_outbound_prevents_contacts_and_costs_agent_time():
+    coverage, prevents = 0.7, 0.8
+    proactive = {
+        "drivers": [
+            {
+                "kind": "proactive_outbound",
+                "reason": "billing",
+                "coverage": coverage,
+                "prevents": prevents,
+                "handle_time": {"dist": "deterministic", "value_s": 120},
+            }
+        ]
+    }
+    plain = run(build({}), workers=1)
+    ahead = run(build(proactive), workers=1)
+    s = ahead.summary
+    assert_close(s["proactive_calls"] / s["issues"], coverage)
+    assert_close(s["prevented"] / s["issues"], coverage * prevents)
+    assert (s["deflected"] == s["prevented"]).all()  # prevented issues never contact us
+    assert_close(s["offered"] / plain.summary["offered"], 1 - coverage * prevents)
+    # the outbound calls use agent time: 120 s each, on top of the inbound contacts
+    rec = simulate(build(proactive), 0)
+    outbound = np.asarray(rec.outbound_end) - np.asarray(rec.outbound_start)
+    assert np.allclose(outbound, 120)
+    assert len(outbound) == ahead.summary["proactive_calls"].iloc[0]
+    # journeys keep the same customers: the everyday arrivals are common random numbers
+    assert (s["issues"] == plain.summary["issues"]).all()
