@@ -180,3 +180,77 @@ def test_long_runs_switch_to_days_and_lines(tmp_path):
     assert "days" in plots.volume_figure(rows).axes[0].get_xlabel()
     staff = plots.staffing_figure(np.arange(n) * 15.0, np.full(n, 10.0), np.full(n, 12.0))
     assert "days" in staff.axes[0].get_xlabel()
+
+
+def _two_day_intervals() -> pd.DataFrame:
+    """Two replications x two days x two 12-hour intervals, numbers easy to add by hand."""
+    rows = []
+    for rep in (0, 1):
+        for i, (offered, sl) in enumerate([(100, 0.9), (300, 0.5), (200, 1.0), (0, np.nan)]):
+            extra = rep * 100 if offered else 0  # replication 1 abandons 100 more when open
+            rows.append(
+                {
+                    "replication": rep,
+                    "interval": i,
+                    "start_min": 720.0 * i,
+                    "in_warmup": False,
+                    "offered": offered + extra,
+                    "answered": offered,
+                    "abandoned": extra,
+                    "service_level": sl,
+                    "agents_on_duty": 10.0,
+                    "new_contacts": offered,
+                    "repeat_contacts": extra,
+                    "redials": 0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def test_daily_table_weights_service_level_by_offered():
+    table = plots.daily_table(_two_day_intervals())
+    assert list(table.index) == [0, 1]
+    # day 0: rep 0 offers 100 + 300, rep 1 offers 200 + 400 -> mean 500
+    assert table.loc[0, "offered"] == pytest.approx(500)
+    # rep 0: (0.9*100 + 0.5*300) / 400 = 0.6; rep 1: (0.9*200 + 0.5*400) / 600 = 0.6333
+    assert table.loc[0, "service_level"] == pytest.approx((0.6 + 380 / 600) / 2)
+    # day 1: the closed second interval (NaN service level, 0 offered) does not count
+    assert table.loc[1, "service_level"] == pytest.approx(1.0)
+    assert table.loc[1, "offered"] == pytest.approx(250)
+    assert table.loc[1, "agent_hours"] == pytest.approx(240)
+
+
+def test_long_runs_are_shown_per_day_with_dates(tmp_path):
+    import yaml
+
+    folder = synthetic_run(tmp_path / "month")
+    intervals = pd.concat(
+        [
+            _two_day_intervals().assign(
+                start_min=lambda d, k=k: d["start_min"] + 2880 * k,
+                interval=lambda d, k=k: d["interval"] + 4 * k,
+            )
+            for k in range(3)
+        ],
+        ignore_index=True,
+    )
+    intervals.to_parquet(folder / "intervals.parquet", index=False)
+    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario["horizon"] = {"start": "2026-02-02", "days": 6, "interval_minutes": 720}
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    run = load_run(folder)
+    assert run.days == 6
+    figures = {f.key: f for f in plots.run_figures(run, "nl")}
+    volume = figures["volume"].figure
+    labels = [x.get_text() for x in volume.axes[0].get_xticklabels()]
+    assert labels[:2] == ["ma 02-02", "di 03-02"]
+    assert volume.axes[0].get_xlabel() == "Datum"
+    assert_png(figures["service_level"].figure, tmp_path, "sl-daily")
+    assert_png(figures["sources_time"].figure, tmp_path, "sources-daily")
+
+
+def test_sources_over_time_per_interval(tmp_path):
+    fig = plots.sources_over_time_figure(_two_day_intervals())
+    labels = fig.legends[0].get_texts()
+    assert [x.get_text() for x in labels] == ["New issue", "Repeat contact", "Redial"]
+    assert_png(fig, tmp_path, "sources-time")
