@@ -545,6 +545,66 @@ def staff_command(
         staffing.print_table(result)
 
 
+@app.command("train")
+def train_command(
+    name: Annotated[
+        str, typer.Argument(help="Training experiment: meer-headcount.", show_default=False)
+    ],
+    experiment: Annotated[
+        Path | None,
+        typer.Option(
+            help="Experiment file (default: experiments/<name>.yaml).", show_default=False
+        ),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(min=1, help="Replications (default: the file's).", show_default=False),
+    ] = None,
+    days: Annotated[
+        int | None,
+        typer.Option(min=1, help="Cut the horizon to this many days.", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Seed (default: the file's).", show_default=False)
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write training.png, table.csv, replications.csv, training.json."),
+    ] = None,
+    figure: Annotated[
+        Path | None, typer.Option(help="Write the figure (PNG) to this file.", show_default=False)
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    lang: Lang = "en",
+) -> None:
+    """Training experiment: what-ifs side by side with common random numbers and paired CIs."""
+    from simulator import training
+    from simulator.labels import check_lang
+
+    check_lang(lang)
+    exp = training.run_named(
+        name, experiment, replications=replications, days=days, seed=seed
+    )  # every what-if validated before any run
+    training.check_out(out, force)
+    with _progress_bar(exp.replications * len(exp.scenarios)) as advance:
+        result = training.run_training(exp, workers=workers, progress=advance)
+    for path in training.write_outputs(result, out, figure, lang):
+        typer.echo(f"written: {path}", err=True)
+    if as_json:
+        typer.echo(json.dumps(result.to_json(), allow_nan=False))
+    else:
+        training.print_training(result, lang)
+
+
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     app()
