@@ -525,6 +525,10 @@ class Arrivals(_Model):
     intraday: Literal["flat", "typical_weekday", "typical_saturday"] | list[float] | None = None
     """With ``per_day``: a built-in profile, or one weight per interval of a day (normalised);
     absent means flat."""
+    channel_mix: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
+    """Share of new issues whose first contact uses each channel; absent means all phone."""
+
+    _check_mix = field_validator("channel_mix")(classmethod(lambda cls, v: _shares_sum(v)))
 
     _check_days = field_validator("day_of_week", mode="before")(
         classmethod(lambda cls, v: _day_factors(v))
@@ -601,6 +605,16 @@ def _default_distribution(spec: dict[str, Any]) -> Any:
     return Field(default_factory=lambda: Distribution.model_validate(spec))
 
 
+def _shares_sum(value: dict[str, float] | None) -> dict[str, float] | None:
+    if value is not None and abs(math.fsum(value.values()) - 1) > SHARE_TOLERANCE:
+        _reject(
+            f"shares sum to {math.fsum(value.values()):.10g}",
+            allowed=f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
+            value=value,
+        )
+    return value
+
+
 class Repeat(_Model):
     """What a customer whose issue was not resolved does next (spec B ``repeat``)."""
 
@@ -613,6 +627,10 @@ class Repeat(_Model):
     max_contacts: int | None = Field(default=None, ge=1)
     """Contacts per issue (the first included, redials not) after which the customer gives up;
     absent means no limit."""
+    channel: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
+    """Channel of a repeat contact (shares); absent means the channel of the previous contact."""
+
+    _check_mix = field_validator("channel")(classmethod(lambda cls, v: _shares_sum(v)))
 
 
 class SelfService(_Model):
@@ -737,6 +755,9 @@ class CsatModel(_Model):
 
     base: float = Field(default=8.6, ge=1, le=10)
     per_minute_wait: float = Field(default=-0.15, le=0)
+    """Per minute waited on the phone or in chat."""
+    per_hour_email_wait: float = Field(default=-0.1, le=0)
+    """Per hour an e-mail waited for an answer."""
     per_abandoned: float = Field(default=-0.5, le=0)
     per_repeat_contact: float = Field(default=-0.8, le=0)
     per_missed_callback: float = Field(default=-1.0, le=0)
@@ -749,6 +770,7 @@ class CesModel(_Model):
 
     base: float = Field(default=1.8, ge=1, le=7)
     per_minute_wait: float = Field(default=0.05, ge=0)
+    per_hour_email_wait: float = Field(default=0.05, ge=0)
     per_extra_contact: float = Field(default=0.8, ge=0)
     per_missed_callback: float = Field(default=0.7, ge=0)
     failed_self_service: float = Field(default=0.5, ge=0)
@@ -903,10 +925,53 @@ class ProactiveOutbound(_Model):
 Driver = Annotated[InvoiceRun | Incident | ProactiveOutbound, Field(discriminator="kind")]
 
 
+class Chat(_Model):
+    """The chat queue: like the phone, but an agent handles up to ``concurrency`` chats at once."""
+
+    patience: Distribution | None = None
+    concurrency: int = Field(default=1, ge=1, le=10)
+    """Chats one agent handles at the same time (each takes 1/concurrency of the agent)."""
+    handle_time_factor: float = Field(default=1.0, gt=0)
+    """A chat lasts this many times the reason's handle time (chats run slower than calls)."""
+    service_level: ServiceLevel = Field(default_factory=lambda: ServiceLevel(answer_within_s=60))
+    opening_hours: dict[str, str] | None = None
+    """Weekly hours of the chat; absent means ``calendar.opening_hours`` (else 24 h)."""
+
+    _check_hours = field_validator("opening_hours", mode="before")(
+        classmethod(lambda cls, v: _hours(v))
+    )
+
+
+class EmailServiceLevel(_Model):
+    """``target`` of e-mails answered within ``answer_within_h`` hours."""
+
+    answer_within_h: float = Field(default=24.0, gt=0)
+    target: float = Field(default=0.9, gt=0, le=1)
+
+
+class Email(_Model):
+    """E-mail: a deferred backlog, worked first come first served when agents take it; it is
+    received at any hour and nobody abandons it."""
+
+    handle_time_factor: float = Field(default=1.0, gt=0)
+    service_level: EmailServiceLevel = Field(default_factory=EmailServiceLevel)
+
+
+CHANNELS = ("phone", "chat", "email")
+Channel = Literal["phone", "chat", "email"]
+
+
 class Channels(_Model):
-    """Contact channels; only the phone for now."""
+    """Contact channels: the phone always; chat and e-mail when configured."""
 
     phone: Phone = Field(default_factory=Phone)
+    chat: Chat | None = None
+    email: Email | None = None
+
+    @property
+    def names(self) -> list[str]:
+        """The channels this scenario has, in the default priority order."""
+        return [c for c in CHANNELS if c == "phone" or getattr(self, c) is not None]
 
 
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
@@ -965,12 +1030,13 @@ class Overtime(_Model):
     """They stay at most this long, and take a contact only if it ends within that time."""
 
 
-class Agents(_Model):
-    """Productive agents on duty; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
+_STAFFING = ("headcount", "per_interval", "table", "shifts")
 
-    model_config = ConfigDict(
-        json_schema_extra=_exactly_one_schema("headcount", "per_interval", "table", "shifts")
-    )
+
+class _Staffing(_Model):
+    """Who is on duty when: one of headcount, per_interval, table or shifts."""
+
+    model_config = ConfigDict(json_schema_extra=_exactly_one_schema(*_STAFFING))
 
     headcount: int | None = Field(default=None, ge=0)
     """A constant number of agents, always on duty."""
@@ -981,16 +1047,15 @@ class Agents(_Model):
     ISO date-time) and agents: the agents on duty from that start on."""
     shifts: list[Shift] | None = Field(default=None, min_length=1)
     """Shifts by weekday; agents on duty = the sum of the shifts running (none on holidays)."""
-    overtime: Overtime | None = None
-    shrinkage: float = Field(default=0.30, ge=0, lt=1)
-    hours_per_fte_week: float = Field(default=36.0, gt=0)
 
     # Rows of ``table``: (second of the day, agents) or (datetime, agents); sorted.
     _rows: tuple[tuple[int | datetime, int], ...] = PrivateAttr(default=())
 
+    _sources: tuple[str, ...] = _STAFFING
+
     @model_validator(mode="after")
-    def _one_source(self, info: ValidationInfo) -> Agents:
-        _exactly_one(self, ("headcount", "per_interval", "table", "shifts"))
+    def _one_source(self, info: ValidationInfo) -> _Staffing:
+        _exactly_one(self, self._sources)
         if self.table is not None:
             self._rows = _read_staffing(self.table, _base_dir(info))
         return self
@@ -1037,6 +1102,68 @@ class Agents(_Model):
         times = sorted(t for t in changes if t < horizon.horizon_s)
         counts = np.cumsum([changes[t] for t in times])
         return np.asarray(times, dtype=np.float64), counts.astype(np.int64)
+
+
+class AgentGroup(_Staffing):
+    """Agents with the same skills (reasons) and channels, and their own staffing."""
+
+    name: str = Field(min_length=1)
+    skills: list[str] | None = Field(default=None, min_length=1)
+    """Reasons they handle; absent means every reason."""
+    channels: list[Channel] = Field(default_factory=lambda: ["phone"], min_length=1)
+    """Channels they work, in priority order: a free agent takes the first channel with a
+    waiting contact (e-mail last: it fills idle time)."""
+
+
+class Agents(_Staffing):
+    """Productive agents on duty: one pool (headcount, per_interval, table or shifts) or
+    ``groups`` with skills; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
+
+    model_config = ConfigDict(json_schema_extra=_exactly_one_schema(*_STAFFING, "groups"))
+
+    groups: list[AgentGroup] | None = Field(default=None, min_length=1)
+    overtime: Overtime | None = None
+    """Overtime policy (a single pool only)."""
+    shrinkage: float = Field(default=0.30, ge=0, lt=1)
+    hours_per_fte_week: float = Field(default=36.0, gt=0)
+
+    _sources: tuple[str, ...] = (*_STAFFING, "groups")
+
+    @model_validator(mode="after")
+    def _overtime_needs_one_pool(self) -> Agents:
+        if self.overtime is not None and self.groups is not None:
+            _reject(
+                "overtime is not supported with agent groups yet",
+                at=("overtime",),
+                allowed="overtime with a single pool (headcount, per_interval, table or shifts)",
+            )
+        return self
+
+    def steps(
+        self, horizon: Horizon, holidays: frozenset[int] = frozenset()
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """All agents on duty (summed over groups) from each start time."""
+        if self.groups is None:
+            return super().steps(horizon, holidays)
+        parts = [g.steps(horizon, holidays) for g in self.groups]
+        times = np.unique(np.concatenate([t for t, _ in parts]))
+        total = sum(c[np.searchsorted(t, times, side="right") - 1] for t, c in parts)
+        return times, np.asarray(total, dtype=np.int64)
+
+    def pools(self, channels: Sequence[str]) -> list[Pool]:
+        """The groups, or the single pool as one group with every skill and the channels."""
+        if self.groups is None:
+            return [Pool("agents", None, list(channels), self)]
+        return [Pool(g.name, g.skills, list(g.channels), g) for g in self.groups]
+
+
+class Pool(NamedTuple):
+    """Agents routed alike: skills (None: every reason), channels by priority, staffing."""
+
+    name: str
+    skills: list[str] | None
+    channels: list[str]
+    staffing: _Staffing
 
 
 def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int], ...]:
@@ -1209,6 +1336,71 @@ class Scenario(_Model):
         ]
         if issues:
             _raise_issues(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _routable(self) -> Scenario:
+        """Every channel used is configured and every (channel, reason) has agents who take it."""
+        names = [r.name for r in self.reasons]
+        have = self.channels.names
+        issues: list[_Issue] = []
+        used = {"phone"} if self.arrivals.channel_mix is None else set()
+        mixes = [(("arrivals", "channel_mix"), self.arrivals.channel_mix)]
+        mixes += [
+            (("reasons", i, "repeat", "channel"), r.repeat.channel)
+            for i, r in enumerate(self.reasons)
+        ]
+        for at, mix in mixes:
+            for channel, share in (mix or {}).items():
+                if channel not in have:
+                    issues.append(
+                        _Issue(
+                            (*at, channel),
+                            "channel not configured",
+                            f"one of {one_of(have)} (add channels.{channel})",
+                        )
+                    )
+                elif share > 0:
+                    used.add(channel)
+        for i, group in enumerate(self.agents.groups or []):
+            issues += [
+                _Issue(
+                    ("agents", "groups", i, "skills"),
+                    "unknown reason",
+                    f"reasons of this scenario: {one_of(names)}",
+                    skill,
+                )
+                for skill in group.skills or []
+                if skill not in names
+            ]
+            issues += [
+                _Issue(
+                    ("agents", "groups", i, "channels"),
+                    "channel not configured",
+                    f"one of {one_of(have)}",
+                    channel,
+                )
+                for channel in group.channels
+                if channel not in have
+            ]
+        if issues:
+            _raise_issues(*issues)
+        pools = self.agents.pools(have)
+        uncovered = [
+            f"{reason} on {channel}"
+            for channel in sorted(used, key=CHANNELS.index)
+            for reason in names
+            if not any(
+                channel in p.channels and (p.skills is None or reason in p.skills) for p in pools
+            )
+        ]
+        if uncovered:
+            _reject(
+                f"no agent takes {', '.join(uncovered)}",
+                at=("agents",),
+                allowed="agent groups whose skills and channels cover every reason on every "
+                "channel in use",
+            )
         return self
 
     def reason_index(self, name: str) -> int:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulator.config import Scenario
+from simulator.config import CHANNELS, Scenario
 from simulator.records import (
     ABANDONED,
     ANSWERED,
@@ -37,6 +37,8 @@ from simulator.records import (
     Records,
 )
 from simulator.satisfaction import ces, csat, nps_contributions
+
+PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
 # Keys of spec A2/A3, in the order of the terminal table.
 KPI_KEYS = (
@@ -85,6 +87,18 @@ KPI_KEYS = (
     "occupancy_above_85_share",
     "occupancy_above_90_share",
     "longest_busy_stretch_h",
+    "chat_offered",
+    "chat_answered",
+    "chat_abandoned",
+    "chat_in_system_at_end",
+    "chat_abandon_rate",
+    "chat_asa_s",
+    "chat_service_level",
+    "email_received",
+    "email_answered",
+    "email_backlog_end",
+    "email_service_level",
+    "email_throughput_h",
 )
 
 
@@ -92,20 +106,29 @@ def _ratio(num: float, den: float) -> float:
     return num / den if den else math.nan
 
 
-def segment_time_per_bin(starts: np.ndarray, ends: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """Total time that segments ``[starts, ends)`` overlap each bin ``[edges[k], edges[k+1])``.
+def segment_time_per_bin(
+    starts: np.ndarray,
+    ends: np.ndarray,
+    edges: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> np.ndarray:
+    """Total (weighted) time that segments ``[starts, ends)`` overlap each bin
+    ``[edges[k], edges[k+1])``; a chat counts 1/concurrency of an agent.
 
-    Uses ``F(t) = sum(clip(t - s, 0)) - sum(clip(t - e, 0))`` evaluated at the edges with sorted
-    cumulative sums, so it is O(n log n) whatever the number of bins.
+    Uses ``F(t) = sum(w clip(t - s, 0)) - sum(w clip(t - e, 0))`` evaluated at the edges with
+    sorted cumulative sums, so it is O(n log n) whatever the number of bins.
     """
+    w = np.ones(len(starts)) if weights is None else np.asarray(weights, dtype=np.float64)
 
     def covered_until(points: np.ndarray) -> np.ndarray:
-        pts = np.sort(points)
-        csum = np.concatenate(([0.0], np.cumsum(pts)))
+        order = np.argsort(points, kind="stable")
+        pts, ws = points[order], w[order]
+        wsum = np.concatenate(([0.0], np.cumsum(ws)))
+        csum = np.concatenate(([0.0], np.cumsum(ws * pts)))
         k = np.searchsorted(pts, edges, side="left")
-        return k * edges - csum[k]
+        return wsum[k] * edges - csum[k]
 
-    return np.diff(covered_until(starts) - covered_until(ends))
+    return np.diff(covered_until(np.asarray(starts)) - covered_until(np.asarray(ends)))
 
 
 def level_time_per_bin(times: np.ndarray, levels: np.ndarray, edges: np.ndarray) -> np.ndarray:
@@ -132,11 +155,12 @@ def _contact_arrays(rec: Records) -> dict[str, np.ndarray]:
         "kind": np.asarray(rec.kind, dtype=np.int8),
         "issue": np.asarray(rec.issue, dtype=np.int64),
         "hold": np.asarray(rec.hold, dtype=np.float64),
+        "channel": np.asarray(rec.channel, dtype=np.int8),
     }
 
 
 def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarray, np.ndarray]:
-    """Agent busy time: answered contacts and outbound callbacks made by agents."""
+    """Agent busy time: answered contacts and outbound calls made by agents."""
     answered = c["outcome"] == ANSWERED
     start = c["arrival"][answered] + c["wait"][answered]
     return (
@@ -145,11 +169,18 @@ def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarra
     )
 
 
+def _busy_weights(c: Mapping[str, np.ndarray], rec: Records, chat_k: int) -> np.ndarray:
+    """Share of an agent each busy segment takes: 1, or 1/concurrency for a chat."""
+    answered = c["outcome"] == ANSWERED
+    w = np.where(c["channel"][answered] == CHAT, 1.0 / chat_k, 1.0)
+    return np.concatenate((w, np.ones(len(rec.outbound_start))))
+
+
 def _occupancy_per_interval(
-    rec: Records, c: Mapping[str, np.ndarray], edges: np.ndarray
+    rec: Records, c: Mapping[str, np.ndarray], edges: np.ndarray, chat_k: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Busy agent time and on-duty agent time per interval (seconds)."""
-    busy = segment_time_per_bin(*_busy_segments(c, rec), edges)
+    busy = segment_time_per_bin(*_busy_segments(c, rec), edges, _busy_weights(c, rec, chat_k))
     duty = level_time_per_bin(np.asarray(rec.duty_time), np.asarray(rec.duty_level), edges)
     return busy, duty
 
@@ -205,7 +236,9 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
         return np.bincount(issue[mask], weights=w, minlength=n)[:n]
 
     done = c["outcome"] != WAITING
-    wait_min = per_issue(done, c["wait"]) / 60.0
+    email = c["channel"] == EMAIL
+    wait_min = per_issue(done & ~email, c["wait"]) / 60.0
+    email_wait_h = per_issue(done & email, c["wait"]) / 3600.0
     abandoned = per_issue(c["outcome"] == ABANDONED)
     repeats = per_issue((c["kind"] == REPEAT) | (c["kind"] == MISSED_CALLBACK))
     callback = j["mode"] == CALLBACK
@@ -222,6 +255,7 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     csat_score = csat(
         model,
         wait_min=wait_min,
+        email_wait_h=email_wait_h,
         abandoned=abandoned,
         repeats=repeats,
         missed_callbacks=missed,
@@ -231,6 +265,7 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     ces_score = ces(
         model,
         wait_min=wait_min,
+        email_wait_h=email_wait_h,
         contacts=contacts - per_issue(c["kind"] == REDIAL),
         missed_callbacks=missed,
         failed_self_service=failed_ss,
@@ -263,6 +298,7 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "answered": np.asarray(rec.issue_answered, dtype=np.int64),
             "abandoned": abandoned.astype(np.int64),
             "wait_s": wait_min * 60.0,
+            "email_wait_h": email_wait_h,
             "resolved_first_contact": np.asarray(rec.issue_first_answer_resolved, dtype=bool),
             "resolution_h": np.where(outcome == RESOLVED, (end - start) / 3600.0, np.nan),
             "callbacks_promised": promised.astype(np.int64),
@@ -284,8 +320,11 @@ def replication_kpis(
     """
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
+    chat_k = _chat_k(scenario)
     c = _contact_arrays(rec)
-    counted = c["arrival"] >= h.warmup_s
+    in_window = c["arrival"] >= h.warmup_s
+    counted = in_window & (c["channel"] == PHONE)  # spec A3: offered etc. are phone contacts
+    n_contacts = int(in_window.sum())
     outcome = c["outcome"][counted]
     wait = c["wait"][counted]
     answered = outcome == ANSWERED
@@ -294,10 +333,10 @@ def replication_kpis(
     answered_wait = wait[answered]
 
     edges = np.array([h.warmup_s, h.horizon_s])
-    busy, on_duty = (x[0] for x in _occupancy_per_interval(rec, c, edges))
+    busy, on_duty = (x[0] for x in _occupancy_per_interval(rec, c, edges, chat_k))
     n_bins = round(h.horizon_s / h.interval_s)
     bins = np.arange(n_bins + 1, dtype=np.float64) * h.interval_s
-    bin_busy, bin_duty = _occupancy_per_interval(rec, c, bins)
+    bin_busy, bin_duty = _occupancy_per_interval(rec, c, bins, chat_k)
     staffed = (bin_duty > 0) & (bins[:-1] >= h.warmup_s)
     bin_occupancy = bin_busy[staffed] / bin_duty[staffed]
     overtime = _level_integral(
@@ -319,13 +358,13 @@ def replication_kpis(
     job_counted = issue_counted[jobs["issue"]] if len(jobs["issue"]) else jobs["missed"]
     promised = job_counted & (jobs["mode"] == CALLBACK)
     made = promised & (jobs["status"] == JOB_MADE)
-    kind = c["kind"][counted]
+    kind = c["kind"][in_window]
     n_missed_contacts = int((kind == MISSED_CALLBACK).sum())
     closed = jc[jc["outcome"] != "open"]
 
     return {
         "offered": float(n_offered),
-        "contacts": float(n_offered),
+        "contacts": float(n_contacts),
         "answered": float(n_answered),
         "abandoned": float((outcome == ABANDONED).sum()),
         "abandon_rate": _ratio((outcome == ABANDONED).sum(), n_offered),
@@ -336,8 +375,8 @@ def replication_kpis(
         "occupancy": _ratio(busy, on_duty),
         "issues": float(n_issues),
         "fcr": _ratio(jc["resolved_first_contact"].sum(), (jc["answered"] > 0).sum()),
-        "repeat_rate": _ratio(((kind == REPEAT) | (kind == MISSED_CALLBACK)).sum(), n_offered),
-        "redials": float((kind == REDIAL).sum()),
+        "repeat_rate": _ratio(((kind == REPEAT) | (kind == MISSED_CALLBACK)).sum(), n_contacts),
+        "redials": float((c["kind"][counted] == REDIAL).sum()),
         "contacts_per_issue": _ratio(contacts_of_counted, n_issues),
         "in_system_at_end": float((outcome == WAITING).sum()),
         "resolved": float((issue_outcome == RESOLVED).sum()),
@@ -359,7 +398,7 @@ def replication_kpis(
         "callbacks_late": float((made & (jobs["done"] > jobs["deadline"])).sum()),
         "callbacks_missed": float((promised & jobs["missed"]).sum()),
         "missed_callback_contacts": float(n_missed_contacts),
-        "missed_callback_share": _ratio(n_missed_contacts, n_offered),
+        "missed_callback_share": _ratio(n_missed_contacts, n_contacts),
         "transfers": float((job_counted & (jobs["mode"] == TRANSFER)).sum()),
         "consult_hold_h": float(c["hold"][counted][answered].sum()) / 3600.0,
         "csat": float(closed["csat"].mean()) if len(closed) else math.nan,
@@ -375,6 +414,52 @@ def replication_kpis(
             float((bin_occupancy > 0.90).mean()) if len(bin_occupancy) else math.nan
         ),
         "longest_busy_stretch_h": longest_busy_stretch(c, rec) / 3600.0,
+        **_chat_kpis(c, in_window, scenario),
+        **_email_kpis(c, in_window, scenario),
+    }
+
+
+def _chat_k(scenario: Scenario) -> int:
+    chat = scenario.channels.chat
+    return chat.concurrency if chat else 1
+
+
+def _chat_kpis(
+    c: Mapping[str, np.ndarray], in_window: np.ndarray, scenario: Scenario
+) -> dict[str, float]:
+    """The phone's queue KPIs for chats (NaN-free zeros when the scenario has no chat)."""
+    mask = in_window & (c["channel"] == CHAT)
+    outcome, wait = c["outcome"][mask], c["wait"][mask]
+    n = int(mask.sum())
+    answered = outcome == ANSWERED
+    within = scenario.channels.chat.service_level.answer_within_s if scenario.channels.chat else 0
+    return {
+        "chat_offered": float(n),
+        "chat_answered": float(answered.sum()),
+        "chat_abandoned": float((outcome == ABANDONED).sum()),
+        "chat_in_system_at_end": float((outcome == WAITING).sum()),
+        "chat_abandon_rate": _ratio((outcome == ABANDONED).sum(), n),
+        "chat_asa_s": float(wait[answered].mean()) if answered.any() else math.nan,
+        "chat_service_level": _ratio((wait[answered] <= within).sum(), n),
+    }
+
+
+def _email_kpis(
+    c: Mapping[str, np.ndarray], in_window: np.ndarray, scenario: Scenario
+) -> dict[str, float]:
+    """E-mail is a backlog: received = answered + still in the backlog at the end."""
+    mask = in_window & (c["channel"] == EMAIL)
+    outcome, wait = c["outcome"][mask], c["wait"][mask]
+    n = int(mask.sum())
+    answered = outcome == ANSWERED
+    email = scenario.channels.email
+    within = email.service_level.answer_within_h * 3600.0 if email else 0.0
+    return {
+        "email_received": float(n),
+        "email_answered": float(answered.sum()),
+        "email_backlog_end": float((outcome == WAITING).sum()),
+        "email_service_level": _ratio((wait[answered] <= within).sum(), n),
+        "email_throughput_h": float(wait[answered].mean()) / 3600.0 if answered.any() else math.nan,
     }
 
 
@@ -382,24 +467,31 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     """Per reporting interval: contact KPIs by arrival time, staffing and occupancy by clock."""
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
+    chat_k = _chat_k(scenario)
     c = _contact_arrays(rec)
     n_bins = round(h.horizon_s / h.interval_s)
     edges = np.arange(n_bins + 1, dtype=np.float64) * h.interval_s
     bin_of = np.minimum((c["arrival"] // h.interval_s).astype(np.int64), n_bins - 1)
-    answered = c["outcome"] == ANSWERED
-    abandoned = c["outcome"] == ABANDONED
+    phone = c["channel"] == PHONE
+    answered = (c["outcome"] == ANSWERED) & phone
+    abandoned = (c["outcome"] == ABANDONED) & phone
+    email = c["channel"] == EMAIL
+    # e-mails in the backlog at each interval end: received by then, not yet picked up
+    picked = np.where(c["outcome"] == ANSWERED, c["arrival"] + c["wait"], np.inf)[email]
+    received_by = np.searchsorted(np.sort(c["arrival"][email]), edges[1:], side="right")
+    picked_by = np.searchsorted(np.sort(picked), edges[1:], side="right")
 
     def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         w = None if weights is None else weights[mask]
         return np.bincount(bin_of[mask], weights=w, minlength=n_bins)[:n_bins]
 
-    offered = count(np.ones_like(answered))
+    offered = count(phone)
     n_answered = count(answered)
     with np.errstate(invalid="ignore", divide="ignore"):
         asa = count(answered, c["wait"]) / n_answered
         aht = count(answered, c["handle"]) / n_answered
         sl_met = count(answered & (c["wait"] <= sl.answer_within_s)) / offered
-        busy, duty = _occupancy_per_interval(rec, c, edges)
+        busy, duty = _occupancy_per_interval(rec, c, edges, chat_k)
         occupancy = busy / duty
     return pd.DataFrame(
         {
@@ -414,6 +506,9 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "repeat_contacts": count(c["kind"] == REPEAT).astype(np.int64),
             "missed_callback_contacts": count(c["kind"] == MISSED_CALLBACK).astype(np.int64),
             "redials": count(c["kind"] == REDIAL).astype(np.int64),
+            "chat_offered": count(c["channel"] == CHAT).astype(np.int64),
+            "email_received": count(email).astype(np.int64),
+            "email_backlog": (received_by - picked_by).astype(np.int64),
             "refused": np.bincount(
                 np.minimum(
                     (np.asarray(rec.refused_time) // h.interval_s).astype(np.int64), n_bins - 1
@@ -437,6 +532,13 @@ def conservation_errors(kpis: Mapping[str, float]) -> list[str]:
     errors = []
     if k["offered"] != k["answered"] + k["abandoned"] + k["in_system_at_end"]:
         errors.append(f"offered {k['offered']} != answered + abandoned + in system")
+    chat = k["chat_answered"] + k["chat_abandoned"] + k["chat_in_system_at_end"]
+    if k["chat_offered"] != chat:
+        errors.append(f"chat offered {k['chat_offered']} != answered + abandoned + in system")
+    if k["email_received"] != k["email_answered"] + k["email_backlog_end"]:
+        errors.append(f"e-mails received {k['email_received']} != answered + backlog")
+    if k["contacts"] != k["offered"] + k["chat_offered"] + k["email_received"]:
+        errors.append(f"contacts {k['contacts']} != phone + chat + e-mail")
     outcomes = k["resolved"] + k["gave_up"] + k["deflected"] + k["open_at_end"]
     if k["issues"] != outcomes:
         errors.append(f"issues {k['issues']} != resolved + gave up + deflected + open")

@@ -26,8 +26,9 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Any
 
 import numpy as np
 import simpy
@@ -35,7 +36,7 @@ from simpy.events import NORMAL, Event
 
 from simulator.arrivals import arrival_times
 from simulator.calendar import Calendar
-from simulator.config import Scenario, ThirdParty, ThirdPartyUse
+from simulator.config import CHANNELS, Scenario, ThirdParty, ThirdPartyUse
 from simulator.drivers import driver_arrivals
 from simulator.records import (
     ABANDONED,
@@ -67,6 +68,7 @@ from simulator.records import (
 from simulator.rng import Streams
 
 ALWAYS = {"mon-sun": "00:00-24:00"}
+PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
 
 @dataclass
@@ -81,6 +83,30 @@ class _Party:
     draw_work: Callable[[], float]
     draw_late: Callable[[], float]
     draw_callback: Callable[[], float] | None  # agent time of a callback, when agents call
+
+
+@dataclass
+class _Group:
+    """Agents routed alike, at run time: their queues by channel priority and their state."""
+
+    index: int
+    channels: list[int]  # by priority
+    queues: list[list[int]]  # per channel in ``channels``: the queue ids of their skills
+    chat_queues: list[int]
+    staffing: Any
+    idle: deque[int] = field(default_factory=deque)  # longest idle first
+    off_duty: deque[int] = field(default_factory=deque)
+    chatting: set[int] = field(default_factory=set)  # agents with a free chat slot
+    on_duty: int = 0
+    leaving: int = 0  # busy agents who go off duty when their work ends
+    planned: int = 0
+
+
+def _cumulative(shares: dict[str, float] | None) -> list[float] | None:
+    """Cumulative shares over ``CHANNELS`` for a channel draw, or None (no draw needed)."""
+    if shares is None:
+        return None
+    return list(accumulate(shares.get(c, 0.0) for c in CHANNELS))[:-1]
 
 
 @dataclass
@@ -118,11 +144,27 @@ class ContactCenter:
         ]
         self._wrap_up = [r.wrap_up_s for r in reasons]
 
-        # Contact attributes (phone).
-        phone = scenario.channels.phone
-        self._draw_patience = (
-            streams.sampler("patience:phone", phone.patience) if phone.patience else None
-        )
+        # Channels: each contact has one; patience and handle-time factor depend on it.
+        channels = scenario.channels
+        phone, chat, email = channels.phone, channels.chat, channels.email
+        self._draw_patience = [
+            streams.sampler("patience:phone", phone.patience) if phone.patience else None,
+            streams.sampler("patience:chat", chat.patience) if chat and chat.patience else None,
+            None,  # nobody abandons an e-mail
+        ]
+        self._handle_factor = [
+            1.0,
+            chat.handle_time_factor if chat else 1.0,
+            email.handle_time_factor if email else 1.0,
+        ]
+        self._chat_k = chat.concurrency if chat else 1
+        mix = scenario.arrivals.channel_mix
+        self._channel_cum = _cumulative(mix)
+        if self._channel_cum is not None:
+            self._draw_channel = streams.uniform("channel")
+        self._repeat_channel_cum = [_cumulative(r.repeat.channel) for r in reasons]
+        if any(c is not None for c in self._repeat_channel_cum):
+            self._draw_repeat_channel = streams.uniform("repeat_channel")
         redial = phone.redial
         self._redial_p = redial.probability if redial else 0.0
         self._redial_max = redial.max_attempts if redial else 1
@@ -177,6 +219,7 @@ class ContactCenter:
         self._involvement: list[_Involvement | None] = []
         # per issue
         self._in_contact: list[bool] = []  # a contact of the customer is on its way
+        self._issue_channel: list[int] = []  # channel of the issue's latest contact
         self._jobs_pending: list[int] = []
         self._customer_contacts: list[int] = []  # towards repeat.max_contacts
         # outbound calls waiting for an agent: (job id or -1 for a proactive call, issue, s)
@@ -191,23 +234,52 @@ class ContactCenter:
                     streams.sampler(f"driver:{i}:handle", d.handle_time),
                 )
 
-        # Queue and agents.
-        self._queue: deque[int] = deque()
-        self._waiting = 0
+        # Queues: one FIFO per (channel, reason), id channel * R + reason. Abandoned contacts
+        # stay in their deque until they reach its head; ``_qwait`` counts the waiting ones.
+        n_reasons = len(reasons)
+        self._n_reasons = n_reasons
+        self._queues: list[deque[int]] = [deque() for _ in range(len(CHANNELS) * n_reasons)]
+        self._qwait = [0] * len(self._queues)
+        self._waiting = 0  # phone contacts waiting: the queue of Little's law and overtime
         self._queue_since = 0.0
-        self._idle: deque[int] = deque()
-        self._off_duty: deque[int] = deque()
-        self._on_duty = 0
-        self._leaving = 0  # busy agents who go off duty when their contact ends
-        self._next_agent = 0
 
-        # Calendar: a contact that finds the phone line closed is refused (counted) and the
-        # customer tries again after opening, or gives up.
+        # Agents in groups (skills, channels by priority); one group for a single pool.
+        names = [r.name for r in reasons]
+        self._groups: list[_Group] = []
+        for i, pool in enumerate(scenario.agents.pools(channels.names)):
+            skills = range(n_reasons) if pool.skills is None else map(names.index, pool.skills)
+            skills = sorted(skills)
+            order = [CHANNELS.index(c) for c in pool.channels]
+            self._groups.append(
+                _Group(
+                    index=i,
+                    channels=order,
+                    queues=[[c * n_reasons + r for r in skills] for c in order],
+                    chat_queues=[CHAT * n_reasons + r for r in skills] if CHAT in order else [],
+                    staffing=pool.staffing,
+                )
+            )
+        self._eligible = [
+            [g for g in self._groups if any(q in qs for qs in g.queues)]
+            for q in range(len(self._queues))
+        ]
+        self._agent_group: list[int] = []
+        self._agent_load: list[int] = []  # chats in hand; ``_chat_k`` = fully busy
+        self._idle_since: list[float] = []
+        self._on_duty = 0
+
+        # Calendar: a call or chat that finds its channel closed is refused (counted) and the
+        # customer tries again after opening, or gives up. E-mail is received at any hour.
         self._clock = scenario.clock()
-        self._always_open = self._clock.always_open
+        self._clocks: list[Calendar | None] = [
+            self._clock,
+            scenario.clock(chat.opening_hours or scenario.calendar.opening_hours) if chat else None,
+            None,
+        ]
+        self._clocks = [c if c is not None and not c.always_open else None for c in self._clocks]
         retry = scenario.calendar.closed_retry
         self._retry_p = retry.probability
-        if not self._always_open:
+        if any(self._clocks):
             self._draw_retry = streams.uniform("closed_retry")
             self._draw_retry_delay = streams.sampler("closed_retry_delay", retry.delay)
 
@@ -221,9 +293,7 @@ class ContactCenter:
             (reason, iter(times.tolist()))
             for reason, times in driver_arrivals(scenario, streams, starts, rates)
         ]
-        self._staff_starts, self._staff_counts = scenario.agents.steps(h, self._clock.holidays)
-        self._overtime = scenario.agents.overtime
-        self._planned = 0  # agents on duty by the plan
+        self._overtime = scenario.agents.overtime  # a single pool only (config checks)
         self._on_overtime = 0  # agents kept on beyond the plan
         self._overtime_end = 0.0
         self._overtime_round = 0  # identifies the current overtime, so stale ends do nothing
@@ -271,16 +341,20 @@ class ContactCenter:
         rec.issue_self_service.append(self_service)
         rec.issue_proactive.append(proactive)
         self._in_contact.append(False)
+        cum = self._channel_cum
+        self._issue_channel.append(
+            PHONE if cum is None else bisect_right(cum, self._draw_channel())
+        )
         self._jobs_pending.append(0)
         self._customer_contacts.append(0)
         return -1 if deflected else iid
 
-    def _new_contact(self, iid: int, kind: int, attempt: int, now: float) -> int:
-        """Create a contact with all its random attributes, and offer it to the queue."""
+    def _new_contact(self, iid: int, kind: int, attempt: int, now: float, channel: int) -> int:
+        """Create a contact with all its random attributes, and offer it to its queue."""
         rec = self.rec
         cid = len(rec.arrival)
         reason = rec.issue_reason[iid]
-        talk = self._draw_handle[reason]()
+        talk = self._draw_handle[reason]() * self._handle_factor[channel]
         if rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
             talk *= self._self_service[reason].failure_handle_factor
         use = self._uses[reason]
@@ -288,6 +362,7 @@ class ContactCenter:
         hold = use.consult_hold_s if involvement and involvement.mode == CONSULT else 0.0
         rec.issue.append(iid)
         rec.kind.append(kind)
+        rec.channel.append(channel)
         rec.arrival.append(now)
         rec.wait.append(0.0)
         rec.outcome.append(WAITING)
@@ -308,12 +383,13 @@ class ContactCenter:
             self._repeat_delay.append(self._draw_repeat_delay[reason]())
             self._repeat_used.append(False)
         self._attempt.append(attempt)
-        self._patience.append(self._draw_patience() if self._draw_patience else np.inf)
+        draw = self._draw_patience[channel]
+        self._patience.append(draw() if draw else np.inf)
         if self._redial_p > 0:
             redials = self._draw_redial() < self._redial_p and attempt < self._redial_max
             delay = self._draw_redial_delay()
             self._redial_delay.append(delay if redials else np.nan)
-        self._offer(cid, now)
+        self._offer(cid, channel * self._n_reasons + reason, channel, now)
         return cid
 
     def _draw_involvement(self, use: ThirdPartyUse) -> _Involvement | None:
@@ -368,16 +444,26 @@ class ContactCenter:
             self._in_contact[iid] = False
 
     def _on_retry(self, ev: Event) -> None:
-        iid, kind, attempt = ev._value
+        iid, kind, attempt, channel = ev._value
         if self.rec.issue_outcome[iid] == OPEN:
-            self._reach(iid, kind, attempt, self.env._now)
+            self._reach(iid, kind, attempt, self.env._now, channel)
         else:
             self._in_contact[iid] = False
 
-    def _reach(self, iid: int, kind: int, attempt: int, now: float) -> None:
-        """A customer calls: the contact is offered, or refused while the line is closed."""
-        if self._always_open or (closed_for := self._clock.wait_until_open(now)) == 0:
-            self._new_contact(iid, kind, attempt, now)
+    def _reach(self, iid: int, kind: int, attempt: int, now: float, channel: int = -1) -> None:
+        """A customer makes contact: offered, or refused while the channel is closed. The
+        channel is the issue's latest (a redial stays on the phone), unless the reason's
+        ``repeat.channel`` sends a repeat elsewhere."""
+        if channel < 0:
+            channel = self._issue_channel[iid]
+            if kind in (REPEAT, MISSED_CALLBACK):
+                cum = self._repeat_channel_cum[self.rec.issue_reason[iid]]
+                if cum is not None:
+                    channel = bisect_right(cum, self._draw_repeat_channel())
+            self._issue_channel[iid] = channel
+        clock = self._clocks[channel]
+        if clock is None or (closed_for := clock.wait_until_open(now)) == 0:
+            self._new_contact(iid, kind, attempt, now, channel)
             return
         rec = self.rec
         rec.refused_time.append(now)
@@ -388,7 +474,7 @@ class ContactCenter:
         if retries:
             self._in_contact[iid] = True
             if retry_at < self.horizon_s:
-                self._at(retry_at - now, self._on_retry, (iid, kind, attempt))
+                self._at(retry_at - now, self._on_retry, (iid, kind, attempt, channel))
             return  # a retry after the horizon is not simulated: the issue stays open
         self._in_contact[iid] = False
         self._give_up_unless_pending(iid, now)
@@ -403,27 +489,58 @@ class ContactCenter:
         self._queue_since = now
         self._waiting += delta
 
-    def _offer(self, cid: int, now: float) -> None:
-        if self._idle:
-            self._answer(cid, self._idle.popleft(), now)
+    def _offer(self, cid: int, q: int, channel: int, now: float) -> None:
+        agent = self._free_agent(q, channel)
+        if agent >= 0:
+            self._answer(cid, agent, now)
             return
-        self._queue_change(1, now)
-        self._queue.append(cid)
+        if channel == PHONE:
+            self._queue_change(1, now)
+        self._queues[q].append(cid)
+        self._qwait[q] += 1
         patience = self._patience[cid]
         if patience != np.inf:
-            self._at(patience, self._on_patience, cid)
+            self._at(patience, self._on_patience, (cid, q))
+
+    def _free_agent(self, q: int, channel: int) -> int:
+        """The agent who takes a new contact of queue ``q`` now, or -1. A chat goes to the
+        least-loaded agent already chatting (keeping whole agents free for calls), else to
+        the longest-idle agent among the groups with the skill and channel."""
+        groups = self._eligible[q]
+        if channel == CHAT and self._chat_k > 1:
+            best, best_load = -1, self._chat_k
+            load = self._agent_load
+            for g in groups:
+                if not g.leaving:
+                    for agent in g.chatting:
+                        if load[agent] < best_load:
+                            best, best_load = agent, load[agent]
+            if best >= 0:
+                return best
+        if len(groups) == 1:
+            idle = groups[0].idle
+            return idle.popleft() if idle else -1
+        since = self._idle_since
+        best_group = None
+        for g in groups:
+            if g.idle and (best_group is None or since[g.idle[0]] < since[best_group.idle[0]]):
+                best_group = g
+        return best_group.idle.popleft() if best_group is not None else -1
 
     def _on_patience(self, ev: Event) -> None:
-        cid = ev._value
+        cid, q = ev._value
         rec = self.rec
         if rec.outcome[cid] != WAITING:
             return  # answered in time: the timer is stale
         now = self.env._now
-        self._queue_change(-1, now)
+        self._qwait[q] -= 1
+        phone = rec.channel[cid] == PHONE
+        if phone:
+            self._queue_change(-1, now)
         rec.outcome[cid] = ABANDONED
         rec.wait[cid] = now - rec.arrival[cid]
         iid = rec.issue[cid]
-        delay = self._redial_delay[cid] if self._redial_p > 0 else np.nan
+        delay = self._redial_delay[cid] if self._redial_p > 0 and phone else np.nan
         if delay != delay:  # NaN: no redial
             self._in_contact[iid] = False
             self._give_up_unless_pending(iid, now)
@@ -431,15 +548,38 @@ class ContactCenter:
             self._at(delay, self._on_redial, (iid, self._attempt[cid] + 1))
         # else: the redial falls after the horizon, the issue stays open
 
-    def _next_waiting(self) -> int:
-        """Pop the longest-waiting contact still in queue, or -1 (abandoned ones are skipped)."""
-        queue = self._queue
-        outcome = self.rec.outcome
-        while queue:
-            cid = queue.popleft()
-            if outcome[cid] == WAITING:
-                return cid
-        return -1
+    def _oldest_queue(self, queues: list[int]) -> int:
+        """Of ``queues``, the one whose first waiting contact arrived first (FCFS across the
+        reasons of a channel), or -1; abandoned contacts at the heads are dropped on the way."""
+        qwait, outcome = self._qwait, self.rec.outcome
+        if len(queues) == 1:
+            q = queues[0]
+            if not qwait[q]:
+                return -1
+            queue = self._queues[q]
+            while outcome[queue[0]] != WAITING:
+                queue.popleft()
+            return q
+        arrival = self.rec.arrival
+        best, best_t = -1, np.inf
+        for q in queues:
+            if qwait[q]:
+                queue = self._queues[q]
+                while outcome[queue[0]] != WAITING:
+                    queue.popleft()
+                if arrival[queue[0]] < best_t:
+                    best, best_t = q, arrival[queue[0]]
+        return best
+
+    def _take_next(self, queues: list[int], channel: int, now: float) -> int:
+        """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1."""
+        q = self._oldest_queue(queues)
+        if q < 0:
+            return -1
+        self._qwait[q] -= 1
+        if channel == PHONE:
+            self._queue_change(-1, now)
+        return self._queues[q].popleft()
 
     # -- agents -----------------------------------------------------------------------
     def _answer(self, cid: int, agent: int, now: float) -> None:
@@ -447,6 +587,16 @@ class ContactCenter:
         rec.outcome[cid] = ANSWERED
         rec.wait[cid] = now - rec.arrival[cid]
         rec.agent[cid] = agent
+        if rec.channel[cid] == CHAT:
+            load = self._agent_load[agent] + 1
+            chatting = self._groups[self._agent_group[agent]].chatting
+            if load < self._chat_k:
+                chatting.add(agent)
+            else:
+                chatting.discard(agent)
+            self._agent_load[agent] = load
+        else:
+            self._agent_load[agent] = self._chat_k
         self._at(rec.handle[cid], self._on_service_end, cid)
 
     def _on_service_end(self, ev: Event) -> None:
@@ -459,7 +609,9 @@ class ContactCenter:
         self._in_contact[iid] = False
         if rec.issue_outcome[iid] == OPEN:
             self._after_contact(cid, iid, answered_before == 0, now)
-        self._agent_free(rec.agent[cid], now)
+        agent = rec.agent[cid]
+        self._agent_load[agent] = self._agent_load[agent] - 1 if rec.channel[cid] == CHAT else 0
+        self._agent_free(agent, now)
 
     # -- journeys ---------------------------------------------------------------------
     def _after_contact(self, cid: int, iid: int, first: bool, now: float) -> None:
@@ -585,8 +737,12 @@ class ContactCenter:
         """An outbound call (a callback, a proactive call): taken by an idle agent, else when
         one frees up and no inbound contact waits."""
         now = self.env._now
-        if self._idle and now < self.horizon_s:
-            self._start_outbound(call, self._idle.popleft(), now)
+        idle = [g for g in self._groups if g.idle and PHONE in g.channels]
+        if idle and now < self.horizon_s:
+            group = min(idle, key=lambda g: self._idle_since[g.idle[0]])
+            agent = group.idle.popleft()
+            self._agent_load[agent] = self._chat_k
+            self._start_outbound(call, agent, now)
         else:
             self._outbound.append(call)
 
@@ -596,6 +752,7 @@ class ContactCenter:
         if job >= 0:
             if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback needed
                 self._end_job(job, JOB_CANCELLED)
+                self._agent_load[agent] = 0
                 self._agent_free(agent, now)
                 return
             rec.job_done[job] = now
@@ -611,37 +768,57 @@ class ContactCenter:
         now = self.env._now
         if job >= 0:
             self._job_reached_customer(job, started, now)
+        self._agent_load[agent] = 0
         self._agent_free(agent, now)
 
     # -- agents (continued) -----------------------------------------------------------
     def _agent_free(self, agent: int, now: float) -> None:
-        """Inbound contacts first; outbound callbacks fill idle time, before the horizon only."""
-        if self._leaving:
-            self._leaving -= 1
-            self._go_off_duty(agent, now)
+        """An agent (or a chat slot) comes free: the agent's channels in priority order, the
+        oldest waiting contact of its skills first; outbound calls fill idle time before the
+        horizon; otherwise the agent waits, longest-idle first."""
+        g = self._groups[self._agent_group[agent]]
+        if self._agent_load[agent]:  # still chatting: only more chats fit
+            if not g.leaving:
+                self._take_chats(agent, g, now)
             return
-        if self._on_overtime and not self._overtime_needed(now):
+        g.chatting.discard(agent)
+        if g.leaving:
+            g.leaving -= 1
+            self._go_off_duty(agent, g, now)
+            return
+        if self._on_overtime and not self._overtime_needed(g, now):
             self._set_overtime(self._on_overtime - 1, now)
-            self._go_off_duty(agent, now)
+            self._go_off_duty(agent, g, now)
             return
-        if self._waiting:
-            cid = self._next_waiting()
-            self._queue_change(-1, now)
-            self._answer(cid, agent, now)
-        elif self._outbound and now < self.horizon_s:
+        for channel, queues in zip(g.channels, g.queues, strict=True):
+            cid = self._take_next(queues, channel, now)
+            if cid >= 0:
+                self._answer(cid, agent, now)
+                if channel == CHAT:
+                    self._take_chats(agent, g, now)
+                return
+        if self._outbound and now < self.horizon_s and PHONE in g.channels:
+            self._agent_load[agent] = self._chat_k
             self._start_outbound(self._outbound.popleft(), agent, now)
-        else:
-            self._idle.append(agent)
+            return
+        g.idle.append(agent)
+        self._idle_since[agent] = now
 
-    def _overtime_needed(self, now: float) -> bool:
-        """An agent on overtime stays for the next contact only while the queue is long and
-        that contact ends within the overtime limit (known: handle times are drawn at arrival)."""
+    def _take_chats(self, agent: int, g: _Group, now: float) -> None:
+        """Fill the agent's free chat slots from its chat queues."""
+        while self._agent_load[agent] < self._chat_k:
+            cid = self._take_next(g.chat_queues, CHAT, now)
+            if cid < 0:
+                return
+            self._answer(cid, agent, now)
+
+    def _overtime_needed(self, g: _Group, now: float) -> bool:
+        """An agent on overtime stays for the next call only while the phone queue is long and
+        that call ends within the overtime limit (known: handle times are drawn at arrival)."""
         if self._waiting <= self._overtime.queue_above:
             return False
-        queue, outcome = self._queue, self.rec.outcome
-        while outcome[queue[0]] != WAITING:  # drop abandoned contacts from the head
-            queue.popleft()
-        return now + self.rec.handle[queue[0]] <= self._overtime_end
+        q = self._oldest_queue(g.queues[g.channels.index(PHONE)])
+        return now + self.rec.handle[self._queues[q][0]] <= self._overtime_end
 
     def _set_overtime(self, n: int, now: float) -> None:
         self._on_overtime = n
@@ -652,10 +829,12 @@ class ContactCenter:
         if ev._value == self._overtime_round and self._on_overtime:
             now = self.env._now
             self._set_overtime(0, now)
-            self._staff(self._planned, now)
+            g = self._groups[0]
+            self._staff(g, g.planned, now)
 
-    def _go_off_duty(self, agent: int, now: float) -> None:
-        self._off_duty.append(agent)
+    def _go_off_duty(self, agent: int, g: _Group, now: float) -> None:
+        g.off_duty.append(agent)
+        g.on_duty -= 1
         self._set_on_duty(self._on_duty - 1, now)
 
     def _set_on_duty(self, n: int, now: float) -> None:
@@ -663,66 +842,70 @@ class ContactCenter:
         self.rec.duty_time.append(now)
         self.rec.duty_level.append(n)
 
-    def _staff(self, target: int, now: float) -> None:
-        """Bring the number of agents on duty to ``target``; busy agents finish first."""
-        present = self._on_duty - self._leaving
+    def _staff(self, g: _Group, target: int, now: float) -> None:
+        """Bring group ``g`` to ``target`` agents on duty; busy agents finish first."""
+        present = g.on_duty - g.leaving
         if target > present:
-            stay = min(target - present, self._leaving)
-            self._leaving -= stay
+            stay = min(target - present, g.leaving)
+            g.leaving -= stay
             for _ in range(target - present - stay):
-                agent = self._off_duty.popleft() if self._off_duty else self._new_agent()
+                agent = g.off_duty.popleft() if g.off_duty else self._new_agent(g)
+                g.on_duty += 1
                 self._set_on_duty(self._on_duty + 1, now)
                 self._agent_free(agent, now)
         elif target < present:
             drop = present - target
-            while drop and self._idle:
-                self._go_off_duty(self._idle.pop(), now)
+            while drop and g.idle:
+                self._go_off_duty(g.idle.pop(), g, now)
                 drop -= 1
-            self._leaving += drop
+            g.leaving += drop
 
-    def _new_agent(self) -> int:
-        self._next_agent += 1
-        return self._next_agent - 1
+    def _new_agent(self, g: _Group) -> int:
+        self._agent_group.append(g.index)
+        self._agent_load.append(0)
+        self._idle_since.append(0.0)
+        return len(self._agent_group) - 1
 
     def _on_staffing(self, ev: Event) -> None:
-        """A staffing change of the plan; when it sends agents home while the queue is long,
-        the overtime policy keeps some of them on."""
-        now, target = self.env._now, ev._value
-        self._planned = target
+        """A staffing change of a group's plan; when it sends agents home while the phone queue
+        is long, the overtime policy (single pool) keeps some of them on."""
+        now, (g, target) = self.env._now, ev._value
+        g.planned = target
         if self._on_overtime:  # a new plan replaces any overtime still running
             self._set_overtime(0, now)
         ot = self._overtime
-        present = self._on_duty - self._leaving
+        present = g.on_duty - g.leaving
         if ot is not None and target < present and self._waiting > ot.queue_above:
             extra = min(ot.max_agents, present - target)
-            self._staff(target + extra, now)
+            self._staff(g, target + extra, now)
             self._set_overtime(extra, now)
             self._overtime_end = now + ot.max_minutes * 60.0
             self._overtime_round += 1
             self._at(ot.max_minutes * 60.0, self._on_overtime_end, self._overtime_round)
         else:
-            self._staff(target, now)
+            self._staff(g, target, now)
 
     # -- run --------------------------------------------------------------------------
     def run(self) -> Records:
         """Simulate to the horizon, then let agents on duty empty the queue (spec A3)."""
-        if not self.rec.duty_time:
-            self._set_on_duty(0, 0.0)
-        for start, count in zip(
-            self._staff_starts.tolist(), self._staff_counts.tolist(), strict=True
-        ):
-            if start == 0:
-                self._planned = count
-                self._staff(count, 0.0)
-            else:
-                self._at(start, self._on_staffing, count)
+        self._set_on_duty(0, 0.0)
+        h, holidays = self.scenario.horizon, self._clock.holidays
+        for g in self._groups:
+            starts, counts = g.staffing.steps(h, holidays)
+            for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
+                if start == 0:
+                    g.planned = count
+                    self._staff(g, count, 0.0)
+                else:
+                    self._at(start, self._on_staffing, (g, count))
         for source in range(len(self._sources)):
             self._schedule_next_arrival(source)
         self.env.run(until=self.horizon_s)
         if self._on_duty:
             # Agents on duty at the horizon stay until the queue is empty (overtime ends:
             # draining the queue after the horizon is the spec's rule, not the policy's).
-            self._leaving = 0
+            for g in self._groups:
+                g.leaving = 0
             self._overtime_round += 1
             if self._on_overtime:
                 self._set_overtime(0, self.env._now)

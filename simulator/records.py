@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulator.config import CHANNELS
+
 # Contact kinds: why a contact exists. A missed-callback contact is a repeat ("where is my
 # callback?") told apart because it is the third party's waste, not the agent's.
 NEW, REDIAL, REPEAT, MISSED_CALLBACK = 0, 1, 2, 3
@@ -50,6 +52,7 @@ class Records:
     # per contact
     issue: list[int] = field(default_factory=list)
     kind: list[int] = field(default_factory=list)
+    channel: list[int] = field(default_factory=list)  # index into config.CHANNELS
     arrival: list[float] = field(default_factory=list)
     wait: list[float] = field(default_factory=list)
     outcome: list[int] = field(default_factory=list)
@@ -117,7 +120,7 @@ class Records:
                 "issue": issue,
                 "reason": pd.Categorical.from_codes(reason, categories=reason_names),
                 "channel": pd.Categorical.from_codes(
-                    np.zeros(len(outcome), dtype=np.int8), categories=["phone"]
+                    np.asarray(self.channel, dtype=np.int8), categories=list(CHANNELS)
                 ),
                 "kind": pd.Categorical.from_codes(
                     np.asarray(self.kind, dtype=np.int8), categories=list(CONTACT_KINDS)

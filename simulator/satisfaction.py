@@ -1,9 +1,10 @@
 """Satisfaction proxies (CSAT 1-10, CES 1-7, NPS -100..100) computed from each customer journey.
 
 A simulation has no customers to ask, so these are *proxies*: a transparent linear model of what
-the journey did to the customer (minutes waited, abandoned attempts, repeat contacts, broken
-callback promises, failed self-service, an unresolved issue), with parameters in the scenario
-(``satisfaction:``) and documented defaults. They rank scenarios; they are not survey results.
+the journey did to the customer (minutes waited on the phone or in chat, hours an e-mail waited,
+abandoned attempts, repeat contacts, broken callback promises, failed self-service, an unresolved
+issue), with parameters in the scenario (``satisfaction:``) and documented defaults. They rank
+scenarios; they are not survey results.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ def csat(
     model: Satisfaction,
     *,
     wait_min: np.ndarray,
+    email_wait_h: np.ndarray,
     abandoned: np.ndarray,
     repeats: np.ndarray,
     missed_callbacks: np.ndarray,
@@ -28,6 +30,7 @@ def csat(
     score = (
         m.base
         + m.per_minute_wait * wait_min
+        + m.per_hour_email_wait * email_wait_h
         + m.per_abandoned * abandoned
         + m.per_repeat_contact * repeats
         + m.per_missed_callback * missed_callbacks
@@ -41,6 +44,7 @@ def ces(
     model: Satisfaction,
     *,
     wait_min: np.ndarray,
+    email_wait_h: np.ndarray,
     contacts: np.ndarray,
     missed_callbacks: np.ndarray,
     failed_self_service: np.ndarray,
@@ -51,6 +55,7 @@ def ces(
     score = (
         m.base
         + m.per_minute_wait * wait_min
+        + m.per_hour_email_wait * email_wait_h
         + m.per_extra_contact * np.maximum(contacts - 1, 0)
         + m.per_missed_callback * missed_callbacks
         + m.failed_self_service * failed_self_service
