@@ -778,8 +778,12 @@ class ContactCenter:
         horizon; otherwise the agent waits, longest-idle first."""
         g = self._groups[self._agent_group[agent]]
         if self._agent_load[agent]:  # still chatting: only more chats fit
-            if not g.leaving:
+            if g.leaving:
+                g.chatting.discard(agent)  # let the chats run out, then leave
+            else:
                 self._take_chats(agent, g, now)
+                if self._agent_load[agent] < self._chat_k:
+                    g.chatting.add(agent)
             return
         g.chatting.discard(agent)
         if g.leaving:
