@@ -92,6 +92,7 @@ def main() -> None:
         if one_point < 5:
             print("note: points under 5 s: raise --days or --replications for the issue's setup")
         walls: dict[int, float] = {}
+        cpus: dict[int, float] = {}
         results: dict[int, pd.DataFrame] = {}
         for round_ in range(args.rounds):
             for workers in args.workers:
@@ -100,10 +101,12 @@ def main() -> None:
                 cpu, started = _cpu_seconds(), time.perf_counter()
                 outcome = run_sweep(exp, out, workers=workers, progress=False)
                 wall = time.perf_counter() - started
-                busy = (_cpu_seconds() - cpu) / wall
+                cpu = _cpu_seconds() - cpu
+                busy = cpu / wall
                 assert not outcome.failed, outcome.failed
                 results[workers] = load_sweep(outcome.out)
                 walls[workers] = min(wall, walls.get(workers, math.inf))
+                cpus[workers] = min(cpu, cpus.get(workers, math.inf))
                 # Cores busy below the worker count, or a high load average, mean that other
                 # programs competed for the cores: then the speed-up says little.
                 print(
@@ -124,6 +127,13 @@ def main() -> None:
             for workers, wall in walls.items():
                 if workers != 1:
                     print(f"speed-up with {workers} workers: {walls[1] / wall:.2f}x")
+                    # What the speed-up would be on otherwise idle cores: the work grows only by
+                    # the parallel overhead (CPU seconds), the rest is other programs' load.
+                    idle = workers * cpus[1] / cpus[workers]
+                    print(
+                        f"  CPU seconds {cpus[1]:.0f} (1 worker) vs {cpus[workers]:.0f} "
+                        f"({workers} workers): {idle:.2f}x expected on {workers} idle cores"
+                    )
         print("results identical for every worker count")
 
 
