@@ -98,6 +98,23 @@ def _root(
 
 
 ScenarioFile = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+# Options that several commands share, declared once so that they read the same everywhere.
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Worker processes (default: the number of cores); the numbers do not depend on it.",
+        show_default=False,
+    ),
+]
+Force = Annotated[bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")]
+AsJson = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object (spec A2/A2b) instead of a table.")
+]
+WithReport = Annotated[
+    bool, typer.Option("--report", help="Also write report.html into the --out folder.")
+]
+ReportLang = Annotated[str, typer.Option(help="Language of the --report: en or nl.")]
 
 
 @app.command("run")
@@ -111,28 +128,15 @@ def run_command(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Base seed (default: the scenario's).")
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            min=1,
-            help="Worker processes (default: the number of cores); "
-            "the numbers do not depend on it.",
-        ),
-    ] = None,
+    workers: Workers = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write tables, scenario.yaml and meta.json into this folder."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (spec A2) instead of a table.")
-    ] = False,
-    report: Annotated[
-        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
-    ] = False,
-    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
+    force: Force = False,
+    as_json: AsJson = False,
+    report: WithReport = False,
+    lang: ReportLang = "en",
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     # Imported here so that validate, schema and --version do not load numba and SimPy.
@@ -349,10 +353,8 @@ def sweep_command(
     as_json: Annotated[
         bool, typer.Option("--json", help='Print {"points", "failed", "out"} (spec A2b) only.')
     ] = False,
-    report: Annotated[
-        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
-    ] = False,
-    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
+    report: WithReport = False,
+    lang: ReportLang = "en",
 ) -> None:
     """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
     from simulator.sweep import print_summary, run_sweep  # loads pandas: only for sweeps
@@ -387,24 +389,15 @@ def compare_command(
         int | None,
         typer.Option(min=0, help="Seed for every scenario (default: the first file's)."),
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
-    ] = None,
+    workers: Workers = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write compare.csv, diff.csv and compare.png into this folder."),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (spec A2b) instead of a table.")
-    ] = False,
-    report: Annotated[
-        bool, typer.Option("--report", help="Also write report.html into the --out folder.")
-    ] = False,
-    lang: Annotated[str, typer.Option(help="Language of the --report: en or nl.")] = "en",
+    force: Force = False,
+    as_json: AsJson = False,
+    report: WithReport = False,
+    lang: ReportLang = "en",
 ) -> None:
     """Run scenarios with common random numbers; paired differences to the first, with CIs."""
     from simulator.compare import CompareError, check_out, compare, print_comparison
@@ -449,13 +442,8 @@ def pareto_command(
         float,
         typer.Option(min=0.0, max=1.0, help="FCR of each reason's what-if (never lowered)."),
     ] = 0.75,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
-    ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
-    ] = False,
+    workers: Workers = None,
+    as_json: AsJson = False,
     lang: Lang = "en",
     out: Annotated[
         Path | None,
@@ -515,9 +503,7 @@ def staff_command(
     force: Annotated[
         bool, typer.Option("--force", help="Replace staffing files already in --out.")
     ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object (spec A2b) instead of a table.")
-    ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Fewest agents per interval that meet the service-level target; agent hours and FTE."""
     from simulator import staffing
@@ -567,10 +553,7 @@ def train_command(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Seed (default: the file's).", show_default=False)
     ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(min=1, help="Worker processes (default: the number of cores)."),
-    ] = None,
+    workers: Workers = None,
     out: Annotated[
         Path | None,
         typer.Option(help="Write training.png, table.csv, replications.csv, training.json."),
@@ -578,12 +561,8 @@ def train_command(
     figure: Annotated[
         Path | None, typer.Option(help="Write the figure (PNG) to this file.", show_default=False)
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help="Replace an existing non-empty --out folder.")
-    ] = False,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
-    ] = False,
+    force: Force = False,
+    as_json: AsJson = False,
     lang: Lang = "en",
 ) -> None:
     """Training experiment: what-ifs side by side with common random numbers and paired CIs."""
