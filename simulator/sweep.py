@@ -653,7 +653,7 @@ def _run_points(
     order = {p.id: i for i, p in enumerate(exp.points)}
     outcome.finished.sort(key=order.__getitem__)
     outcome.failed.sort(key=lambda r: order[r["point"]])
-    _write_atomic(out / RESULTS, _stack(points_dir, outcome.finished, exp))
+    _write_atomic(out / RESULTS, _stack(points_dir, outcome.finished, exp.parameters))
     return outcome
 
 
@@ -793,12 +793,12 @@ def _point_frame(exp: Experiment, point: Point, summary: pd.DataFrame) -> pd.Dat
     return frame
 
 
-def _stack(points_dir: Path, ids: Iterable[str], exp: Experiment) -> pd.DataFrame:
+def _stack(points_dir: Path, ids: Iterable[str], parameters: Iterable[str]) -> pd.DataFrame:
+    """The point files of ``ids``, in that order, as one table (spec A2b)."""
     frames = [pd.read_parquet(points_dir / f"{point_id}.parquet") for point_id in ids]
     if frames:
         return pd.concat(frames, ignore_index=True)
-    columns = [POINT_COLUMN, *exp.parameters, REPLICATION_COLUMN]
-    return pd.DataFrame(columns=columns)
+    return pd.DataFrame(columns=[POINT_COLUMN, *parameters, REPLICATION_COLUMN])
 
 
 def load_sweep(out: str | Path) -> pd.DataFrame:
@@ -813,15 +813,10 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
     if not marker.is_file():
         raise SweepError(f"{out}: not the folder of a sweep (no {SWEEP_JSON})")
     record = json.loads(marker.read_text(encoding="utf-8"))
+    points_dir = out / "points"
     ids = [p["point"] for p in record["points"]]
-    frames = [
-        pd.read_parquet(path)
-        for point_id in ids
-        if (path := out / "points" / f"{point_id}.parquet").is_file()
-    ]
-    if frames:
-        return pd.concat(frames, ignore_index=True)
-    return pd.DataFrame(columns=[POINT_COLUMN, *record["parameters"], REPLICATION_COLUMN])
+    finished = [i for i in ids if (points_dir / f"{i}.parquet").is_file()]
+    return _stack(points_dir, finished, record["parameters"])
 
 
 # -- what the user sees ------------------------------------------------------------------------
