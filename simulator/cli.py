@@ -11,8 +11,7 @@ import json
 import os
 import shlex
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,13 +19,13 @@ from typing import Annotated, Any
 import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from simulator import __version__
 from simulator.config import Scenario, load_scenario, scenario_json_schema
 from simulator.errors import CcsimError
 from simulator.output import check_out_dir, write_run
+from simulator.progress import progress_bar
 
 _ARGV = "ccsim.argv"
 
@@ -152,7 +151,7 @@ def run_command(
     n = scenario.replications if replications is None else replications
     workers = default_workers(n) if workers is None else workers
     started = datetime.now().astimezone()
-    with _progress_bar(n) as advance:
+    with progress_bar(n, "replications") as advance:
         result = run(scenario, replications=n, seed=seed, workers=workers, progress=advance)
     finished = datetime.now().astimezone()
     if out is not None:
@@ -174,28 +173,6 @@ def run_command(
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
         _print_kpi_table(result.to_json())
-
-
-@contextmanager
-def _progress_bar(total: int) -> Iterator[Callable[[int], None]]:
-    """A bar on stderr (only when it is a terminal) moved by the runner's ``progress`` callback.
-
-    No auto-refresh thread: worker processes are forked while the bar is shown.
-    """
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("replications"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        auto_refresh=False,
-        transient=True,
-        disable=not console.is_terminal,
-    ) as bar:
-        task = bar.add_task("replications", total=total)
-        bar.refresh()
-        yield lambda done: bar.update(task, completed=done, refresh=True)
 
 
 def _whole(v: float) -> str:
@@ -412,7 +389,7 @@ def compare_command(
     if out is not None:
         check_out(out, force)
     n = scenarios[0].replications if replications is None else replications
-    with _progress_bar(n * len(scenarios)) as advance:
+    with progress_bar(n * len(scenarios), "replications") as advance:
         result = compare(
             scenarios,
             [str(f) for f in files],
@@ -456,7 +433,7 @@ def pareto_command(
 
     check_lang(lang)
     planned = plan(run_dir, target_fcr)  # every what-if validated before any simulation
-    with _progress_bar(planned.replications_to_simulate) as advance:
+    with progress_bar(planned.replications_to_simulate, "what-ifs") as advance:
         result = simulate(planned, workers=workers, progress=advance)
     save_json(result, Path(run_dir) / PARETO_JSON)
     if out is not None:
@@ -574,7 +551,7 @@ def train_command(
         name, experiment, replications=replications, days=days, seed=seed
     )  # every what-if validated before any run
     training.check_out(out, force)
-    with _progress_bar(exp.replications * len(exp.scenarios)) as advance:
+    with progress_bar(exp.replications * len(exp.scenarios), "replications") as advance:
         result = training.run_training(exp, workers=workers, progress=advance)
     for path in training.write_outputs(result, out, figure, lang):
         typer.echo(f"written: {path}", err=True)

@@ -1454,16 +1454,26 @@ _Loader.add_implicit_resolver(
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; any problem raises ``ScenarioError``."""
     file, source = Path(path), str(path)
+    data = read_yaml(file, "a scenario YAML file")
+    if isinstance(data, dict) and "name" not in data:
+        data = {"name": file.stem, **data}
+    return load_scenario_dict(data, source, file.parent)
+
+
+def read_yaml(file: Path, what: str) -> Any:
+    """The YAML in ``file``, read the way every ccsim input is read (no duplicate keys,
+    ``1e3`` is a number); a missing file or bad YAML raises ``ScenarioError``."""
+    source = str(file)
     if not file.exists():
-        raise ScenarioError(source, "", "file not found", "the path of a scenario YAML file")
+        raise ScenarioError(source, "", "file not found", f"the path of {what}")
     if not file.is_file():
-        raise ScenarioError(source, "", "not a file", "the path of a scenario YAML file")
+        raise ScenarioError(source, "", "not a file", f"the path of {what}")
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(source, "", f"cannot read the file: {exc}") from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -1471,9 +1481,6 @@ def load_scenario(path: str | Path) -> Scenario:
         raise ScenarioError(source, "", f"invalid YAML{where}: {problem}") from None
     except yaml.YAMLError as exc:
         raise ScenarioError(source, "", f"invalid YAML: {exc}") from None
-    if isinstance(data, dict) and "name" not in data:
-        data = {"name": file.stem, **data}
-    return load_scenario_dict(data, source, file.parent)
 
 
 def load_scenario_dict(

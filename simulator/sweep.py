@@ -38,8 +38,7 @@ import re
 import shutil
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -49,8 +48,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulator import __version__
-from simulator.config import Scenario, _Loader, load_scenario, load_scenario_dict
+from simulator.config import Scenario, load_scenario, load_scenario_dict, read_yaml
 from simulator.errors import CcsimError, ScenarioError, field_path, show_value, unknown_key_message
+from simulator.progress import progress_bar
 from simulator.units import split_unit
 
 POINT_COLUMN = "point"
@@ -265,19 +265,11 @@ def load_experiment(path: str | Path) -> Experiment:
     """Read an experiment file and validate every point; any problem raises ``SweepError``."""
     file = Path(path)
     source = str(path)
-    if not file.is_file():
-        problem = "file not found" if not file.exists() else "not a file"
-        raise SweepError(f"{source}: {problem}. Allowed: the path of an experiment YAML file.")
     try:
-        text = file.read_text(encoding="utf-8")
-        data = yaml.load(text, Loader=_Loader)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SweepError(f"{source}: cannot read the file: {exc}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or exc
-        raise SweepError(f"{source}: invalid YAML{where}: {problem}") from None
+        data = read_yaml(file, "an experiment YAML file")
+    except ScenarioError as err:
+        raise SweepError(str(err)) from None
+    text = file.read_text(encoding="utf-8")  # copied into the results folder as written
     if not isinstance(data, dict):
         raise SweepError(
             f"{source}: the top level is not a mapping. Allowed: keys {', '.join(_FILE_KEYS)}."
@@ -616,7 +608,9 @@ def _run_points(
     outcome.resumed = len(outcome.finished)
     by_id = {p.id: p for p in exp.points}
 
-    with _progress_bar(len(exp.points), outcome.resumed, enabled=progress) as advance:
+    with progress_bar(
+        len(exp.points), "points", already=outcome.resumed, enabled=progress
+    ) as advance:
 
         def done(task: PointTask, frame: pd.DataFrame | None, exc: BaseException | None) -> None:
             point = by_id[task.point]
@@ -820,40 +814,6 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
 
 
 # -- what the user sees ------------------------------------------------------------------------
-@contextmanager
-def _progress_bar(total: int, already: int, *, enabled: bool) -> Iterator[Callable[[], None]]:
-    """Points done, with an ETA, on stderr when it is a terminal.
-
-    No auto-refresh thread: worker processes are forked while the bar is shown.
-    """
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    console = Console(stderr=True)
-    with Progress(
-        TextColumn("points"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        auto_refresh=False,
-        transient=True,
-        disable=not (enabled and console.is_terminal),
-    ) as bar:
-        task = bar.add_task("points", total=total, completed=already)
-        bar.refresh()
-        yield lambda: bar.update(task, advance=1, refresh=True)
-
-
 def summary_table(out: str | Path) -> pd.DataFrame:
     """Mean of the headline KPIs per point, with the parameters: the table printed at the end."""
     results = load_sweep(out)
