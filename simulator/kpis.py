@@ -191,23 +191,46 @@ def _level_integral(times: list[float], levels: list[int], edges: np.ndarray) ->
     return level_time_per_bin(np.asarray(times), np.asarray(levels), edges)
 
 
-def longest_busy_stretch(c: Mapping[str, np.ndarray], rec: Records) -> float:
-    """The longest time (s) any agent worked back to back: each contact (or outbound callback)
-    starting the moment the previous one ended. Burn-out shows here, not in averages."""
+def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
+    """One row per agent: contacts and outbound calls handled, busy hours (a chat counts
+    1/concurrency) and the longest stretch worked back to back, each piece of work starting
+    before everything in hand had ended. Burn-out shows here, not in averages."""
+    c = _contact_arrays(rec)
     answered = c["outcome"] == ANSWERED
-    agent = np.concatenate(
-        (np.asarray(rec.agent, dtype=np.int64)[answered], np.asarray(rec.outbound_agent, np.int64))
-    )
-    if not len(agent):
-        return 0.0
+    inbound_agent = np.asarray(rec.agent, dtype=np.int64)[answered]
+    outbound_agent = np.asarray(rec.outbound_agent, dtype=np.int64)
+    agent = np.concatenate((inbound_agent, outbound_agent))
     start, end = _busy_segments(c, rec)
+    weights = _busy_weights(c, rec, _chat_k(scenario))
+    n = len(rec.agent_group)
+    longest = np.zeros(n)
     order = np.lexsort((start, agent))
-    agent, start, end = agent[order], start[order], end[order]
-    # a new stretch begins at each agent's first contact and after every idle gap
-    new = np.ones(len(agent), dtype=bool)
-    new[1:] = (agent[1:] != agent[:-1]) | (start[1:] > end[:-1] + 1e-9)
-    last_end = np.maximum.reduceat(end, np.flatnonzero(new))
-    return float((last_end - start[new]).max())
+    current, first, last = -1, 0.0, 0.0
+    for a, s, e in zip(
+        agent[order].tolist(), start[order].tolist(), end[order].tolist(), strict=True
+    ):
+        if a != current or s > last + 1e-9:  # a new stretch: another agent, or an idle gap
+            if current >= 0:
+                longest[current] = max(longest[current], last - first)
+            current, first, last = a, s, e
+        else:
+            last = max(last, e)
+    if current >= 0:
+        longest[current] = max(longest[current], last - first)
+    groups = [p.name for p in scenario.agents.pools(scenario.channels.names)]
+    return pd.DataFrame(
+        {
+            "replication": np.full(n, rec.replication, dtype=np.int32),
+            "agent": np.arange(n, dtype=np.int32),
+            "group": pd.Categorical.from_codes(
+                np.asarray(rec.agent_group, dtype=np.int64), categories=groups
+            ),
+            "contacts": np.bincount(inbound_agent, minlength=n)[:n],
+            "outbound_calls": np.bincount(outbound_agent, minlength=n)[:n],
+            "busy_h": np.bincount(agent, weights=(end - start) * weights, minlength=n)[:n] / 3600,
+            "longest_stretch_h": longest / 3600.0,
+        }
+    )
 
 
 def _job_arrays(rec: Records) -> dict[str, np.ndarray]:
@@ -413,7 +436,9 @@ def replication_kpis(
         "occupancy_above_90_share": (
             float((bin_occupancy > 0.90).mean()) if len(bin_occupancy) else math.nan
         ),
-        "longest_busy_stretch_h": longest_busy_stretch(c, rec) / 3600.0,
+        "longest_busy_stretch_h": float(agent_table(rec, scenario)["longest_stretch_h"].max())
+        if rec.agent_group
+        else 0.0,
         **_chat_kpis(c, in_window, scenario),
         **_email_kpis(c, in_window, scenario),
     }

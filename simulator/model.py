@@ -917,6 +917,7 @@ class ContactCenter:
         now = self.env._now
         self._queue_change(0, now)
         self.rec.end_time = now
+        self.rec.agent_group = self._agent_group
         return self.rec
 
 

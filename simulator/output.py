@@ -29,6 +29,7 @@ OUTPUT_FILES = (
     "intervals.parquet",
     "contacts.parquet",
     "journeys.parquet",
+    "agents.parquet",
     "scenario.yaml",
     "meta.json",
 )
@@ -69,6 +70,7 @@ def write_run(
         result.intervals.to_parquet(staging / "intervals.parquet", index=False)
         result.contacts.to_parquet(staging / "contacts.parquet", index=False)
         result.journeys.to_parquet(staging / "journeys.parquet", index=False)
+        result.agents.to_parquet(staging / "agents.parquet", index=False)
         scenario_yaml = yaml.safe_dump(
             result.scenario.to_yaml_dict(), sort_keys=False, allow_unicode=True
         )

@@ -96,6 +96,8 @@ class Records:
     # levels: (time, agents on duty) at every change
     duty_time: list[float] = field(default_factory=list)
     duty_level: list[int] = field(default_factory=list)
+    # per agent (ids as in ``agent``): the index of its group in ``Agents.pools``
+    agent_group: list[int] = field(default_factory=list)
     # levels: (time, agents on overtime) at every change
     overtime_time: list[float] = field(default_factory=list)
     overtime_level: list[int] = field(default_factory=list)

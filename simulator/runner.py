@@ -19,6 +19,7 @@ from simulator.config import Scenario
 from simulator.errors import CcsimError
 from simulator.kpis import (
     KPI_KEYS,
+    agent_table,
     conservation_errors,
     interval_table,
     journey_table,
@@ -41,6 +42,7 @@ class Replication:
     intervals: pd.DataFrame
     contacts: pd.DataFrame
     journeys: pd.DataFrame
+    agents: pd.DataFrame
 
 
 def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
@@ -60,6 +62,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
         intervals=interval_table(rec, scenario),
         contacts=rec.contacts_frame([r.name for r in scenario.reasons]),
         journeys=journeys,
+        agents=agent_table(rec, scenario),
     )
 
 
@@ -74,6 +77,7 @@ class RunResult:
     intervals: pd.DataFrame
     contacts: pd.DataFrame
     journeys: pd.DataFrame
+    agents: pd.DataFrame
     kpis: dict[str, float | None]
     ci95: dict[str, float | None]
 
@@ -138,6 +142,7 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
         intervals=pd.concat([r.intervals for r in reps], ignore_index=True),
         contacts=pd.concat([r.contacts for r in reps], ignore_index=True),
         journeys=pd.concat([r.journeys for r in reps], ignore_index=True),
+        agents=pd.concat([r.agents for r in reps], ignore_index=True),
         kpis={k: _none_if_nan(v) for k, v in means.items()},
         ci95={k: _none_if_nan(v) for k, v in ci95.items()},
     )

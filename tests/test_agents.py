@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from simulator.config import load_scenario_dict
-from simulator.kpis import level_time_per_bin, longest_busy_stretch, replication_kpis
+from simulator.kpis import agent_table, level_time_per_bin, replication_kpis
 from simulator.model import simulate
 from simulator.records import ANSWERED
 from simulator.runner import run
@@ -123,21 +123,50 @@ def test_longest_busy_stretch_follows_back_to_back_contacts():
     )
     rec = simulate(sc, 0)
     # one agent, 10-minute contacts arriving 6 per hour on average: long busy stretches
-    c = {
-        "outcome": np.asarray(rec.outcome),
-        "arrival": np.asarray(rec.arrival),
-        "wait": np.asarray(rec.wait),
-        "handle": np.asarray(rec.handle),
-    }
-    stretch = longest_busy_stretch(c, rec)
-    starts = c["arrival"] + c["wait"]
-    answered = c["outcome"] == ANSWERED
-    s, e = starts[answered], starts[answered] + 600
+    table = agent_table(rec, sc)
+    assert len(table) == 1
+    stretch = table["longest_stretch_h"].iloc[0] * H
+    arrival, wait = np.asarray(rec.arrival), np.asarray(rec.wait)
+    answered = np.asarray(rec.outcome) == ANSWERED
+    s = (arrival + wait)[answered]
+    e = s + 600
     gaps = np.flatnonzero(s[1:] > e[:-1] + 1e-9)
     bounds = np.concatenate(([0], gaps + 1, [len(s)]))
     expected = max(e[b - 1] - s[a] for a, b in itertools.pairwise(bounds))
     assert stretch == pytest.approx(expected)
     assert stretch >= 3 * 600
+    assert table["contacts"].iloc[0] == answered.sum()
+    assert table["busy_h"].iloc[0] == pytest.approx(answered.sum() * 600 / H)
     k = replication_kpis(rec, sc)
     assert k["longest_busy_stretch_h"] == pytest.approx(stretch / H)
     assert 0 <= k["occupancy_above_85_share"] <= 1
+
+
+def test_overlapping_chats_make_one_stretch():
+    """With chats in parallel, a stretch lasts while anything is in hand, not just the last."""
+    sc = build(
+        {
+            "arrivals": {"per_hour": 40, "channel_mix": {"chat": 1.0}},
+            "channels": {"chat": {"concurrency": 3}},
+            "agents": {"shifts": None, "headcount": 2},
+        }
+    )
+    rec = simulate(sc, 0)
+    table = agent_table(rec, sc)
+    arrival, wait = np.asarray(rec.arrival), np.asarray(rec.wait)
+    handle, agent = np.asarray(rec.handle), np.asarray(rec.agent)
+    answered = np.asarray(rec.outcome) == ANSWERED
+    for a in range(len(table)):
+        mine = answered & (agent == a)
+        s = (arrival + wait)[mine]
+        e = s + handle[mine]
+        order = np.argsort(s)
+        s, e = s[order], e[order]
+        best, first, last = 0.0, s[0], e[0]
+        for start, end in zip(s[1:], e[1:], strict=True):
+            if start > last + 1e-9:
+                best, first = max(best, last - first), start
+            last = max(last, end)
+        best = max(best, last - first)
+        assert table.loc[a, "longest_stretch_h"] * H == pytest.approx(best)
+        assert table.loc[a, "busy_h"] * H == pytest.approx((e - s).sum() / 3)

@@ -60,6 +60,7 @@ OUT_FILES = {
     "intervals.parquet",
     "contacts.parquet",
     "journeys.parquet",
+    "agents.parquet",
     "scenario.yaml",
     "meta.json",
 }
