@@ -501,6 +501,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     answered = (c["outcome"] == ANSWERED) & phone
     abandoned = (c["outcome"] == ABANDONED) & phone
     email = c["channel"] == EMAIL
+    email_answered = email & (c["outcome"] == ANSWERED)
     # e-mails in the backlog at each interval end: received by then, not yet picked up
     picked = np.where(c["outcome"] == ANSWERED, c["arrival"] + c["wait"], np.inf)[email]
     received_by = np.searchsorted(np.sort(c["arrival"][email]), edges[1:], side="right")
@@ -516,6 +517,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
         asa = count(answered, c["wait"]) / n_answered
         aht = count(answered, c["handle"]) / n_answered
         sl_met = count(answered & (c["wait"] <= sl.answer_within_s)) / offered
+        email_throughput_h = count(email_answered, c["wait"]) / count(email_answered) / 3600
         busy, duty = _occupancy_per_interval(rec, c, edges, chat_k)
         occupancy = busy / duty
     return pd.DataFrame(
@@ -534,6 +536,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "chat_offered": count(c["channel"] == CHAT).astype(np.int64),
             "email_received": count(email).astype(np.int64),
             "email_backlog": (received_by - picked_by).astype(np.int64),
+            "email_throughput_h": email_throughput_h,
             "refused": np.bincount(
                 np.minimum(
                     (np.asarray(rec.refused_time) // h.interval_s).astype(np.int64), n_bins - 1

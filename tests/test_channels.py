@@ -124,6 +124,10 @@ def test_email_backlog_waits_for_agents_and_is_conserved():
     picked = (email["arrival_s"] + email["wait_s"]) % (24 * H)
     assert ((picked >= 8 * H) & (picked < 17 * H)).all()  # worked only when agents are on duty
     assert (s["email_throughput_h"] > 1).all()
+    # per interval: e-mails received overnight wait longer than those received in the day
+    night_tp = rep0.loc[0:15, "email_throughput_h"].mean()
+    day_tp = rep0.loc[18:30, "email_throughput_h"].mean()
+    assert night_tp > day_tp
 
 
 def test_channel_priority_phone_before_email():
