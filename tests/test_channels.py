@@ -245,3 +245,24 @@ def test_unroutable_and_unknown_channels_are_clear_errors():
                 }
             }
         )
+
+
+def test_library_omnichannel_scenario_tells_its_story():
+    """scenarios/omnichannel_skills.yaml, shortened to 2 days and 2 replications."""
+    from pathlib import Path
+
+    import yaml
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "omnichannel_skills.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["horizon"]["days"], data["replications"] = 2, 2
+    result = run(load_scenario_dict(data, source=str(path)), workers=1)
+    c = result.contacts
+    phone = c[(c["channel"] == "phone") & (c["outcome"] == "answered")]
+    waits = phone.groupby("reason", observed=True)["wait_s"].mean()
+    assert waits["billing"] > waits["meter_reading"]
+    agents = result.agents
+    specialists = agents[agents["group"] == "billing specialists"]
+    billing_agents = c[(c["reason"] == "billing") & (c["outcome"] == "answered")]
+    assert set(billing_agents["agent"]) <= set(specialists["agent"])
+    assert set(c["channel"].unique()) == {"phone", "chat", "email"}
