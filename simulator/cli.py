@@ -11,7 +11,6 @@ import json
 import os
 import shlex
 import traceback
-from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -113,7 +112,7 @@ AsJson = Annotated[
 WithReport = Annotated[
     bool, typer.Option("--report", help="Also write report.html into the --out folder.")
 ]
-ReportLang = Annotated[str, typer.Option(help="Language of the --report: en or nl.")]
+ReportLang = Annotated[str, typer.Option(help="Language of the --report (and table): en or nl.")]
 
 
 @app.command("run")
@@ -172,51 +171,33 @@ def run_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        _print_kpi_table(result.to_json())
+        _print_kpi_table(result.to_json(), lang)
 
 
-def _whole(v: float) -> str:
-    return f"{v:,.0f}" if abs(v) >= 100 or v.is_integer() else f"{v:,.1f}"
+# The keys of spec A2: always in the table. Other KPIs show when the run gives them a value.
+_CORE_KPIS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "abandon_rate",
+    "asa_s",
+    "service_level",
+    "wait_p90_s",
+    "aht_s",
+    "occupancy",
+    "issues",
+    "fcr",
+    "repeat_rate",
+    "contacts_per_issue",
+    "in_system_at_end",
+)
 
 
-def _percent(v: float) -> str:
-    return f"{100 * v:.1f}%"
+def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
+    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object. KPIs of features the
+    run does not use (0 or undefined in every replication) are left out and counted below."""
+    from simulator.labels import format_kpi, kpi_label
 
-
-def _seconds(v: float) -> str:
-    return f"{v:,.1f} s" if abs(v) >= 100 else f"{v:.2f} s"
-
-
-# key -> (label, formatter of the mean and of the CI half-width); other keys print as they are.
-_KPI_FORMAT: dict[str, tuple[str, Callable[[float], str]]] = {
-    "offered": ("Offered contacts", _whole),
-    "contacts": ("Contacts (all channels)", _whole),
-    "answered": ("Answered", _whole),
-    "abandoned": ("Abandoned", _whole),
-    "abandon_rate": ("Abandon rate", _percent),
-    "asa_s": ("Average speed of answer", _seconds),
-    "service_level": ("Service level", _percent),
-    "wait_p90_s": ("Wait, 90th percentile", _seconds),
-    "aht_s": ("Average handle time", _seconds),
-    "occupancy": ("Occupancy", _percent),
-    "issues": ("Issues", _whole),
-    "fcr": ("First-contact resolution", _percent),
-    "repeat_rate": ("Repeat rate", _percent),
-    "redials": ("Redials", _whole),
-    "contacts_per_issue": ("Contacts per issue", lambda v: f"{v:.3f}"),
-    "in_system_at_end": ("Waiting at end", _whole),
-    "resolved": ("Issues resolved", _whole),
-    "gave_up": ("Issues given up", _whole),
-    "deflected": ("Issues deflected", _whole),
-    "open_at_end": ("Issues open at end", _whole),
-    "mean_queue_length": ("Mean queue length", lambda v: f"{v:.2f}"),
-    "agent_hours": ("Agent hours on duty", lambda v: f"{v:,.1f} h"),
-}
-_UNDEFINED = "–"
-
-
-def _print_kpi_table(summary: dict[str, Any]) -> None:
-    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object."""
     n = summary["replications"]
     table = Table(
         title=f"{summary['scenario']} — seed {summary['seed']}, "
@@ -227,16 +208,27 @@ def _print_kpi_table(summary: dict[str, Any]) -> None:
     table.add_column("key", style="dim")
     table.add_column("mean", justify="right")
     table.add_column("± 95% CI", justify="right")
+    hidden = 0
     for key, mean in summary["kpis"].items():
-        label, fmt = _KPI_FORMAT.get(key, (key, lambda v: f"{v:.4g}"))
         ci = summary["ci95"].get(key)
+        if key not in _CORE_KPIS and not mean and not ci:
+            hidden += 1
+            continue
         table.add_row(
-            label,
+            kpi_label(key, lang),
             key,
-            _UNDEFINED if mean is None else fmt(mean),
-            _UNDEFINED if ci is None else "± " + fmt(ci),
+            format_kpi(key, mean, lang),
+            format_kpi(key, ci, lang)
+            if ci is None
+            else "± " + format_kpi(key, ci, lang).lstrip("+"),
         )
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    console.print(table)
+    if hidden:
+        console.print(
+            f"{hidden} KPIs that are 0 or undefined in this run are not shown; --json has all.",
+            style="dim",
+        )
 
 
 @app.command()
