@@ -174,28 +174,10 @@ def run_command(
         _print_kpi_table(result.to_json(), lang)
 
 
-# The keys of spec A2: always in the table. Other KPIs show when the run gives them a value.
-_CORE_KPIS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "abandon_rate",
-    "asa_s",
-    "service_level",
-    "wait_p90_s",
-    "aht_s",
-    "occupancy",
-    "issues",
-    "fcr",
-    "repeat_rate",
-    "contacts_per_issue",
-    "in_system_at_end",
-)
-
-
 def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
     """The KPI table of ``ccsim run`` on stdout, from the spec A2 object. KPIs of features the
     run does not use (0 or undefined in every replication) are left out and counted below."""
+    from simulator.kpis import worth_showing
     from simulator.labels import format_kpi, kpi_label
 
     n = summary["replications"]
@@ -211,7 +193,7 @@ def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
     hidden = 0
     for key, mean in summary["kpis"].items():
         ci = summary["ci95"].get(key)
-        if key not in _CORE_KPIS and not mean and not ci:
+        if not worth_showing(key, mean, ci):
             hidden += 1
             continue
         table.add_row(

@@ -102,6 +102,31 @@ KPI_KEYS = (
 )
 
 
+# The keys of spec A2's example: tables always show them; other KPIs only when the run gives
+# them a value (a scenario without chat has no chat KPIs worth a row).
+A2_KEYS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "abandon_rate",
+    "asa_s",
+    "service_level",
+    "wait_p90_s",
+    "aht_s",
+    "occupancy",
+    "issues",
+    "fcr",
+    "repeat_rate",
+    "contacts_per_issue",
+    "in_system_at_end",
+)
+
+
+def worth_showing(key: str, mean: float | None, ci95: float | None) -> bool:
+    """A table row for ``key``: always for spec A2 keys, else when it is not 0 or undefined."""
+    return key in A2_KEYS or bool(mean) or bool(ci95)
+
+
 def _ratio(num: float, den: float) -> float:
     return num / den if den else math.nan
 

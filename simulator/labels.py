@@ -87,6 +87,8 @@ EN: dict[str, str] = {
     "group.journeys": "Customer journeys",
     "group.third_parties": "Third parties and callbacks",
     "group.voice": "Voice of the customer (proxies)",
+    "group.channels": "Chat and e-mail",
+    "group.agents": "The agents' side",
     "group.other": "Other",
     # growth phases (domain model)
     "phase.1": "Reactive — being reachable",
@@ -403,6 +405,8 @@ NL: dict[str, str] = {
     "group.journeys": "Klantreizen",
     "group.third_parties": "Derde partijen en terugbellen",
     "group.voice": "Stem van de klant (benaderingen)",
+    "group.channels": "Chat en e-mail",
+    "group.agents": "De kant van de medewerkers",
     "group.other": "Overig",
     "phase.1": "Reactief — bereikbaar zijn",
     "phase.2": "Gestandaardiseerd — voorspelbaar zijn",

@@ -26,6 +26,7 @@ from simulator.assess import (
     phase_name,
 )
 from simulator.errors import CcsimError
+from simulator.kpis import worth_showing
 from simulator.labels import (
     DEFAULT_LANG,
     check_lang,
@@ -70,6 +71,28 @@ KPI_GROUPS: dict[str, tuple[str, ...]] = {
         "deflected_share",
         "time_to_resolution_h",
         "time_to_resolution_p90_h",
+        "proactive_calls",
+        "prevented",
+    ),
+    "channels": (
+        "chat_offered",
+        "chat_answered",
+        "chat_abandoned",
+        "chat_in_system_at_end",
+        "chat_abandon_rate",
+        "chat_asa_s",
+        "chat_service_level",
+        "email_received",
+        "email_answered",
+        "email_backlog_end",
+        "email_service_level",
+        "email_throughput_h",
+    ),
+    "agents": (
+        "overtime_h",
+        "occupancy_above_85_share",
+        "occupancy_above_90_share",
+        "longest_busy_stretch_h",
     ),
     "third_parties": (
         "callbacks_promised",
@@ -316,11 +339,12 @@ def _third_parties_table(run: RunData, lang: str) -> str:
 
 def _kpi_table(run: RunData, lang: str) -> str:
     kpis, ci95 = run.kpis, run.ci95
+    shown = [k for k in kpis if worth_showing(k, kpis.get(k), ci95.get(k))]
     grouped: dict[str, list[str]] = {
-        g: [k for k in keys if k in kpis] for g, keys in KPI_GROUPS.items()
+        g: [k for k in keys if k in shown] for g, keys in KPI_GROUPS.items()
     }
     known = {k for keys in KPI_GROUPS.values() for k in keys}
-    grouped["other"] = [k for k in kpis if k not in known]
+    grouped["other"] = [k for k in shown if k not in known]
     cols = (
         t("report.col.kpi", lang),
         t("report.col.mean", lang),
