@@ -296,7 +296,7 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     self_service = np.asarray(rec.issue_self_service, dtype=np.int8)
     failed_ss = (self_service == SELF_SERVICE_FAILED).astype(np.float64)
     unresolved = (outcome == GAVE_UP).astype(np.float64)
-    contacts = np.asarray(rec.issue_contacts, dtype=np.int64)
+    contacts = np.bincount(issue, minlength=n)[:n].astype(np.int64)
     start = np.asarray(rec.issue_start, dtype=np.float64)
     end = np.asarray(rec.issue_end, dtype=np.float64)
     model = scenario.satisfaction

@@ -66,7 +66,6 @@ class Records:
     issue_reason: list[int] = field(default_factory=list)
     issue_outcome: list[int] = field(default_factory=list)
     issue_end: list[float] = field(default_factory=list)
-    issue_contacts: list[int] = field(default_factory=list)
     issue_answered: list[int] = field(default_factory=list)
     issue_first_answer_resolved: list[bool] = field(default_factory=list)
     issue_self_service: list[int] = field(default_factory=list)
