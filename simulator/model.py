@@ -218,8 +218,8 @@ class ContactCenter:
         self._u_fcr: list[float] = []
         self._repeats: list[bool] = []
         self._repeat_delay: list[float] = []
-        self._repeat_used: list[bool] = []
-        self._involvement: list[_Involvement | None] = []
+        self._repeat_used: set[int] = set()  # contacts whose repeat decision has been used
+        self._involvement: dict[int, _Involvement] = {}  # contacts that need a third party
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
         rec = self.rec
@@ -418,16 +418,15 @@ class ContactCenter:
         if involvement:
             rec.third_party[cid] = involvement.mode
             rec.hold[cid] = hold
+            self._involvement[cid] = involvement
         self._in_contact[iid] = True
         if kind != REDIAL:
             self._customer_contacts[iid] += 1
-        self._involvement.append(involvement)
         if self._need_fcr:
             self._u_fcr.append(self._draw_fcr())
         if self._journeys:
             self._repeats.append(self._draw_repeat() < self._repeat_p[reason])
             self._repeat_delay.append(self._draw_repeat_delay[reason]())
-            self._repeat_used.append(False)
         draw = self._draw_patience[channel]
         self._patience.append(draw() if draw else np.inf)
         if self._redial_p > 0:
@@ -662,7 +661,7 @@ class ContactCenter:
     # -- journeys ---------------------------------------------------------------------
     def _after_contact(self, cid: int, iid: int, first: bool, now: float) -> None:
         """An answered contact of an open issue ends: resolved, handed to a third party, or not."""
-        involvement = self._involvement[cid]
+        involvement = self._involvement.get(cid)
         if involvement is not None and involvement.mode != CONSULT:
             self._start_job(cid, iid, involvement, now)
             return
@@ -685,8 +684,8 @@ class ContactCenter:
         customer contacts again, with the repeat decision drawn for ``cid``, or stops."""
         if self._in_contact[iid]:
             return  # a contact is already on its way; its end decides
-        if not self._repeat_used[cid]:
-            self._repeat_used[cid] = True
+        if cid not in self._repeat_used:
+            self._repeat_used.add(cid)
             reason = self.rec.issue_reason[iid]
             if self._repeats[cid] and self._customer_contacts[iid] < self._max_contacts[reason]:
                 self._in_contact[iid] = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Iterator
+from itertools import chain
 
 import numpy as np
 
@@ -30,11 +31,17 @@ def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequenc
 
 
 def _blocks(gen: np.random.Generator, args: tuple, block: int) -> Iterator[float]:
+    """Draws one by one, refilled a block at a time. ``chain`` walks each block's list in C,
+    which is about twice as fast per draw as a generator's ``yield from``."""
     buf = np.empty(block)
-    while True:
-        fill_block(gen, *args, buf)
-        # Python floats: the model does scalar arithmetic, where numpy scalars are slow.
-        yield from buf.tolist()
+
+    def refills() -> Iterator[list[float]]:
+        while True:
+            fill_block(gen, *args, buf)
+            # Python floats: the model does scalar arithmetic, where numpy scalars are slow.
+            yield buf.tolist()
+
+    return chain.from_iterable(refills())
 
 
 class Streams:
