@@ -70,6 +70,7 @@ from simulator.rng import Streams
 
 ALWAYS = {"mon-sun": "00:00-24:00"}
 _new_event = object.__new__
+INF = float("inf")
 _CHUNK = 4096
 PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
@@ -97,12 +98,16 @@ class _Group:
     queues: list[list[int]]  # per channel in ``channels``: the queue ids of their skills
     chat_queues: list[int]
     staffing: Any
+    routes: list[tuple[int, list[int]]] = field(init=False)  # (channel, queues) by priority
     idle: deque[int] = field(default_factory=deque)  # longest idle first
     off_duty: deque[int] = field(default_factory=deque)
     chatting: set[int] = field(default_factory=set)  # agents with a free chat slot
     on_duty: int = 0
     leaving: int = 0  # busy agents who go off duty when their work ends
     planned: int = 0
+
+    def __post_init__(self) -> None:
+        self.routes = list(zip(self.channels, self.queues, strict=True))
 
 
 def _cumulative(shares: dict[str, float] | None) -> list[float] | None:
@@ -193,7 +198,8 @@ class ContactCenter:
                 streams.sampler(f"repeat_delay:{r.name}", r.repeat.delay) for r in reasons
             ]
         self._self_service = [r.self_service for r in reasons]
-        if any(self._self_service):
+        self._any_self_service = any(self._self_service)
+        if self._any_self_service:
             self._draw_self_service = streams.uniform("self_service")
         self._parties = {
             p.name: _Party(
@@ -402,11 +408,13 @@ class ContactCenter:
         cid = len(rec.arrival)
         reason = rec.issue_reason[iid]
         talk = self._draw_handle[reason]() * self._handle_factor[channel]
-        if rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
+        if self._any_self_service and rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
             talk *= self._self_service[reason].failure_handle_factor
-        use = self._uses[reason]
-        involvement = None if use is None else self._draw_involvement(use)
-        hold = use.consult_hold_s if involvement and involvement.mode == CONSULT else 0.0
+        involvement, hold = None, 0.0
+        if (use := self._uses[reason]) is not None:
+            involvement = self._draw_involvement(use)
+            if involvement is not None and involvement.mode == CONSULT:
+                hold = use.consult_hold_s
         if cid == self._contact_room:
             self._grow(self._contact_columns)
             self._contact_room += _CHUNK
@@ -428,7 +436,7 @@ class ContactCenter:
             self._repeats.append(self._draw_repeat() < self._repeat_p[reason])
             self._repeat_delay.append(self._draw_repeat_delay[reason]())
         draw = self._draw_patience[channel]
-        self._patience.append(draw() if draw else np.inf)
+        self._patience.append(draw() if draw else INF)
         if self._redial_p > 0:
             self._attempt.append(attempt)
             redials = self._draw_redial() < self._redial_p and attempt < self._redial_max
@@ -544,7 +552,7 @@ class ContactCenter:
         self._queues[q].append(cid)
         self._qwait[q] += 1
         patience = self._patience[cid]
-        if patience != np.inf:
+        if patience != INF:
             self._at(patience, self._on_patience, (cid, q))
 
     def _free_agent(self, q: int, channel: int) -> int:
@@ -830,7 +838,8 @@ class ContactCenter:
                 if self._agent_load[agent] < self._chat_k:
                     g.chatting.add(agent)
             return
-        g.chatting.discard(agent)
+        if self._chat_k > 1:
+            g.chatting.discard(agent)
         if g.leaving:
             g.leaving -= 1
             self._go_off_duty(agent, g, now)
@@ -839,7 +848,7 @@ class ContactCenter:
             self._set_overtime(self._on_overtime - 1, now)
             self._go_off_duty(agent, g, now)
             return
-        for channel, queues in zip(g.channels, g.queues, strict=True):
+        for channel, queues in g.routes:
             cid = self._take_next(queues, channel, now)
             if cid >= 0:
                 self._answer(cid, agent, now)
