@@ -5,159 +5,58 @@ This is the only module that sees raw user input, so every problem a user can ma
 ccsim can trust what it gets. Models mirror the YAML keys one to one, with two exceptions:
 ``Distribution`` turns unit-suffixed keys (``mean_min``) into seconds, and CSV files that a
 scenario names are read at load time, so simulating needs no I/O.
+
+The scenario models and loading live here; the shared validation machinery in
+``simulator.validation``, distributions in ``simulator.distribution_spec``, and turning pydantic
+errors into ``ScenarioError``s in ``simulator.scenario_errors``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import operator
 import re
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import reduce
 from pathlib import Path
-from types import NoneType, UnionType
-from typing import (
-    Annotated,
-    Any,
-    Literal,
-    NamedTuple,
-    NoReturn,
-    Union,
-    get_args,
-    get_origin,
-)
+from typing import Annotated, Any, Literal, NamedTuple
 
-import annotated_types
 import numpy as np
 import yaml
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
-    model_serializer,
     model_validator,
 )
-from pydantic.fields import FieldInfo
-from pydantic_core import PydanticCustomError
 
 from simulator.calendar import INTRADAY_PROFILES, Calendar, intraday_weights
-from simulator.errors import (
-    MISSING,
-    ScenarioError,
-    field_path,
-    one_of,
-    unknown_key_message,
-)
+from simulator.distribution_spec import Distribution
+from simulator.errors import MISSING, ScenarioError, one_of
 from simulator.hours import DAYS, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
-from simulator.units import DAY_S, MINUTES_PER_DAY, TIME_UNITS, split_unit, unit_keys
+from simulator.scenario_errors import describe, problems
+from simulator.units import DAY_S, MINUTES_PER_DAY
+from simulator.validation import (
+    SHARE_TOLERANCE,
+    Issue,
+    Model,
+    cell_number,
+    check_hours,
+    check_shares,
+    checked_number,
+    csv_base_dir,
+    day_factors,
+    exactly_one,
+    exactly_one_schema,
+    raise_issues,
+    read_csv,
+    reject,
+)
 
 DEFAULT_START = date(2024, 1, 1)
 """Calendar date of time 0 when ``horizon.start`` is absent: a Monday, as the spec promises."""
-
-SHARE_TOLERANCE = 1e-6
-
-
-class _Model(BaseModel):
-    """Base of every scenario model: a typo is an unknown key, and nothing changes after loading."""
-
-    model_config = ConfigDict(
-        extra="forbid", frozen=True, allow_inf_nan=False, use_attribute_docstrings=True
-    )
-
-
-# -- reporting problems found inside validators ------------------------------------------------
-class _Issue(NamedTuple):
-    at: tuple[str | int, ...]  # below the location pydantic reports for the failing validator
-    message: str
-    allowed: str | None = None
-    value: object = MISSING
-
-
-def _raise_issues(*issues: _Issue) -> NoReturn:
-    """Raise through pydantic, which adds the location of the model or field that failed."""
-    message = "; ".join(issue.message for issue in issues)
-    raise PydanticCustomError("ccsim", "{message}", {"message": message, "issues": issues})
-
-
-def _reject(
-    message: str,
-    *,
-    at: tuple[str | int, ...] = (),
-    allowed: str | None = None,
-    value: object = MISSING,
-) -> NoReturn:
-    _raise_issues(_Issue(at, message, allowed, value))
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _number(
-    value: Any,
-    *,
-    allowed: str,
-    positive: bool,
-    whole: bool = False,
-    at: tuple[str | int, ...] = (),
-    where: str = "",
-) -> float:
-    """``value`` as a float after checking it by hand, for inputs that pydantic does not type."""
-    if not _is_number(value):
-        _reject(f"{where}not a number", at=at, allowed=allowed, value=value)
-    if value < 0 or (positive and value == 0):
-        _reject(f"{where}out of range", at=at, allowed=allowed, value=value)
-    if whole and not float(value).is_integer():
-        _reject(f"{where}not a whole number", at=at, allowed=allowed, value=value)
-    return float(value)
-
-
-def _base_dir(info: ValidationInfo) -> Path:
-    """Directory that relative CSV paths start from: the scenario file's, else the cwd."""
-    return Path((info.context or {}).get("base_dir") or Path.cwd())
-
-
-def _read_csv(
-    name: str, base_dir: Path, columns: Sequence[str], at: tuple[str | int, ...]
-) -> list[tuple[int, dict[str, str]]]:
-    """Stripped cells of ``columns`` with their row numbers (the header is row 1)."""
-    path = base_dir / name
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # spreadsheets often write a BOM
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        _reject(f"cannot read CSV file {str(path)!r}: {reason}", at=at, value=name)
-    reader = csv.DictReader(io.StringIO(text), skipinitialspace=True)
-    try:
-        reader.fieldnames = [column.strip() for column in reader.fieldnames or []]
-        missing = [column for column in columns if column not in reader.fieldnames]
-        if missing:
-            _reject(
-                f"{name}: no column {one_of(repr(c) for c in missing)} in the header row",
-                at=at,
-                allowed=f"a CSV file with a header row naming the columns {', '.join(columns)}",
-                value=reader.fieldnames,
-            )
-        return [(reader.line_num, {c: (row[c] or "").strip() for c in columns}) for row in reader]
-    except csv.Error as exc:
-        _reject(f"{name} row {reader.line_num}: {exc}", at=at)
-
-
-def _cell_number(cell: str, **checks: Any) -> float:
-    """A CSV cell as a number, checked like a YAML value (see ``_number``)."""
-    try:
-        value = float(cell)
-    except ValueError:
-        value = cell
-    return _number(value, **checks)
 
 
 def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
@@ -166,270 +65,8 @@ def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.n
     return starts.astype(np.float64), np.tile(values, horizon.days)
 
 
-def _exactly_one(model: BaseModel, names: Sequence[str]) -> None:
-    given = [name for name in names if getattr(model, name) is not None]
-    if len(given) != 1:
-        _reject(
-            "none of them is given" if not given else f"{' and '.join(given)} are given together",
-            allowed=f"exactly one of {one_of(names)}",
-        )
-
-
-def _exactly_one_schema(*names: str) -> dict[str, Any]:
-    return {"oneOf": [{"required": [name]} for name in names]}
-
-
-# -- distributions ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Param:
-    """One distribution parameter: how it is written, checked and documented."""
-
-    name: str
-    timed: bool = True  # takes a unit suffix: mean_s, mean_min, ...
-    positive: bool = True  # > 0, else >= 0
-    whole: bool = False
-    many: bool = False  # a non-empty list of values
-
-    @property
-    def keys(self) -> list[str]:
-        return unit_keys(self.name) if self.timed else [self.name]
-
-    @property
-    def item_allowed(self) -> str:
-        return f"a {'whole number' if self.whole else 'number'} {'>' if self.positive else '>='} 0"
-
-    @property
-    def allowed(self) -> str:
-        return f"a non-empty list, each {self.item_allowed}" if self.many else self.item_allowed
-
-    def json_schema(self) -> dict[str, Any]:
-        bound = "exclusiveMinimum" if self.positive else "minimum"
-        item = {"type": "integer" if self.whole else "number", bound: 0}
-        return {"type": "array", "items": item, "minItems": 1} if self.many else item
-
-    def parse(self, value: Any, scale: float, at: tuple[str | int, ...]) -> float | list[float]:
-        """The value in seconds (``scale`` = seconds per unit of the key used)."""
-        checks = {"allowed": self.item_allowed, "positive": self.positive, "whole": self.whole}
-        if not self.many:
-            return scale * _number(value, at=at, **checks)
-        if not isinstance(value, list) or not value:
-            _reject("not a non-empty list", at=at, allowed=self.allowed, value=value)
-        return [scale * _number(v, at=(*at, i), **checks) for i, v in enumerate(value)]
-
-
-_MEAN = _Param("mean")
-_CV = _Param("cv", timed=False)
-_KINDS: dict[str, tuple[_Param, ...]] = {
-    "exponential": (_MEAN,),
-    "lognormal": (_MEAN, _CV),
-    "gamma": (_MEAN, _CV),
-    "erlang": (_MEAN, _Param("k", timed=False, whole=True)),
-    "deterministic": (_Param("value", positive=False),),
-    "uniform": (_Param("min", positive=False), _Param("max", positive=False)),
-    "empirical": (_Param("values", positive=False, many=True),),
-}
-_CSV_KEYS = ("dist", "csv", "column", "unit")
-_DIST_ALLOWED = (
-    f"a distribution such as {{dist: exponential, mean_s: 300}}, with dist one of "
-    f"{one_of(_KINDS)}; time parameters take a unit suffix {one_of('_' + u for u in TIME_UNITS)}"
-)
-
-
-class EmpiricalCsv(_Model):
-    """Where empirical values came from, kept so that the scenario is written back as given."""
-
-    csv: str
-    column: str
-    unit: str = "s"
-
-
-class Distribution(_Model):
-    """A random duration. Written as in the spec (``{dist: lognormal, mean_min: 7, cv: 0.7}``);
-    held as ``kind`` and ``params`` in seconds (keys ``mean``, ``cv``, ``k``, ``value``, ``min``,
-    ``max``, ``values``), which is what the samplers need."""
-
-    kind: str
-    params: dict[str, float | list[float]]
-    source: EmpiricalCsv | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_spec(cls, data: Any, info: ValidationInfo) -> dict[str, Any]:
-        if not isinstance(data, Mapping):
-            _reject("not a mapping", allowed=_DIST_ALLOWED, value=data)
-        if "dist" not in data:
-            _reject("missing key 'dist'", allowed=_DIST_ALLOWED)
-        kind = data["dist"]
-        if not isinstance(kind, str) or kind not in _KINDS:
-            _reject("unknown distribution", at=("dist",), allowed=one_of(_KINDS), value=kind)
-        if kind == "empirical" and "csv" in data:
-            return _empirical_from_csv(data, _base_dir(info))
-        return {"kind": kind, "params": _parse_params(data, _KINDS[kind])}
-
-    @model_serializer
-    def to_yaml_dict(self) -> dict[str, Any]:
-        """The spec form, times in seconds (``{"dist": "exponential", "mean_s": 300.0}``)."""
-        if self.source is not None:
-            return {"dist": self.kind, **self.source.model_dump()}
-        spec: dict[str, Any] = {"dist": self.kind}
-        for param in _KINDS[self.kind]:
-            value = self.params[param.name]
-            spec[param.keys[0]] = int(value) if param.whole else value
-        return spec
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
-        """The YAML form (unit-suffixed keys), not the normalised fields."""
-        variants = [
-            {
-                "properties": {
-                    "dist": {"const": kind},
-                    **{key: p.json_schema() for p in params for key in p.keys},
-                },
-                "required": ["dist"],
-                "additionalProperties": False,
-            }
-            for kind, params in _KINDS.items()
-        ]
-        from_csv = {
-            "dist": {"const": "empirical"},
-            "csv": {"type": "string", "description": "CSV path, relative to the scenario file"},
-            "column": {"type": "string"},
-            "unit": {"enum": list(TIME_UNITS), "default": "s"},
-        }
-        variants.append(
-            {
-                "properties": from_csv,
-                "required": ["dist", "csv", "column"],
-                "additionalProperties": False,
-            }
-        )
-        return {
-            "title": "Distribution",
-            "description": _DIST_ALLOWED,
-            "type": "object",
-            "oneOf": variants,
-        }
-
-    @property
-    def mean(self) -> float:
-        """Mean in seconds."""
-        return self._moments()[0]
-
-    @property
-    def variance(self) -> float:
-        """Variance in seconds squared."""
-        return self._moments()[1]
-
-    def _moments(self) -> tuple[float, float]:
-        p = self.params
-        match self.kind:
-            case "exponential":
-                return p["mean"], p["mean"] ** 2
-            case "lognormal" | "gamma":
-                return p["mean"], (p["mean"] * p["cv"]) ** 2
-            case "erlang":
-                return p["mean"], p["mean"] ** 2 / p["k"]
-            case "deterministic":
-                return p["value"], 0.0
-            case "uniform":
-                return (p["min"] + p["max"]) / 2, (p["max"] - p["min"]) ** 2 / 12
-            case _:
-                values = np.asarray(p["values"])
-                return float(values.mean()), float(values.var())
-
-
-def _parse_params(data: Mapping[str, Any], params: Sequence[_Param]) -> dict[str, Any]:
-    """Parameters in seconds, each given exactly once with exactly one unit."""
-    by_name = {param.name: param for param in params}
-    allowed_keys = ["dist", *(key for param in params for key in param.keys)]
-    given: dict[str, list[str]] = {param.name: [] for param in params}
-    for key in data:
-        if key == "dist":
-            continue
-        name, unit = split_unit(str(key)) or (key, None)
-        param = by_name.get(name)
-        if param is not None and param.timed and unit is None:
-            _reject(
-                "needs a time unit",
-                at=(key,),
-                allowed=f"give {one_of(param.keys)}",
-                value=data[key],
-            )
-        if param is None or param.timed != (unit is not None):
-            _reject(
-                unknown_key_message(key, allowed_keys),
-                at=(key,),
-                allowed=f"keys {', '.join(allowed_keys)}",
-            )
-        given[name].append(key)
-    out: dict[str, Any] = {}
-    for param in params:
-        keys = given[param.name]
-        if len(keys) != 1:
-            _reject(
-                f"missing {param.name}"
-                if not keys
-                else f"{param.name} given as {' and '.join(keys)}",
-                at=tuple(keys[1:2]),
-                allowed=f"give {one_of(param.keys)} ({param.allowed})",
-            )
-        unit = split_unit(keys[0])
-        out[param.name] = param.parse(
-            data[keys[0]], TIME_UNITS[unit[1]] if unit else 1.0, (keys[0],)
-        )
-    if "max" in out and out["max"] < out["min"]:
-        _reject(
-            "max is below min",
-            at=(given["max"][0],),
-            allowed="max >= min",
-            value=data[given["max"][0]],
-        )
-    return out
-
-
-def _empirical_from_csv(data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:
-    for key in data:
-        if key not in _CSV_KEYS:
-            _reject(
-                unknown_key_message(key, _CSV_KEYS),
-                at=(key,),
-                allowed=f"keys {', '.join(_CSV_KEYS)}",
-            )
-    for key in ("csv", "column"):
-        if not isinstance(data.get(key), str) or not data[key]:
-            _reject(
-                "missing or not text",
-                at=(key,),
-                allowed="non-empty text",
-                value=data.get(key, MISSING),
-            )
-    name, column, unit = data["csv"], data["column"], data.get("unit", "s")
-    if not isinstance(unit, str) or unit not in TIME_UNITS:
-        _reject("unknown time unit", at=("unit",), allowed=one_of(TIME_UNITS), value=unit)
-    values = [
-        TIME_UNITS[unit]
-        * _cell_number(
-            row[column],
-            allowed="a number >= 0",
-            positive=False,
-            at=("csv",),
-            where=f"{name} row {number}, column {column!r}: ",
-        )
-        for number, row in _read_csv(name, base_dir, (column,), ("csv",))
-        if row[column]  # blank cells: columns of one file may differ in length
-    ]
-    if not values:
-        _reject(f"{name}: column {column!r} has no values", at=("csv",), allowed="numbers >= 0")
-    return {
-        "kind": "empirical",
-        "params": {"values": values},
-        "source": {"csv": name, "column": column, "unit": unit},
-    }
-
-
 # -- the scenario -----------------------------------------------------------------------------
-class Horizon(_Model):
+class Horizon(Model):
     """The simulated period, and how it is cut into reporting intervals."""
 
     days: int = Field(default=1, ge=1)
@@ -445,7 +82,7 @@ class Horizon(_Model):
     @classmethod
     def _divides_day(cls, value: int) -> int:
         if MINUTES_PER_DAY % value:
-            _reject(
+            reject(
                 "does not divide a day (1440 minutes)",
                 allowed="a whole number of minutes that divides 1440, e.g. 10, 15, 30 or 60",
                 value=value,
@@ -455,7 +92,7 @@ class Horizon(_Model):
     @model_validator(mode="after")
     def _warmup_inside(self) -> Horizon:
         if self.warmup_s >= self.horizon_s:
-            _reject(
+            reject(
                 "warm-up does not end before the horizon",
                 at=("warmup_minutes",),
                 allowed=f"a number >= 0 and < {self.days * MINUTES_PER_DAY} (days x 1440)",
@@ -491,30 +128,10 @@ _PER_HOUR_ALLOWED = (
 )
 
 
-_DAY_FACTORS_ALLOWED = "a mapping of days mon..sun (ranges such as mon-fri allowed) to factors >= 0"
-
-
-def _day_factors(value: Any) -> dict[str, float] | None:
-    """``{mon-fri: 1.1, sat: 0.5}`` -> one factor per weekday key; unnamed days keep 1."""
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not value:
-        _reject("not a mapping of days to factors", allowed=_DAY_FACTORS_ALLOWED, value=value)
-    factors: dict[str, float] = {}
-    for key, factor in value.items():
-        try:
-            days = parse_days(str(key))
-        except HoursError as exc:
-            _reject(str(exc), at=(str(key),), allowed=_DAY_FACTORS_ALLOWED, value=key)
-        number = _number(factor, at=(str(key),), allowed="a factor >= 0", positive=False)
-        factors.update({DAYS[d]: number for d in days})
-    return factors
-
-
-class Arrivals(_Model):
+class Arrivals(Model):
     """New customer issues: a Poisson process, constant or piecewise constant per interval."""
 
-    model_config = ConfigDict(json_schema_extra=_exactly_one_schema("per_hour", "per_day"))
+    model_config = ConfigDict(json_schema_extra=exactly_one_schema("per_hour", "per_day"))
 
     per_hour: float | list[float] | None = None
     """New issues per hour: one rate, or one per interval of a day (repeated daily)."""
@@ -528,10 +145,10 @@ class Arrivals(_Model):
     channel_mix: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
     """Share of new issues whose first contact uses each channel; absent means all phone."""
 
-    _check_mix = field_validator("channel_mix")(classmethod(lambda cls, v: _shares_sum(v)))
+    _check_mix = field_validator("channel_mix")(classmethod(lambda cls, v: check_shares(v)))
 
     _check_days = field_validator("day_of_week", mode="before")(
-        classmethod(lambda cls, v: _day_factors(v))
+        classmethod(lambda cls, v: day_factors(v))
     )
 
     @field_validator("per_hour", mode="before")
@@ -540,20 +157,24 @@ class Arrivals(_Model):
         """By hand rather than by the union type, so errors say what ``per_hour`` allows."""
         if isinstance(value, list):
             rates = [
-                _number(v, at=(i,), allowed="a rate >= 0", positive=False)
+                checked_number(v, at=(i,), allowed="a rate >= 0", positive=False)
                 for i, v in enumerate(value)
             ]
             if not any(rates):
-                _reject("all rates are 0", allowed=_PER_HOUR_ALLOWED)
+                reject("all rates are 0", allowed=_PER_HOUR_ALLOWED)
             return rates
-        return None if value is None else _number(value, allowed=_PER_HOUR_ALLOWED, positive=True)
+        return (
+            None
+            if value is None
+            else checked_number(value, allowed=_PER_HOUR_ALLOWED, positive=True)
+        )
 
     @field_validator("intraday", mode="before")
     @classmethod
     def _some_weight(cls, weights: Any) -> Any:
         if isinstance(weights, str):
             if weights not in INTRADAY_PROFILES:
-                _reject(
+                reject(
                     "unknown intraday profile",
                     allowed=f"{one_of(INTRADAY_PROFILES)}, or a list of weights per interval",
                     value=weights,
@@ -561,20 +182,20 @@ class Arrivals(_Model):
             return weights
         if isinstance(weights, list):
             values = [
-                _number(v, at=(i,), allowed="a weight >= 0", positive=False)
+                checked_number(v, at=(i,), allowed="a weight >= 0", positive=False)
                 for i, v in enumerate(weights)
             ]
             if not any(values):
-                _reject("all weights are 0", allowed="weights >= 0, not all 0")
+                reject("all weights are 0", allowed="weights >= 0, not all 0")
             return values
         return weights
 
     @model_validator(mode="after")
     def _one_rate(self) -> Arrivals:
-        _exactly_one(self, ("per_hour", "per_day"))
+        exactly_one(self, ("per_hour", "per_day"))
         for name in ("intraday", "day_of_week"):
             if getattr(self, name) is not None and self.per_day is None:
-                _reject(f"{name} needs per_day", at=(name,), allowed=f"{name} with per_day")
+                reject(f"{name} needs per_day", at=(name,), allowed=f"{name} with per_day")
         return self
 
     def rate_steps(
@@ -605,17 +226,7 @@ def _default_distribution(spec: dict[str, Any]) -> Any:
     return Field(default_factory=lambda: Distribution.model_validate(spec))
 
 
-def _shares_sum(value: dict[str, float] | None) -> dict[str, float] | None:
-    if value is not None and abs(math.fsum(value.values()) - 1) > SHARE_TOLERANCE:
-        _reject(
-            f"shares sum to {math.fsum(value.values()):.10g}",
-            allowed=f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
-            value=value,
-        )
-    return value
-
-
-class Repeat(_Model):
+class Repeat(Model):
     """What a customer whose issue was not resolved does next (spec B ``repeat``)."""
 
     probability: float = Field(default=1.0, ge=0, le=1)
@@ -630,10 +241,10 @@ class Repeat(_Model):
     channel: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
     """Channel of a repeat contact (shares); absent means the channel of the previous contact."""
 
-    _check_mix = field_validator("channel")(classmethod(lambda cls, v: _shares_sum(v)))
+    _check_mix = field_validator("channel")(classmethod(lambda cls, v: check_shares(v)))
 
 
-class SelfService(_Model):
+class SelfService(Model):
     """Customers who try self-service (app, website, IVR) before they contact us."""
 
     offered: float = Field(ge=0, le=1)
@@ -644,7 +255,7 @@ class SelfService(_Model):
     """Handle times of issues that failed in self-service are this many times longer."""
 
 
-class ThirdPartyModes(_Model):
+class ThirdPartyModes(Model):
     """How an agent involves the third party; the three shares sum to 1."""
 
     consult: float = Field(default=0.0, ge=0, le=1)
@@ -659,7 +270,7 @@ class ThirdPartyModes(_Model):
     def _sum_to_one(self) -> ThirdPartyModes:
         total = self.consult + self.transfer + self.callback
         if abs(total - 1) > SHARE_TOLERANCE:
-            _reject(
+            reject(
                 f"consult + transfer + callback = {total:.10g}",
                 allowed=f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
                 value=[self.consult, self.transfer, self.callback],
@@ -667,7 +278,7 @@ class ThirdPartyModes(_Model):
         return self
 
 
-class ThirdPartyUse(_Model):
+class ThirdPartyUse(Model):
     """Contacts of a reason that need a third party (back office, store, supplier, ...)."""
 
     party: str = Field(min_length=1)
@@ -679,7 +290,7 @@ class ThirdPartyUse(_Model):
     """Hold time added to the handle time of a consult."""
 
 
-class Reason(_Model):
+class Reason(Model):
     """Why customers contact us; each reason has its own handling."""
 
     name: str = Field(min_length=1)
@@ -703,20 +314,7 @@ class Reason(_Model):
         return self.fcr if self.repeat.fcr is None else self.repeat.fcr
 
 
-def _hours(value: Any) -> Any:
-    """Check weekly hours by parsing them, so the message says which part is wrong."""
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not value:
-        _reject("not a mapping of days to times", allowed=HOURS_ALLOWED, value=value)
-    try:
-        WeeklyHours.parse(value)
-    except HoursError as exc:
-        _reject(str(exc), allowed=HOURS_ALLOWED, value=dict(value))
-    return {str(k): str(v) for k, v in value.items()}
-
-
-class ThirdParty(_Model):
+class ThirdParty(Model):
     """A party outside the center that does the actual work and calls the customer back."""
 
     name: str = Field(min_length=1)
@@ -743,14 +341,16 @@ class ThirdParty(_Model):
     )
     """Agent time of one outbound callback (with ``callback_by: agent``)."""
 
-    _check_hours = field_validator("hours", mode="before")(classmethod(lambda cls, v: _hours(v)))
+    _check_hours = field_validator("hours", mode="before")(
+        classmethod(lambda cls, v: check_hours(v))
+    )
 
     @property
     def weekly_hours(self) -> WeeklyHours:
         return WeeklyHours.always() if self.hours is None else WeeklyHours.parse(self.hours)
 
 
-class CsatModel(_Model):
+class CsatModel(Model):
     """Customer satisfaction proxy on 1-10, per issue: ``base`` plus penalties, clipped."""
 
     base: float = Field(default=8.6, ge=1, le=10)
@@ -765,7 +365,7 @@ class CsatModel(_Model):
     unresolved: float = Field(default=-2.0, le=0)
 
 
-class CesModel(_Model):
+class CesModel(Model):
     """Customer effort proxy on 1-7 (lower is better), per issue: ``base`` plus effort, clipped."""
 
     base: float = Field(default=1.8, ge=1, le=7)
@@ -777,7 +377,7 @@ class CesModel(_Model):
     unresolved: float = Field(default=1.5, ge=0)
 
 
-class NpsModel(_Model):
+class NpsModel(Model):
     """NPS proxy from the CSAT proxy: P(promoter) and P(detractor) are logistic in CSAT."""
 
     promoter_at: float = Field(default=8.5, ge=1, le=10)
@@ -788,7 +388,7 @@ class NpsModel(_Model):
     """Width of the logistic curves, in CSAT points."""
 
 
-class Satisfaction(_Model):
+class Satisfaction(Model):
     """Parameters of the transparent satisfaction proxies (see README, "Satisfaction")."""
 
     csat: CsatModel = Field(default_factory=CsatModel)
@@ -796,14 +396,14 @@ class Satisfaction(_Model):
     nps: NpsModel = Field(default_factory=NpsModel)
 
 
-class ServiceLevel(_Model):
+class ServiceLevel(Model):
     """The target: ``target`` of offered contacts answered within ``answer_within_s``."""
 
     answer_within_s: float = Field(default=20.0, ge=0)
     target: float = Field(default=0.8, gt=0, le=1)
 
 
-class Redial(_Model):
+class Redial(Model):
     """Customers who abandon may call again: a new attempt of the same issue."""
 
     probability: float = Field(ge=0, le=1)
@@ -814,14 +414,14 @@ class Redial(_Model):
     """Calls per issue, the first included, after which an abandoning customer gives up."""
 
 
-class Phone(_Model):
+class Phone(Model):
     """The phone queue."""
 
     opening_hours: dict[str, str] | None = None
     """Weekly hours of the phone line; absent means ``calendar.opening_hours`` (else 24 h)."""
 
     _check_hours = field_validator("opening_hours", mode="before")(
-        classmethod(lambda cls, v: _hours(v))
+        classmethod(lambda cls, v: check_hours(v))
     )
 
     patience: Distribution | None = None
@@ -830,7 +430,7 @@ class Phone(_Model):
     redial: Redial | None = None
 
 
-class ClosedRetry(_Model):
+class ClosedRetry(Model):
     """Customers who find the line closed: they try again after it opens, or give up."""
 
     probability: float = Field(default=0.8, ge=0, le=1)
@@ -838,7 +438,7 @@ class ClosedRetry(_Model):
     """Time after opening at which a customer who found the line closed tries again."""
 
 
-class CalendarSettings(_Model):
+class CalendarSettings(Model):
     """Opening hours and holidays (closed all day, every channel and third party)."""
 
     opening_hours: dict[str, str] | None = None
@@ -847,11 +447,11 @@ class CalendarSettings(_Model):
     closed_retry: ClosedRetry = Field(default_factory=ClosedRetry)
 
     _check_hours = field_validator("opening_hours", mode="before")(
-        classmethod(lambda cls, v: _hours(v))
+        classmethod(lambda cls, v: check_hours(v))
     )
 
 
-class InvoiceDispatch(_Model):
+class InvoiceDispatch(Model):
     """When invoices land: a day of every month, or given dates; each spread over days."""
 
     day_of_month: int | None = Field(default=None, ge=1, le=28)
@@ -861,7 +461,7 @@ class InvoiceDispatch(_Model):
 
     @model_validator(mode="after")
     def _one_way(self) -> InvoiceDispatch:
-        _exactly_one(self, ("day_of_month", "dates"))
+        exactly_one(self, ("day_of_month", "dates"))
         return self
 
     def landing_days(self, start: date, days: int) -> list[date]:
@@ -884,7 +484,7 @@ class InvoiceDispatch(_Model):
         return [f + timedelta(days=k) for f in firsts for k in range(self.spread_days)]
 
 
-class InvoiceRun(_Model):
+class InvoiceRun(Model):
     """A mailing that makes a share of its recipients contact us over the following days."""
 
     kind: Literal["invoice_run"]
@@ -899,7 +499,7 @@ class InvoiceRun(_Model):
     time of day follows the arrival profile of that day."""
 
 
-class Incident(_Model):
+class Incident(Model):
     """An outage or other event that adds issues of one reason for a while."""
 
     kind: Literal["incident"]
@@ -909,7 +509,7 @@ class Incident(_Model):
     extra_per_hour: float = Field(gt=0)
 
 
-class ProactiveOutbound(_Model):
+class ProactiveOutbound(Model):
     """Phase 4: the center calls a share of the customers with this reason before they call."""
 
     kind: Literal["proactive_outbound"]
@@ -925,7 +525,7 @@ class ProactiveOutbound(_Model):
 Driver = Annotated[InvoiceRun | Incident | ProactiveOutbound, Field(discriminator="kind")]
 
 
-class Chat(_Model):
+class Chat(Model):
     """The chat queue: like the phone, but an agent handles up to ``concurrency`` chats at once."""
 
     patience: Distribution | None = None
@@ -938,18 +538,18 @@ class Chat(_Model):
     """Weekly hours of the chat; absent means ``calendar.opening_hours`` (else 24 h)."""
 
     _check_hours = field_validator("opening_hours", mode="before")(
-        classmethod(lambda cls, v: _hours(v))
+        classmethod(lambda cls, v: check_hours(v))
     )
 
 
-class EmailServiceLevel(_Model):
+class EmailServiceLevel(Model):
     """``target`` of e-mails answered within ``answer_within_h`` hours."""
 
     answer_within_h: float = Field(default=24.0, gt=0)
     target: float = Field(default=0.9, gt=0, le=1)
 
 
-class Email(_Model):
+class Email(Model):
     """E-mail: a deferred backlog, worked first come first served when agents take it; it is
     received at any hour and nobody abandons it."""
 
@@ -961,7 +561,7 @@ CHANNELS = ("phone", "chat", "email")
 Channel = Literal["phone", "chat", "email"]
 
 
-class Channels(_Model):
+class Channels(Model):
     """Contact channels: the phone always; chat and e-mail when configured."""
 
     phone: Phone = Field(default_factory=Phone)
@@ -978,15 +578,15 @@ _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 _START_ALLOWED = "HH:MM (a daily pattern) or an ISO date-time such as 2026-01-05T08:00"
 
 
-def _clock(value: Any, name: str) -> float:
+def _clock(value: Any, name: str) -> float:  # noqa: RET503 (reject never returns)
     """Seconds after midnight of ``HH:MM`` (up to 24:00)."""
     match = _HHMM.fullmatch(str(value)) if isinstance(value, str) else None
     if match and int(match[2]) < 60 and (int(match[1]), int(match[2])) <= (24, 0):
         return int(match[1]) * 3600.0 + int(match[2]) * 60.0
-    _reject("not a time of day", at=(name,), allowed="HH:MM between 00:00 and 24:00", value=value)
+    reject("not a time of day", at=(name,), allowed="HH:MM between 00:00 and 24:00", value=value)
 
 
-class Shift(_Model):
+class Shift(Model):
     """A block of agents on given weekdays; an ``end`` before ``start`` runs past midnight."""
 
     days: str = "mon-sun"
@@ -999,9 +599,9 @@ class Shift(_Model):
         try:
             parse_days(self.days)
         except HoursError as exc:
-            _reject(str(exc), at=("days",), allowed=HOURS_ALLOWED, value=self.days)
+            reject(str(exc), at=("days",), allowed=HOURS_ALLOWED, value=self.days)
         if _clock(self.start, "start") == _clock(self.end, "end"):
-            _reject("the shift has no length", at=("end",), allowed="an end != start")
+            reject("the shift has no length", at=("end",), allowed="an end != start")
         return self
 
     def segments(
@@ -1019,7 +619,7 @@ class Shift(_Model):
         ]
 
 
-class Overtime(_Model):
+class Overtime(Model):
     """When a shift ends with a long queue, some agents stay on (overtime), within limits."""
 
     queue_above: int = Field(default=0, ge=0)
@@ -1033,10 +633,10 @@ class Overtime(_Model):
 _STAFFING = ("headcount", "per_interval", "table", "shifts")
 
 
-class _Staffing(_Model):
+class _Staffing(Model):
     """Who is on duty when: one of headcount, per_interval, table or shifts."""
 
-    model_config = ConfigDict(json_schema_extra=_exactly_one_schema(*_STAFFING))
+    model_config = ConfigDict(json_schema_extra=exactly_one_schema(*_STAFFING))
 
     headcount: int | None = Field(default=None, ge=0)
     """A constant number of agents, always on duty."""
@@ -1055,9 +655,9 @@ class _Staffing(_Model):
 
     @model_validator(mode="after")
     def _one_source(self, info: ValidationInfo) -> _Staffing:
-        _exactly_one(self, self._sources)
+        exactly_one(self, self._sources)
         if self.table is not None:
-            self._rows = _read_staffing(self.table, _base_dir(info))
+            self._rows = _read_staffing(self.table, csv_base_dir(info))
         return self
 
     def steps(
@@ -1119,7 +719,7 @@ class Agents(_Staffing):
     """Productive agents on duty: one pool (headcount, per_interval, table or shifts) or
     ``groups`` with skills; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
 
-    model_config = ConfigDict(json_schema_extra=_exactly_one_schema(*_STAFFING, "groups"))
+    model_config = ConfigDict(json_schema_extra=exactly_one_schema(*_STAFFING, "groups"))
 
     groups: list[AgentGroup] | None = Field(default=None, min_length=1)
     overtime: Overtime | None = None
@@ -1132,7 +732,7 @@ class Agents(_Staffing):
     @model_validator(mode="after")
     def _overtime_needs_one_pool(self) -> Agents:
         if self.overtime is not None and self.groups is not None:
-            _reject(
+            reject(
                 "overtime is not supported with agent groups yet",
                 at=("overtime",),
                 allowed="overtime with a single pool (headcount, per_interval, table or shifts)",
@@ -1168,10 +768,10 @@ class Pool(NamedTuple):
 
 def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int], ...]:
     rows: list[tuple[int | datetime, int]] = []
-    for number, row in _read_csv(name, base_dir, ("start", "agents"), ("table",)):
+    for number, row in read_csv(name, base_dir, ("start", "agents"), ("table",)):
         where = f"{name} row {number}, column "
         start = _table_start(row["start"], f"{where}'start': ")
-        agents = _cell_number(
+        agents = cell_number(
             row["agents"],
             allowed="a whole number >= 0",
             positive=False,
@@ -1180,14 +780,14 @@ def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int
             where=f"{where}'agents': ",
         )
         if rows and type(start) is not type(rows[-1][0]):
-            _reject(
+            reject(
                 f"{where}'start': mixes HH:MM and date-times",
                 at=("table",),
                 allowed=_START_ALLOWED,
                 value=row["start"],
             )
         if rows and start <= rows[-1][0]:
-            _reject(
+            reject(
                 f"{where}'start': not after the previous row",
                 at=("table",),
                 allowed="rows sorted by start, each start once",
@@ -1195,11 +795,11 @@ def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int
             )
         rows.append((start, int(agents)))
     if not rows:
-        _reject(f"{name}: no rows", at=("table",), allowed="at least one row")
+        reject(f"{name}: no rows", at=("table",), allowed="at least one row")
     return tuple(rows)
 
 
-def _table_start(cell: str, where: str) -> int | datetime:
+def _table_start(cell: str, where: str) -> int | datetime:  # noqa: RET503 (reject never returns)
     """Second of the day for HH:MM; a (naive) datetime for an ISO date-time."""
     if match := _HHMM.fullmatch(cell):
         hours, minutes = int(match[1]), int(match[2])
@@ -1213,7 +813,7 @@ def _table_start(cell: str, where: str) -> int | datetime:
         else:
             if moment.tzinfo is None:
                 return moment
-    _reject(
+    reject(
         f"{where}not a valid start",
         at=("table",),
         allowed=f"{_START_ALLOWED}, without time zone",
@@ -1221,7 +821,7 @@ def _table_start(cell: str, where: str) -> int | datetime:
     )
 
 
-class Scenario(_Model):
+class Scenario(Model):
     """A contact-center scenario: demand, handling, channels and staffing."""
 
     name: str = Field(default="scenario", min_length=1)
@@ -1249,12 +849,12 @@ class Scenario(_Model):
         for i, reason in enumerate(reasons):
             if reason.name in first_with:
                 message = f"duplicate reason name (also reasons[{first_with[reason.name]}])"
-                issues.append(_Issue((i, "name"), message, "a name used once", reason.name))
+                issues.append(Issue((i, "name"), message, "a name used once", reason.name))
             first_with.setdefault(reason.name, i)
         total = math.fsum(reason.share for reason in reasons)
         if abs(total - 1) > SHARE_TOLERANCE:
             issues.append(
-                _Issue(
+                Issue(
                     (),
                     f"shares sum to {total:.10g}",
                     f"shares that sum to 1 (within {SHARE_TOLERANCE:g})",
@@ -1262,7 +862,7 @@ class Scenario(_Model):
                 )
             )
         if issues:
-            _raise_issues(*issues)
+            raise_issues(*issues)
         return reasons
 
     @model_validator(mode="after")
@@ -1275,7 +875,7 @@ class Scenario(_Model):
             ("agents", "per_interval"): self.agents.per_interval,
         }
         issues = [
-            _Issue(
+            Issue(
                 at,
                 f"has {len(values)} values but a day has {n} intervals of "
                 f"{self.horizon.interval_minutes} minutes",
@@ -1285,7 +885,7 @@ class Scenario(_Model):
             if isinstance(values, list) and len(values) != n
         ]
         if issues:
-            _raise_issues(*issues)
+            raise_issues(*issues)
         return self
 
     @model_validator(mode="after")
@@ -1293,14 +893,12 @@ class Scenario(_Model):
         """Every third party a reason names is defined, once."""
         names = [party.name for party in self.third_parties]
         issues = [
-            _Issue(
-                ("third_parties", i, "name"), "duplicate third party name", "a name used once", n
-            )
+            Issue(("third_parties", i, "name"), "duplicate third party name", "a name used once", n)
             for i, n in enumerate(names)
             if n in names[:i]
         ]
         issues += [
-            _Issue(
+            Issue(
                 ("reasons", i, "third_party", "party"),
                 "unknown third party",
                 f"one of the names in third_parties: {one_of(names)}"
@@ -1312,20 +910,20 @@ class Scenario(_Model):
             if r.third_party and r.third_party.party not in names
         ]
         if issues:
-            _raise_issues(*issues)
+            raise_issues(*issues)
         return self
 
     @model_validator(mode="after")
     def _driver_reasons(self) -> Scenario:
         names = [r.name for r in self.reasons]
         issues = [
-            _Issue(("drivers", i, "reason"), "unknown reason", f"one of {one_of(names)}", d.reason)
+            Issue(("drivers", i, "reason"), "unknown reason", f"one of {one_of(names)}", d.reason)
             for i, d in enumerate(self.drivers)
             if d.reason not in names
         ]
         proactive = [d.reason for d in self.drivers if d.kind == "proactive_outbound"]
         issues += [
-            _Issue(
+            Issue(
                 ("drivers", i, "reason"),
                 "a second proactive_outbound for the same reason",
                 "one proactive_outbound per reason",
@@ -1335,7 +933,7 @@ class Scenario(_Model):
             if d.kind == "proactive_outbound" and d.reason in proactive[: proactive.index(d.reason)]
         ]
         if issues:
-            _raise_issues(*issues)
+            raise_issues(*issues)
         return self
 
     @model_validator(mode="after")
@@ -1343,7 +941,7 @@ class Scenario(_Model):
         """Every channel used is configured and every (channel, reason) has agents who take it."""
         names = [r.name for r in self.reasons]
         have = self.channels.names
-        issues: list[_Issue] = []
+        issues: list[Issue] = []
         used = {"phone"} if self.arrivals.channel_mix is None else set()
         mixes = [(("arrivals", "channel_mix"), self.arrivals.channel_mix)]
         mixes += [
@@ -1354,7 +952,7 @@ class Scenario(_Model):
             for channel, share in (mix or {}).items():
                 if channel not in have:
                     issues.append(
-                        _Issue(
+                        Issue(
                             (*at, channel),
                             "channel not configured",
                             f"one of {one_of(have)} (add channels.{channel})",
@@ -1364,7 +962,7 @@ class Scenario(_Model):
                     used.add(channel)
         for i, group in enumerate(self.agents.groups or []):
             issues += [
-                _Issue(
+                Issue(
                     ("agents", "groups", i, "skills"),
                     "unknown reason",
                     f"reasons of this scenario: {one_of(names)}",
@@ -1374,7 +972,7 @@ class Scenario(_Model):
                 if skill not in names
             ]
             issues += [
-                _Issue(
+                Issue(
                     ("agents", "groups", i, "channels"),
                     "channel not configured",
                     f"one of {one_of(have)}",
@@ -1384,7 +982,7 @@ class Scenario(_Model):
                 if channel not in have
             ]
         if issues:
-            _raise_issues(*issues)
+            raise_issues(*issues)
         pools = self.agents.pools(have)
         uncovered = [
             f"{reason} on {channel}"
@@ -1395,7 +993,7 @@ class Scenario(_Model):
             )
         ]
         if uncovered:
-            _reject(
+            reject(
                 f"no agent takes {', '.join(uncovered)}",
                 at=("agents",),
                 allowed="agent groups whose skills and channels cover every reason on every "
@@ -1493,139 +1091,15 @@ def load_scenario_dict(
             source,
             "",
             "empty" if data is None else "the top level is not a mapping of keys",
-            _describe(Scenario, []),
+            describe(Scenario, []),
             MISSING if data is None else data,
         )
     try:
         return Scenario.model_validate(dict(data), context={"base_dir": base_dir})
     except ValidationError as exc:
         raise ScenarioError.multiple(
-            [problem for error in exc.errors() for problem in _problems(error, source)]
+            [problem for error in exc.errors() for problem in problems(error, source, Scenario)]
         ) from None
-
-
-# -- pydantic errors -> ScenarioError ------------------------------------------------------------
-_MESSAGES = {
-    "missing": "missing (required)",
-    "greater_than": "out of range",
-    "greater_than_equal": "out of range",
-    "less_than": "out of range",
-    "less_than_equal": "out of range",
-    "finite_number": "not a finite number",
-    "int_type": "not a whole number",
-    "int_parsing": "not a whole number",
-    "int_from_float": "not a whole number",
-    "float_type": "not a number",
-    "float_parsing": "not a number",
-    "string_type": "not text",
-    "string_too_short": "empty",
-    "list_type": "not a list",
-    "too_short": "too few items",
-    "model_type": "not a mapping",
-    "model_attributes_type": "not a mapping",
-    "dict_type": "not a mapping",
-    "union_tag_invalid": "unknown kind",
-    "union_tag_not_found": "missing key 'kind'",
-}
-_BOUNDS = {
-    annotated_types.Gt: (">", "gt"),
-    annotated_types.Ge: (">=", "ge"),
-    annotated_types.Lt: ("<", "lt"),
-    annotated_types.Le: ("<=", "le"),
-}
-_TYPE_NAMES = {
-    int: "a whole number",
-    float: "a number",
-    str: "text",
-    bool: "true or false",
-    date: "a date such as 2026-01-05",
-}
-
-
-def _problems(error: Mapping[str, Any], source: str) -> list[ScenarioError]:
-    loc, (annotation, metadata) = _walk(error["loc"])
-    if error["type"] == "ccsim":
-        return [
-            ScenarioError(
-                source, field_path(loc + issue.at), issue.message, issue.allowed, issue.value
-            )
-            for issue in error["ctx"]["issues"]
-        ]
-    if error["type"] == "extra_forbidden":
-        keys = list(_walk(loc[:-1])[1][0].model_fields)
-        message = unknown_key_message(loc[-1], keys)
-        return [ScenarioError(source, field_path(loc), message, f"keys {', '.join(keys)}")]
-    message = _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
-    value = MISSING if error["type"] == "missing" else error["input"]
-    return [ScenarioError(source, field_path(loc), message, _describe(annotation, metadata), value)]
-
-
-def _walk(loc: Sequence[str | int]) -> tuple[tuple[str | int, ...], tuple[Any, list[Any]]]:
-    """``loc`` without pydantic's union-member tags (``'list[float]'`` names no YAML key), and
-    the type and constraints of the field it ends at, which say what is allowed there."""
-    clean: list[str | int] = []
-    annotation, metadata = Scenario, []
-    for item in loc:
-        annotation, metadata = _resolve(annotation, metadata)
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            field = annotation.model_fields.get(item) if isinstance(item, str) else None
-            annotation, metadata = (field.annotation, field.metadata) if field else (None, [])
-        elif isinstance(item, int):
-            members = get_args(annotation) if _is_union(annotation) else (annotation,)
-            lists = [get_args(m)[0] for m in members if get_origin(m) is list]
-            annotation, metadata = (lists[0] if lists else None), []
-        elif _is_union(annotation):
-            continue  # a tag naming the union member that failed
-        else:
-            annotation, metadata = None, []
-        clean.append(item)
-    return tuple(clean), _resolve(annotation, metadata)
-
-
-def _is_union(annotation: Any) -> bool:
-    return get_origin(annotation) in (Union, UnionType)
-
-
-def _resolve(annotation: Any, metadata: Sequence[Any]) -> tuple[Any, list[Any]]:
-    """The type behind ``annotation`` without Optional and Annotated, with all constraints."""
-    metadata = list(metadata)
-    while True:
-        if get_origin(annotation) is Annotated:
-            info = FieldInfo.from_annotation(annotation)
-            annotation, metadata = info.annotation, metadata + info.metadata
-        elif _is_union(annotation) and NoneType in get_args(annotation):
-            members = [m for m in get_args(annotation) if m is not NoneType]
-            annotation = reduce(operator.or_, members)
-        else:
-            return annotation, metadata
-
-
-def _describe(annotation: Any, metadata: Sequence[Any]) -> str | None:
-    """What a field allows, in words, from its type and constraints."""
-    if annotation is Distribution:
-        return _DIST_ALLOWED
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return f"a mapping with keys {', '.join(annotation.model_fields)}"
-    if _is_union(annotation):
-        return " or ".join(
-            filter(None, (_describe(*_resolve(m, [])) for m in get_args(annotation)))
-        )
-    if get_origin(annotation) is list:
-        item = _describe(*_resolve(get_args(annotation)[0], []))
-        non_empty = any(isinstance(m, annotated_types.MinLen) for m in metadata)
-        return f"a {'non-empty ' if non_empty else ''}list, each item {item}"
-    name = _TYPE_NAMES.get(annotation)
-    if name is None:
-        return None
-    if annotation is str and any(isinstance(m, annotated_types.MinLen) for m in metadata):
-        return "non-empty text"
-    bounds = [
-        f"{op} {getattr(m, attr):g}"
-        for m in metadata
-        for kind, (op, attr) in _BOUNDS.items()
-        if isinstance(m, kind)
-    ]
-    return " ".join([name, " and ".join(bounds)]).strip()
 
 
 def scenario_json_schema() -> dict[str, Any]:
