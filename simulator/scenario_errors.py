@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from functools import reduce
 from types import NoneType, UnionType
-from typing import Annotated, Any, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel
@@ -36,6 +36,12 @@ _MESSAGES = {
     "model_type": "not a mapping",
     "model_attributes_type": "not a mapping",
     "dict_type": "not a mapping",
+    "datetime_parsing": "not a date-time",
+    "datetime_from_date_parsing": "not a date-time",
+    "datetime_type": "not a date-time",
+    "date_parsing": "not a date",
+    "date_from_datetime_parsing": "not a date",
+    "date_type": "not a date",
     "union_tag_invalid": "unknown kind",
     "union_tag_not_found": "missing key 'kind'",
 }
@@ -51,6 +57,7 @@ _TYPE_NAMES = {
     str: "text",
     bool: "true or false",
     date: "a date such as 2026-01-05",
+    datetime: "a date-time such as 2026-01-12T09:00",
 }
 
 
@@ -66,7 +73,8 @@ def problems(error: Mapping[str, Any], source: str, root: type[BaseModel]) -> li
             for issue in error["ctx"]["issues"]
         ]
     if error["type"] == "extra_forbidden":
-        keys = list(_walk(loc[:-1], root)[1][0].model_fields)
+        # the raw location still names the union member (``drivers.0.incident``): walk that
+        keys = list(_walk(error["loc"][:-1], root)[1][0].model_fields)
         message = unknown_key_message(loc[-1], keys)
         return [ScenarioError(source, field_path(loc), message, f"keys {', '.join(keys)}")]
     message = _MESSAGES.get(error["type"]) or error["msg"].replace("Input should be", "must be")
@@ -92,11 +100,24 @@ def _walk(
             lists = [get_args(m)[0] for m in members if get_origin(m) is list]
             annotation, metadata = (lists[0] if lists else None), []
         elif _is_union(annotation):
-            continue  # a tag naming the union member that failed
+            # a tag naming the union member that failed: follow it when it names a model by its
+            # discriminator value (``kind: incident``), so the fields below are known
+            annotation, metadata = _tagged_member(annotation, item) or annotation, []
+            continue
         else:
             annotation, metadata = None, []
         clean.append(item)
     return tuple(clean), _resolve(annotation, metadata)
+
+
+def _tagged_member(union: Any, tag: object) -> Any:
+    """The model of ``union`` that a literal field (a discriminator) sets to ``tag``, or None."""
+    for member in get_args(union):
+        if isinstance(member, type) and issubclass(member, BaseModel):
+            for field in member.model_fields.values():
+                if get_origin(field.annotation) is Literal and tag in get_args(field.annotation):
+                    return member
+    return None
 
 
 def _is_union(annotation: Any) -> bool:

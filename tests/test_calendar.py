@@ -254,6 +254,13 @@ def test_driver_and_calendar_errors_name_the_field():
                 ]
             }
         )
+    incident = {"kind": "incident", "reason": "general", "start": "2026-01-07T09:00"}
+    with pytest.raises(ScenarioError, match=r"drivers\[0\]\.bogus: unknown key 'bogus'.*extra_per"):
+        build({"drivers": [{**incident, "duration_h": 3, "extra_per_hour": 9, "bogus": 1}]})
+    with pytest.raises(ScenarioError, match=r"drivers\[0\]: missing key 'kind'"):
+        build({"drivers": [{"reason": "general"}]})
+    with pytest.raises(ScenarioError, match=r"drivers\[0\]\.start: not a.*date-time such as"):
+        build({"drivers": [{**incident, "start": "soon", "duration_h": 3, "extra_per_hour": 9}]})
     with pytest.raises(ScenarioError, match=r"calendar\.opening_hours.*unknown day 'mon-fry'"):
         build({"calendar": {"opening_hours": {"mon-fry": "08:00-18:00"}}})
     with pytest.raises(ScenarioError, match=r"arrivals\.intraday.*unknown intraday profile"):
