@@ -12,7 +12,7 @@ import pytest
 from simulator.analytic import erlang_c
 from simulator.config import CHANNELS, load_scenario_dict
 from simulator.errors import ScenarioError
-from simulator.kpis import replication_kpis
+from simulator.kpis import agent_table, replication_kpis
 from simulator.model import simulate
 from simulator.records import ANSWERED
 from simulator.runner import run
@@ -186,6 +186,11 @@ def test_skills_route_only_to_skilled_agents_and_fcfs_holds_within_a_queue():
         assert (np.diff(start[mine][order]) >= -1e-9).all()  # FCFS within the queue
     k = replication_kpis(rec, sc)
     assert k["offered"] == k["answered"] + k["abandoned"] + k["in_system_at_end"]
+    # a skill-less agent never takes a contact: by group, from the agents table
+    groups = agent_table(rec, sc)["group"].astype(str).to_numpy()
+    names = {0: "billing", 1: "delivery"}
+    for a, r in zip(agent[answered], reason[answered], strict=True):
+        assert groups[a] in (f"{names[int(r)]} desk", "generalists"), (a, groups[a], r)
 
 
 def test_repeat_contacts_may_switch_channel():
