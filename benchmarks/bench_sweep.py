@@ -25,23 +25,8 @@ import yaml
 
 from simulator.sweep import PointTask, load_experiment, load_sweep, run_point, run_sweep
 
-BASE = {
-    "name": "bench-sweep",
-    "seed": 7,
-    "replications": 1,
-    "horizon": {"days": 1, "warmup_minutes": 60, "interval_minutes": 30},
-    "arrivals": {"per_hour": 1000},
-    "reasons": [
-        {"name": "general", "share": 1.0, "handle_time": {"dist": "exponential", "mean_s": 300}}
-    ],
-    "channels": {
-        "phone": {
-            "patience": {"dist": "exponential", "mean_s": 120},
-            "service_level": {"answer_within_s": 20, "target": 0.8},
-        }
-    },
-    "agents": {"headcount": 90},
-}
+SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "minimal.yaml"
+"""Spec A1, read from the library file like bench_engine.py, so both benchmark the same model."""
 
 
 def _cpu_seconds() -> float:
@@ -64,7 +49,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-sweep-") as tmp:
         folder = Path(tmp)
-        base = {**BASE, "horizon": {**BASE["horizon"], "days": args.days}}
+        base = yaml.safe_load(SCENARIO.read_text(encoding="utf-8"))
+        base["horizon"]["days"] = args.days
         (folder / "base.yaml").write_text(yaml.safe_dump(base), encoding="utf-8")
         experiment = {
             "name": "bench-sweep",
