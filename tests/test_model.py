@@ -10,7 +10,7 @@ from simulator.kpis import conservation_errors, replication_kpis
 from simulator.model import simulate
 from simulator.records import ANSWERED
 from simulator.runner import run
-from tests.conftest import scenario, t_tolerance
+from tests.conftest import scenario
 
 
 def test_one_hour_spike_gets_its_expected_volume():
@@ -193,23 +193,58 @@ def test_redial_after_abandonment_is_same_issue_and_exact_in_time():
     assert k["contacts_per_issue"] > 1.0
 
 
-def test_handle_time_includes_wrap_up():
+def test_handle_time_includes_wrap_up_and_consult_hold():
+    """Deterministic talk time, so handle time is exact: talk + wrap-up, + the hold of a consult.
+
+    A mean with a t tolerance could not see a 30 s wrap-up go missing; exact equality can.
+    """
+    talk, wrap_up, hold = 270.0, 30.0, 90.0
+    plain = {"dist": "deterministic", "value_s": talk}
     sc = scenario(
         {
             "replications": 2,
+            "arrivals": {"per_hour": 400},
             "reasons": [
+                {"name": "x", "share": 0.5, "wrap_up_s": wrap_up, "handle_time": plain},
                 {
-                    "name": "x",
-                    "share": 1.0,
-                    "wrap_up_s": 30,
-                    "handle_time": {"dist": "exponential", "mean_s": 270},
+                    "name": "y",
+                    "share": 0.5,
+                    "wrap_up_s": wrap_up,
+                    "handle_time": plain,
+                    "third_party": {
+                        "party": "backoffice",
+                        "probability": 1.0,
+                        "mode": {"consult": 1.0, "callback": 0.0},
+                        "consult_hold_s": hold,
+                    },
+                },
+            ],
+            "third_parties": [
+                {
+                    "name": "backoffice",
+                    "staff": 1,
+                    "work_time": plain,
+                    "callback_within_h": 1,
+                    "on_time_probability": 1.0,
                 }
             ],
         }
     )
-    s = run(sc, workers=1).summary
-    x = s["aht_s"].to_numpy()
-    assert abs(x.mean() - 300) <= t_tolerance(x.std(ddof=1) / np.sqrt(len(x)), len(x)) + 5
+    result = run(sc, workers=1)
+    answered = result.contacts[result.contacts["outcome"] == "answered"]
+    x = answered[answered["reason"] == "x"]
+    y = answered[answered["reason"] == "y"]
+    assert len(x) > 100
+    assert len(y) > 100
+    assert (x["handle_s"] == talk + wrap_up).all()
+    assert (x["hold_s"] == 0).all()
+    assert (y["hold_s"] == hold).all()
+    assert (y["handle_s"] == talk + hold + wrap_up).all()
+    # aht_s averages the same handle times over the counted (post-warm-up) answered contacts
+    counted = answered[answered["arrival_s"] >= sc.horizon.warmup_s]
+    expected = counted.groupby("replication")["handle_s"].mean().to_numpy()
+    assert (result.summary["aht_s"].to_numpy() == expected).all()
+    assert ((expected > talk + wrap_up) & (expected < talk + hold + wrap_up)).all()
 
 
 def test_reason_shares_and_per_reason_handle_times():
