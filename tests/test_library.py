@@ -12,15 +12,21 @@ random numbers.
 from __future__ import annotations
 
 import copy
+import re
+from functools import cache
+from itertools import takewhile
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 import yaml
+from pydantic import BaseModel
 
 from simulator.assess import assess
 from simulator.compare import compare
 from simulator.config import Scenario, load_scenario, load_scenario_dict
+from simulator.kpis import KPI_KEYS
+from simulator.output import OUTPUT_FILES
 from simulator.runner import run
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -65,11 +71,57 @@ def test_library_is_complete() -> None:
     assert expected <= names
 
 
+REPO = SCENARIOS.parent
+_PATH = re.compile(r"[\w./-]+\.(?:yaml|csv|py|parquet)\b")
+_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case: a KPI, column or key
+
+
+def header(path: Path) -> str:
+    """The opening comment block of a library file, as one line of text without the ``#``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    block = takewhile(lambda line: line.startswith("#"), lines)
+    return " ".join(line.lstrip("#").strip() for line in block)
+
+
+def format_words(tp: Any, seen: set[type]) -> set[str]:
+    """Keys of the scenario format under ``tp``, and its literal values (e.g. driver kinds)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if tp in seen:
+            return set()
+        seen.add(tp)
+        words: set[str] = set()
+        for name, f in tp.model_fields.items():
+            words |= {name, f.alias or name, *format_words(f.annotation, seen)}
+        return words
+    if get_origin(tp) is Literal:
+        return {a for a in get_args(tp) if isinstance(a, str)}
+    return set().union(*(format_words(a, seen) for a in get_args(tp)))
+
+
+@cache
+def known_names() -> frozenset[str]:
+    """What a header may name: KPI keys, output-table columns, scenario keys, library files."""
+    result = run(load(shortened("minimal.yaml", 1) | {"replications": 1}), workers=1)
+    tables = (result.intervals, result.contacts, result.journeys, result.agents)
+    columns = {str(c) for t in tables for c in t.columns}
+    files = {f.stem for f in FILES}
+    return frozenset({*KPI_KEYS, *columns, *format_words(Scenario, set()), *files})
+
+
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
 def test_file_validates_and_says_what_it_teaches(path: Path) -> None:
+    """The opening comment says what the file teaches, and whatever it points the reader at
+    exists: a renamed KPI, column or key, or a moved file, leaves a stale header that fails here
+    with the name. A bare ``.yaml`` name may be a copy the reader makes and is not checked."""
     load_scenario(path)
-    first = path.read_text(encoding="utf-8").splitlines()[0]
-    assert first.startswith("#"), f"{path.name} must start with a comment block"
+    text = header(path)
+    assert "What it teaches:" in text, f"{path.name}: no 'What it teaches:' in its opening comment"
+    paths = _PATH.findall(text)
+    missing = [p for p in paths if "/" in p and not (REPO / p).exists()]
+    missing += [p for p in paths if p.endswith(".parquet") and p not in OUTPUT_FILES]
+    assert not missing, f"{path.name} points at files that do not exist: {missing}"
+    unknown = sorted(set(_NAME.findall(_PATH.sub(" ", text))) - known_names())
+    assert not unknown, f"{path.name} names {unknown}: no KPI, output column, key or library file"
 
 
 _SKIP_SHORT_RUN = {f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)}  # run in full below
