@@ -35,11 +35,13 @@ from pydantic import (
 from simulator.calendar import INTRADAY_PROFILES, Calendar, intraday_weights
 from simulator.distribution_spec import Distribution
 from simulator.errors import MISSING, ScenarioError, one_of
-from simulator.hours import DAYS, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
+from simulator.hours import DAYS, DAYS_PATTERN, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
 from simulator.scenario_errors import describe, problems
 from simulator.units import DAY_S, MINUTES_PER_DAY
 from simulator.validation import (
     SHARE_TOLERANCE,
+    DayFactors,
+    HoursMapping,
     Issue,
     Model,
     cell_number,
@@ -137,7 +139,7 @@ class Arrivals(Model):
     """New issues per hour: one rate, or one per interval of a day (repeated daily)."""
     per_day: float | None = Field(default=None, gt=0)
     """New issues per day (before ``day_of_week``), spread over the day by ``intraday``."""
-    day_of_week: dict[str, float] | None = None
+    day_of_week: DayFactors | None = None
     """With ``per_day``: a factor per weekday (``{mon: 1.3, sun: 0}``); unnamed days are 1."""
     intraday: Literal["flat", "typical_weekday", "typical_saturday"] | list[float] | None = None
     """With ``per_day``: a built-in profile, or one weight per interval of a day (normalised);
@@ -320,7 +322,7 @@ class ThirdParty(Model):
     name: str = Field(min_length=1)
     staff: int = Field(ge=1)
     """People working its queue of jobs, first come first served."""
-    hours: dict[str, str] | None = None
+    hours: HoursMapping | None = None
     """Weekly working hours; absent means always. A job started in hours is finished."""
     work_time: Distribution
     """Time one job takes (including the callback when the third party calls)."""
@@ -417,7 +419,7 @@ class Redial(Model):
 class Phone(Model):
     """The phone queue."""
 
-    opening_hours: dict[str, str] | None = None
+    opening_hours: HoursMapping | None = None
     """Weekly hours of the phone line; absent means ``calendar.opening_hours`` (else 24 h)."""
 
     _check_hours = field_validator("opening_hours", mode="before")(
@@ -441,7 +443,7 @@ class ClosedRetry(Model):
 class CalendarSettings(Model):
     """Opening hours and holidays (closed all day, every channel and third party)."""
 
-    opening_hours: dict[str, str] | None = None
+    opening_hours: HoursMapping | None = None
     """Default weekly hours of every channel; absent means open 24 h."""
     holidays: list[date] = Field(default_factory=list)
     closed_retry: ClosedRetry = Field(default_factory=ClosedRetry)
@@ -534,7 +536,7 @@ class Chat(Model):
     handle_time_factor: float = Field(default=1.0, gt=0)
     """A chat lasts this many times the reason's handle time (chats run slower than calls)."""
     service_level: ServiceLevel = Field(default_factory=lambda: ServiceLevel(answer_within_s=60))
-    opening_hours: dict[str, str] | None = None
+    opening_hours: HoursMapping | None = None
     """Weekly hours of the chat; absent means ``calendar.opening_hours`` (else 24 h)."""
 
     _check_hours = field_validator("opening_hours", mode="before")(
@@ -589,7 +591,7 @@ def _clock(value: Any, name: str) -> float:  # noqa: RET503 (reject never return
 class Shift(Model):
     """A block of agents on given weekdays; an ``end`` before ``start`` runs past midnight."""
 
-    days: str = "mon-sun"
+    days: str = Field(default="mon-sun", json_schema_extra={"pattern": DAYS_PATTERN})
     start: str
     end: str
     agents: int = Field(ge=0)

@@ -15,7 +15,7 @@ import numpy as np
 from pydantic import ValidationInfo, model_serializer, model_validator
 
 from simulator.errors import MISSING, one_of, unknown_key_message
-from simulator.units import TIME_UNITS, split_unit, unit_keys
+from simulator.units import TIME_UNITS, UNIT_NAMES, split_unit, unit_keys
 from simulator.validation import Model, cell_number, checked_number, csv_base_dir, read_csv, reject
 
 
@@ -24,6 +24,7 @@ class _Param:
     """One distribution parameter: how it is written, checked and documented."""
 
     name: str
+    doc: str  # for the JSON Schema
     timed: bool = True  # takes a unit suffix: mean_s, mean_min, ...
     positive: bool = True  # > 0, else >= 0
     whole: bool = False
@@ -34,6 +35,11 @@ class _Param:
         return unit_keys(self.name) if self.timed else [self.name]
 
     @property
+    def shown(self) -> str:
+        """How the documentation writes the key: ``mean_<unit>`` or ``cv``."""
+        return f"{self.name}_<unit>" if self.timed else self.name
+
+    @property
     def item_allowed(self) -> str:
         return f"a {'whole number' if self.whole else 'number'} {'>' if self.positive else '>='} 0"
 
@@ -41,10 +47,21 @@ class _Param:
     def allowed(self) -> str:
         return f"a non-empty list, each {self.item_allowed}" if self.many else self.item_allowed
 
-    def json_schema(self) -> dict[str, Any]:
+    def key_schemas(self) -> dict[str, Any]:
+        """JSON Schema of each key that may carry the parameter, its unit in the description."""
         bound = "exclusiveMinimum" if self.positive else "minimum"
         item = {"type": "integer" if self.whole else "number", bound: 0}
-        return {"type": "array", "items": item, "minItems": 1} if self.many else item
+        schema = {"type": "array", "items": item, "minItems": 1} if self.many else item
+        if not self.timed:
+            return {self.name: {**schema, "description": self.doc}}
+        return {
+            key: {**schema, "description": f"{self.doc}, in {UNIT_NAMES[unit]}"}
+            for key, unit in zip(self.keys, TIME_UNITS, strict=True)
+        }
+
+    def required_schema(self) -> dict[str, Any]:
+        """Exactly one of the parameter's keys (one time unit), as JSON Schema."""
+        return {"oneOf": [{"required": [key]} for key in self.keys]}
 
     def parse(self, value: Any, scale: float, at: tuple[str | int, ...]) -> float | list[float]:
         """The value in seconds (``scale`` = seconds per unit of the key used)."""
@@ -56,16 +73,21 @@ class _Param:
         return [scale * checked_number(v, at=(*at, i), **checks) for i, v in enumerate(value)]
 
 
-_MEAN = _Param("mean")
-_CV = _Param("cv", timed=False)
+_MEAN = _Param("mean", "mean")
+_CV = _Param("cv", "coefficient of variation: standard deviation / mean", timed=False)
 _KINDS: dict[str, tuple[_Param, ...]] = {
     "exponential": (_MEAN,),
     "lognormal": (_MEAN, _CV),
     "gamma": (_MEAN, _CV),
-    "erlang": (_MEAN, _Param("k", timed=False, whole=True)),
-    "deterministic": (_Param("value", positive=False),),
-    "uniform": (_Param("min", positive=False), _Param("max", positive=False)),
-    "empirical": (_Param("values", positive=False, many=True),),
+    "erlang": (_MEAN, _Param("k", "number of phases (cv = 1 / sqrt(k))", timed=False, whole=True)),
+    "deterministic": (_Param("value", "the one value every draw takes", positive=False),),
+    "uniform": (
+        _Param("min", "lower bound", positive=False),
+        _Param("max", "upper bound (>= min)", positive=False),
+    ),
+    "empirical": (
+        _Param("values", "values drawn with equal probability", positive=False, many=True),
+    ),
 }
 _CSV_KEYS = ("dist", "csv", "column", "unit")
 DIST_ALLOWED = (
@@ -121,11 +143,14 @@ class Distribution(Model):
         """The YAML form (unit-suffixed keys), not the normalised fields."""
         variants = [
             {
+                "title": kind,
+                "description": f"{kind}: {', '.join(p.shown for p in params)}",
                 "properties": {
                     "dist": {"const": kind},
-                    **{key: p.json_schema() for p in params for key in p.keys},
+                    **{key: sub for p in params for key, sub in p.key_schemas().items()},
                 },
-                "required": ["dist"],
+                "required": ["dist", *(p.name for p in params if not p.timed)],
+                "allOf": [p.required_schema() for p in params if p.timed],
                 "additionalProperties": False,
             }
             for kind, params in _KINDS.items()
@@ -133,11 +158,12 @@ class Distribution(Model):
         from_csv = {
             "dist": {"const": "empirical"},
             "csv": {"type": "string", "description": "CSV path, relative to the scenario file"},
-            "column": {"type": "string"},
-            "unit": {"enum": list(TIME_UNITS), "default": "s"},
+            "column": {"type": "string", "description": "column holding the values"},
+            "unit": {"enum": list(TIME_UNITS), "default": "s", "description": "unit of the values"},
         }
         variants.append(
             {
+                "title": "empirical from a CSV column",
                 "properties": from_csv,
                 "required": ["dist", "csv", "column"],
                 "additionalProperties": False,

@@ -22,6 +22,36 @@ HOURS_ALLOWED = (
 _WINDOW = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
+# The same syntax as regular expressions for the JSON Schema (``ccsim schema``), which has no
+# case-insensitive flag: days are matched in any case, like ``parse_days`` does.
+_DAY = "(?:" + "|".join("".join(f"[{c}{c.upper()}]" for c in day) for day in DAYS) + ")"
+_DAY_PART = rf"\s*{_DAY}\s*(?:-\s*{_DAY}\s*)?"
+DAYS_PATTERN = rf"^{_DAY_PART}(?:,{_DAY_PART})*$"
+"""``mon-fri``, ``sat``, ``mon,wed,fri-sun``: what ``parse_days`` accepts."""
+_TIME = r"(?:(?:[01]?[0-9]|2[0-3]):[0-5][0-9]|24:00)"
+_TIMES = rf"\s*{_TIME}\s*-\s*{_TIME}\s*"
+WINDOWS_PATTERN = rf"^{_TIMES}(?:,{_TIMES})*$"
+"""``08:00-20:00`` or ``09:00-12:00,13:00-16:00``: HH:MM up to 24:00 (the end must also come
+after the start, which a pattern cannot say)."""
+
+
+def hours_json_schema() -> dict[str, object]:
+    """JSON Schema of weekly hours as a scenario writes them."""
+    return {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": DAYS_PATTERN},
+        "additionalProperties": {"type": "string", "pattern": WINDOWS_PATTERN},
+        "description": f"{HOURS_ALLOWED}. Days not named are closed; windows of a day that "
+        "overlap are merged.",
+        "examples": [
+            {"mon-fri": "08:00-20:00", "sat": "09:00-17:00"},
+            {"mon-sun": "00:00-24:00"},
+            {"tue-sat": "09:00-12:00,13:00-17:30"},
+        ],
+    }
+
+
 class HoursError(ValueError):
     """A day or time that does not parse; the message says which part."""
 

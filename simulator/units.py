@@ -7,6 +7,8 @@ from __future__ import annotations
 
 TIME_UNITS: dict[str, float] = {"s": 1.0, "min": 60.0, "h": 3600.0, "days": 86400.0}
 """Seconds per unit, by key suffix."""
+UNIT_NAMES = {"s": "seconds", "min": "minutes", "h": "hours", "days": "days"}
+"""The unit of each suffix in words, for documentation."""
 
 DAY_S = TIME_UNITS["days"]
 MINUTES_PER_DAY = 1440

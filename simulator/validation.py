@@ -13,13 +13,21 @@ import io
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, NoReturn
+from typing import Annotated, Any, NamedTuple, NoReturn
 
-from pydantic import BaseModel, ConfigDict, ValidationInfo
+from pydantic import BaseModel, ConfigDict, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from simulator.errors import MISSING, one_of
-from simulator.hours import DAYS, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
+from simulator.hours import (
+    DAYS,
+    DAYS_PATTERN,
+    HOURS_ALLOWED,
+    HoursError,
+    WeeklyHours,
+    hours_json_schema,
+    parse_days,
+)
 
 SHARE_TOLERANCE = 1e-6
 
@@ -133,6 +141,22 @@ def exactly_one_schema(*names: str) -> dict[str, Any]:
 
 
 _DAY_FACTORS_ALLOWED = "a mapping of days mon..sun (ranges such as mon-fri allowed) to factors >= 0"
+
+# Types of the day-keyed mappings: checked by the validators below (which say what is wrong),
+# documented for ``ccsim schema`` with the day and time patterns instead of a bare "string".
+HoursMapping = Annotated[dict[str, str], WithJsonSchema(hours_json_schema())]
+DayFactors = Annotated[
+    dict[str, float],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "propertyNames": {"pattern": DAYS_PATTERN},
+            "additionalProperties": {"type": "number", "minimum": 0},
+            "description": _DAY_FACTORS_ALLOWED,
+            "examples": [{"mon": 1.3, "tue-thu": 1.0, "sat": 0.5, "sun": 0}],
+        }
+    ),
+]
 
 
 def day_factors(value: Any) -> dict[str, float] | None:
