@@ -444,6 +444,18 @@ def staff_command(
         int | None,
         typer.Option(min=1, help="Worker processes for --method simulation.", show_default=False),
     ] = None,
+    max_runs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Simulation runs of --method simulation at most (default 30); unfinished: exit 3.",
+            show_default=False,
+        ),
+    ] = None,
+    intervals: Annotated[
+        bool,
+        typer.Option("--intervals", help="Show every interval of a multi-day horizon, not days."),
+    ] = False,
     out: Annotated[
         Path | None,
         typer.Option(help="Write staffing.csv, staffing.parquet and staffing.png here."),
@@ -456,7 +468,8 @@ def staff_command(
     ] = False,
     as_json: AsJson = False,
 ) -> None:
-    """Fewest agents per interval that meet the service-level target; agent hours and FTE."""
+    """Fewest agents per interval that meet the service-level target; agent hours and FTE.
+    A simulation search that does not converge prints what it has and why, then exits 3."""
     from simulator import staffing
 
     scenario = load_scenario(file)
@@ -471,6 +484,7 @@ def staff_command(
         max_occupancy=max_occupancy,
         workers=workers,
         base_dir=file.parent,
+        max_runs=max_runs,
         progress=lambda line: console.print(line, style="dim", highlight=False),
     )
     if out is not None or plot is not None:
@@ -479,7 +493,10 @@ def staff_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        staffing.print_table(result)
+        staffing.print_table(result, by_interval=intervals)
+    if not result.converged:
+        typer.echo(f"ccsim staff: NOT converged: {result.reason}", err=True)
+        raise typer.Exit(3)
 
 
 @app.command("train")

@@ -769,13 +769,24 @@ def staffing_figure(
     required: Sequence[float] | np.ndarray,
     scheduled: Sequence[float] | np.ndarray,
     lang: str = DEFAULT_LANG,
+    offered_per_hour: Sequence[float] | np.ndarray | None = None,
 ) -> Figure:
-    """Required against scheduled agents per interval; understaffed intervals shaded."""
+    """Required against scheduled agents per interval; understaffed intervals shaded; offered
+    contacts per hour, when given, dashed on a second y axis over the same time axis."""
     x, width, xlabel = _time_axis(np.asarray(start_min, dtype=float), lang)
     xs, req = _extend(x, np.asarray(required, dtype=float), width)
     _, sch = _extend(x, np.asarray(scheduled, dtype=float), width)
     fig = new_figure()
     ax = fig.axes[0]
+    if offered_per_hour is not None:
+        _, offered = _extend(x, np.asarray(offered_per_hour, dtype=float), width)
+        demand = ax.twinx()
+        label = f"{t('plot.volume.offered', lang)} / h"
+        style = {"lw": LINE_WIDTH / 2, "ls": "--", "color": COLORS["target"], "label": label}
+        demand.step(xs, offered, where="post", **style)
+        demand.set_ylabel(label, fontsize=LABEL_SIZE)
+        demand.tick_params(labelsize=TICK_SIZE)
+        demand.set_ylim(bottom=0, top=max(1.0, float(np.nanmax(offered, initial=0.0))) * 1.15)
     for values, key, color in ((req, "required", "abandoned"), (sch, "scheduled", "offered")):
         ax.step(
             xs,
@@ -799,7 +810,11 @@ def staffing_figure(
         )
     ax.set_ylim(bottom=0)
     _style(ax, t("plot.staffing.title", lang), xlabel, t("plot.staffing.y", lang))
-    ax.legend(fontsize=LEGEND_SIZE, framealpha=0.9)
+    handles, labels = [], []
+    for axis in fig.axes:
+        more, more_labels = axis.get_legend_handles_labels()
+        handles, labels = handles + more, labels + more_labels
+    ax.legend(handles, labels, fontsize=LEGEND_SIZE, framealpha=0.9)
     return fig
 
 

@@ -11,6 +11,13 @@ Three methods, one output (spec A2b):
   model, because repeats, redials and callbacks move work between intervals and the FIFO queue
   carries a backlog from one interval into the next: no interval can be staffed on its own there.
 
+Closed hours (opening hours, holidays) get 0 agents and no demand in every method (spec D8). The
+engine refuses a call in closed time and the customer retries after the next opening
+(``calendar.closed_retry``); the analytic demand follows the same path (``open_demand``), so the
+demand of closed hours is staffed after opening, where the simulation sees it, not in the night.
+A partly open interval is staffed for the rate while it is open, for the whole interval (a roster
+is no finer than an interval); its ``offered_per_hour`` is averaged over the whole interval.
+
 Whole agents are what a roster needs; ``agents_exact`` interpolates the binding metric between
 whole agents so that totals over many intervals (or queues) are not inflated by rounding each one.
 """
@@ -18,8 +25,10 @@ whole agents so that totals over many intervals (or queues) are not inflated by 
 from __future__ import annotations
 
 import math
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +38,10 @@ from scipy import stats
 
 from simulator import analytic
 from simulator.config import Horizon, Scenario, load_scenario_dict
+from simulator.distribution_spec import Distribution
 from simulator.errors import CcsimError
+from simulator.hours import WEEK_S
+from simulator.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; the analytic methods need neither
     from matplotlib.figure import Figure
@@ -253,6 +265,75 @@ def interval_means(starts: np.ndarray, values: np.ndarray, horizon: Horizon) -> 
     return np.diff(integral) / horizon.interval_s
 
 
+# -- opening hours -------------------------------------------------------------------------------
+def open_minutes(scenario: Scenario) -> np.ndarray:
+    """Whether the phone line is open in each minute of the horizon. Opening hours are whole
+    minutes and holidays whole days, so a minute is open or closed throughout."""
+    clock = scenario.clock()
+    minutes = np.arange(scenario.horizon.days * MINUTES_PER_DAY)
+    if clock.always_open:
+        return np.ones(len(minutes), dtype=bool)
+    windows = np.asarray(clock.hours.windows)
+    week_s = (minutes * 60.0 + clock.week_offset_s) % WEEK_S
+    k = np.searchsorted(windows[:, 0], week_s, side="right") - 1
+    in_window = (k >= 0) & (week_s < windows[np.maximum(k, 0), 1])
+    return in_window & ~np.isin(minutes // MINUTES_PER_DAY, sorted(clock.holidays))
+
+
+def _below(dist: Distribution, t: np.ndarray) -> np.ndarray:
+    """P(D < t) of a delay distribution (left limit, so a fixed delay of one hour after opening
+    lands in the minute that starts then, as in the engine)."""
+    p = dist.params
+    if dist.kind == "exponential":
+        return stats.expon.cdf(t, scale=p["mean"])
+    if dist.kind in ("lognormal", "gamma"):
+        cv2 = float(p["cv"]) ** 2
+        if dist.kind == "gamma":
+            return stats.gamma.cdf(t, 1.0 / cv2, scale=float(p["mean"]) * cv2)
+        s2 = math.log1p(cv2)
+        return stats.lognorm.cdf(t, math.sqrt(s2), scale=float(p["mean"]) * math.exp(-s2 / 2))
+    if dist.kind == "erlang":
+        return stats.gamma.cdf(t, p["k"], scale=float(p["mean"]) / float(p["k"]))
+    if dist.kind == "uniform":
+        lo, hi = float(p["min"]), float(p["max"])
+        return np.clip((t - lo) / (hi - lo), 0.0, 1.0) if hi > lo else (t > lo).astype(float)
+    values = np.sort(np.atleast_1d(p["value"] if dist.kind == "deterministic" else p["values"]))
+    return np.searchsorted(values, t, side="left") / len(values)
+
+
+def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Per reporting interval: the share of it that the phone line is open, and the new issues
+    that reach the open line in it.
+
+    The engine refuses a call that finds the line closed; the customer tries again
+    ``calendar.closed_retry.delay`` after the next opening with probability
+    ``closed_retry.probability`` (and is refused again if the line has closed by then), else
+    gives up; a retry after the horizon is not simulated. The expected volume follows the same
+    path minute by minute: the demand of closed hours moves to the hours after opening (the
+    morning rush of a line that was closed overnight), less the customers who give up, so a closed
+    interval has no demand and the intervals after opening carry what the engine puts there.
+    """
+    h = scenario.horizon
+    rates = interval_means(*scenario.arrival_steps(), h)
+    is_open = open_minutes(scenario)
+    volume = np.repeat(rates * 60.0, h.interval_minutes)
+    reached = np.where(is_open, volume, 0.0)
+    n = len(volume)
+    openings = np.flatnonzero(is_open & ~np.concatenate(([True], is_open[:-1])))
+    next_opening = np.searchsorted(openings, np.arange(n))  # len(openings): none in the horizon
+    pending = np.bincount(next_opening, np.where(is_open, 0.0, volume), len(openings) + 1)
+    landing = np.diff(_below(scenario.calendar.closed_retry.delay, np.arange(n + 1) * 60.0))
+    retry_p = scenario.calendar.closed_retry.probability
+    for k, start in enumerate(openings):
+        retries = pending[k] * retry_p * landing[: n - start]
+        now_open = is_open[start:]
+        reached[start:] += np.where(now_open, retries, 0.0)
+        refused = np.where(now_open, 0.0, retries)
+        pending += np.bincount(next_opening[start:], refused, len(openings) + 1)
+    per_interval = (-1, h.interval_minutes)
+    return is_open.reshape(per_interval).mean(axis=1), reached.reshape(per_interval).sum(axis=1)
+
+
 # -- analytic methods ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Point:
@@ -419,6 +500,54 @@ class StaffingResult:
     def fte_exact(self) -> float:
         return self.fte_of(self.agent_hours_exact)
 
+    def by_day(self) -> pd.DataFrame:
+        """One row per day: date, offered contacts, agent hours, peak agents, FTE (what the
+        horizon would need if every day were like this one, so the horizon's FTE is their mean),
+        and service level and abandonment weighted by offered contacts."""
+        table = self.table
+        offered = table["offered_per_hour"] * self.interval_hours
+        frame = pd.DataFrame(
+            {
+                "day": table["start_min"].to_numpy() // MINUTES_PER_DAY,
+                "offered": offered,
+                "agents": table["agents"],
+                "answered_in_time": offered * table["service_level"].fillna(0.0),
+                "abandoned": offered * table["abandon_rate"].fillna(0.0),
+            }
+        )
+        days = frame.groupby("day").agg(
+            offered=("offered", "sum"),
+            agent_hours=("agents", "sum"),
+            peak_agents=("agents", "max"),
+            answered_in_time=("answered_in_time", "sum"),
+            abandoned=("abandoned", "sum"),
+        )
+        hours = days["agent_hours"] * self.interval_hours
+        some = days["offered"].where(days["offered"] > 0)  # a closed day has no service level
+        origin = self.horizon.origin.date()
+        return pd.DataFrame(
+            {
+                "day": days.index + 1,
+                "date": [origin + timedelta(days=int(d)) for d in days.index],
+                "offered": days["offered"],
+                "agent_hours": hours,
+                "peak_agents": days["peak_agents"],
+                "fte": [self.fte_of(x) * self.horizon.days for x in hours],
+                "service_level": days["answered_in_time"] / some,
+                "abandon_rate": days["abandoned"] / some,
+            }
+        ).reset_index(drop=True)
+
+    @property
+    def converged(self) -> bool:
+        """False only when the simulation search stopped at its run limit (exit code 3)."""
+        return self.simulation is None or bool(self.simulation["converged"])
+
+    @property
+    def reason(self) -> str | None:
+        """Why the search did not converge (None when it did)."""
+        return None if self.simulation is None else self.simulation.get("reason")
+
     def to_json(self) -> dict[str, Any]:
         """The object of spec A2b, plus totals of the fractional staffing, KPIs and notes."""
         rows = [
@@ -444,7 +573,10 @@ class StaffingResult:
             "shrinkage": self.shrinkage,
             "kpis": {k: _json_value(v) for k, v in self.kpis.items()},
             "notes": self.notes,
+            "converged": self.converged,
         }
+        if self.reason is not None:
+            out["reason"] = self.reason
         if self.kpis_ci95:
             out["ci95"] = {k: _json_value(v) for k, v in self.kpis_ci95.items()}
         if self.simulation is not None:
@@ -476,10 +608,22 @@ INTERVAL_KEYS = (
 def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
     """What the numbers assume, stated with them rather than only in the README."""
     notes = []
+    if not scenario.clock().always_open:
+        notes.append(
+            "closed hours (opening hours, holidays) get 0 agents; a partly open interval is "
+            "staffed for the rate while it is open"
+            + (
+                ""
+                if method == "simulation"
+                else "; calls of closed hours are placed where the engine puts them: after "
+                "the next opening by calendar.closed_retry, less those who give up"
+            )
+        )
     if method == "simulation":
         notes.append(
             "simulation: the full model with common random numbers (the same seed for every "
-            "candidate staffing), one staffing per interval of the day, repeated every day"
+            "candidate staffing), one staffing per interval of the day, repeated every day "
+            "except while closed"
         )
         return notes
     if demand == "contacts":
@@ -522,18 +666,19 @@ def staff_analytic(
     patience = patience_mean(scenario, method)
     work = workload(scenario, demand)
     h = scenario.horizon
-    issues_per_s = interval_means(*scenario.arrivals.rate_steps(h), h)
+    open_share, issues = open_demand(scenario)
     solved: dict[float, tuple[_Point | None, float]] = {}
     rows = []
-    for i, rate in enumerate(issues_per_s):
-        key = float(rate)
+    for i, (share, volume) in enumerate(zip(open_share, issues, strict=True)):
+        # the rate while open: what the agents of a partly open interval face
+        key = float(volume / (share * h.interval_s)) if share > 0 else 0.0
         if key not in solved:
             solved[key] = _solve_interval(method, key, work, targets, patience)
         point, exact = solved[key]
         rows.append(
             {
                 "start_min": i * h.interval_minutes,
-                "offered_per_hour": 0.0 if point is None else point.offered_per_s * 3600.0,
+                "offered_per_hour": 0.0 if point is None else point.offered_per_s * share * 3600,
                 "agents": 0 if point is None else point.agents,
                 "agents_exact": exact,
                 "service_level": math.nan if point is None else point.service_level,
@@ -541,7 +686,8 @@ def staff_analytic(
                 "occupancy": math.nan if point is None else point.occupancy,
                 "asa_s": math.nan if point is None else point.asa_s,
                 "aht_s": math.nan if point is None else point.aht_s,
-                "new_issues_per_hour": key * 3600.0,
+                "new_issues_per_hour": volume / h.interval_s * 3600.0,
+                "open_share": share,
             }
         )
     table = pd.DataFrame(rows)
@@ -563,7 +709,8 @@ def staff_analytic(
 def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
     """Whole-horizon KPIs of the analytic staffing: interval KPIs weighted by volume or time."""
     offered = table["offered_per_hour"].to_numpy()
-    busy = (table["occupancy"] * table["agents"]).fillna(0.0).to_numpy()
+    # agents of a partly open interval are on duty all of it but busy only while it is open
+    busy = (table["occupancy"] * table["agents"] * table["open_share"]).fillna(0.0).to_numpy()
     total = offered.sum()
     answered = offered * (1.0 - table["abandon_rate"].fillna(0.0).to_numpy())
     asa = table["asa_s"].fillna(0.0).to_numpy()
@@ -579,12 +726,27 @@ def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
 
 # -- simulation method ---------------------------------------------------------------------------
 def with_staffing(scenario: Scenario, per_interval: np.ndarray, base_dir: Path | None) -> Scenario:
-    """The scenario with ``agents.per_interval`` replaced (shrinkage and FTE hours kept)."""
+    """The scenario with its agents replaced (shrinkage and FTE hours kept) by one count per
+    interval of a day (repeated daily) or of the whole horizon. Days that differ (a closed
+    weekend or holiday) go in as an ``agents.table`` of date-times, read before this returns."""
+    h = scenario.horizon
+    counts = np.asarray(per_interval, dtype=np.int64)
+    daily = counts[: h.intervals_per_day]
     data = scenario.to_yaml_dict()
     agents = {k: data["agents"][k] for k in ("shrinkage", "hours_per_fte_week")}
-    data["agents"] = {**agents, "per_interval": [int(n) for n in per_interval]}
     source = f"<{scenario.name}: staffing candidate>"
-    return load_scenario_dict(data, source=source, base_dir=base_dir)
+    if len(counts) == len(daily) or np.array_equal(counts, np.tile(daily, h.days)):
+        data["agents"] = {**agents, "per_interval": [int(n) for n in daily]}
+        return load_scenario_dict(data, source=source, base_dir=base_dir)
+    rows = [
+        f"{(h.origin + timedelta(minutes=int(i) * h.interval_minutes)).isoformat()},{counts[i]}\n"
+        for i in np.flatnonzero(np.diff(counts, prepend=-1))
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "staffing.csv"
+        table.write_text("start,agents\n" + "".join(rows))
+        data["agents"] = {**agents, "table": str(table)}
+        return load_scenario_dict(data, source=source, base_dir=base_dir)
 
 
 @dataclass(frozen=True)
@@ -654,9 +816,11 @@ def staff_simulation(
 ) -> StaffingResult:
     """Search the fewest agents per interval of the day with the full model.
 
-    Start: Erlang A on expected contacts (Erlang C without patience). Each iteration simulates the
-    candidate with the same seed (common random numbers: candidates differ only where staffing
-    does) and, per interval of the day over all days of the horizon:
+    Start: Erlang A on expected contacts (Erlang C without patience), the busiest day's count per
+    interval of the day. Closed intervals keep 0 agents and decide nothing (a slot open on some
+    days only is staffed on those days). Each iteration simulates the candidate with the same
+    seed (common random numbers: candidates differ only where staffing does) and, per interval of
+    the day over all days of the horizon:
 
     - an interval whose mean KPI misses a target gets agents: one, or, when it misses with 95%
       confidence, as many as Erlang A needs for the contacts the simulation actually offered there
@@ -665,9 +829,10 @@ def staff_simulation(
       trial then misses, the agent is put back and that count is the interval's floor.
 
     It stops when no interval changes (converged: every interval meets the targets on the mean
-    over replications) or after ``max_iterations`` runs. The final staffing is then simulated with
-    one agent fewer in every interval at once, to interpolate ``agents_exact`` and to show how
-    much the last agent matters.
+    over replications) or after ``max_iterations`` runs (not converged: ``reason`` says which
+    intervals still miss by how much, and ``ccsim staff`` exits 3). The final staffing is then
+    simulated with one agent fewer in every interval at once, to interpolate ``agents_exact`` and
+    to show how much the last agent matters.
     """
     from simulator.runner import run
 
@@ -681,17 +846,23 @@ def staff_simulation(
     seed = scenario.seed if seed is None else seed
     starts_min = np.arange(n_cells) * h.interval_minutes
     counted = starts_min * 60.0 >= h.warmup_s  # intervals that start before warm-up decide nothing
+    open_share = start.table["open_share"].to_numpy()
+    decides = counted & (open_share > 0)  # nor do closed ones: they keep 0 agents
     work = workload(scenario, "contacts")
     patience = patience_mean(scenario, method)
     day_of = np.arange(n_cells) // per_day
     slot_of = np.arange(n_cells) % per_day
 
-    def simulate(agents: np.ndarray) -> RunResult:
-        return run(
-            with_staffing(scenario, agents, base_dir), replications=reps, seed=seed, workers=workers
-        )
+    def on_duty(agents: np.ndarray) -> np.ndarray:
+        """The staffing of the interval of the day on every day, nobody while closed."""
+        return np.where(open_share > 0, np.tile(agents, h.days), 0)
 
-    agents = start.table["agents"].to_numpy()[:per_day].astype(np.int64)
+    def simulate(agents: np.ndarray) -> RunResult:
+        staffing = with_staffing(scenario, on_duty(agents), base_dir)
+        return run(staffing, replications=reps, seed=seed, workers=workers)
+
+    # the busiest day's start: one staffing per interval of the day must meet every day's target
+    agents = start.table["agents"].to_numpy().reshape(h.days, per_day).max(axis=0)
     floor = np.zeros(per_day, dtype=np.int64)
     trial_from = np.full(per_day, -1, dtype=np.int64)  # count before a removal trial, else -1
     history: list[dict[str, Any]] = []
@@ -700,29 +871,30 @@ def staff_simulation(
     for iteration in range(1, max_iterations + 1):
         result = simulate(agents)
         cells = _cell_stats(result.intervals, n_cells)
-        miss, sure_miss, sure_meet = _verdicts(cells, targets, counted)
+        miss, sure_miss, sure_meet = _verdicts(cells, targets, decides)
         slot_miss = np.zeros(per_day, bool)
         slot_sure_miss = np.zeros(per_day, bool)
         slot_known = np.zeros(per_day, bool)
         slot_sure_meet = np.ones(per_day, bool)
-        known = counted & ~np.isnan(cells.mean["service_level"])
+        known = decides & ~np.isnan(cells.mean["service_level"])
         np.logical_or.at(slot_miss, slot_of, miss)
         np.logical_or.at(slot_sure_miss, slot_of, sure_miss)
         np.logical_or.at(slot_known, slot_of, known)
         np.logical_and.at(slot_sure_meet, slot_of, sure_meet | ~known)
         slot_sure_meet &= slot_known
+        agent_hours = float(on_duty(agents).sum() * h.interval_minutes / 60.0)
         history.append(
             {
                 "iteration": iteration,
-                "agent_hours": float(agents.sum() * h.days * h.interval_minutes / 60.0),
+                "agent_hours": agent_hours,
                 "intervals_missing": int(slot_miss.sum()),
                 "service_level": _json_value(result.kpis.get("service_level")),
             }
         )
         if progress:
             progress(
-                f"iteration {iteration}: {agents.sum() * h.days * h.interval_minutes / 60:,.1f} "
-                f"agent hours, {int(slot_miss.sum())} intervals below target"
+                f"iteration {iteration}: {agent_hours:,.1f} agent hours, "
+                f"{int(slot_miss.sum())} intervals below target"
             )
         new = agents.copy()
         for j in range(per_day):
@@ -760,7 +932,7 @@ def staff_simulation(
 
     fewer = simulate(np.maximum(agents - 1, 0))
     fewer_cells = _cell_stats(fewer.intervals, n_cells)
-    full = np.tile(agents, h.days)
+    full = on_duty(agents)
     exact = _exact_between(full, cells, fewer_cells, targets)
     table = pd.DataFrame(
         {
@@ -775,6 +947,7 @@ def staff_simulation(
             "service_level_one_fewer": fewer_cells.mean["service_level"],
             "day": day_of + 1,
             "counted": counted,
+            "open_share": open_share,
         }
     )
     kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
@@ -785,6 +958,9 @@ def staff_simulation(
         f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
         f"of {reps} replications; interval decisions use {CONFIDENCE:.0%} t-intervals"
     )
+    search: dict[str, Any] = {"converged": converged}
+    if not converged:
+        search["reason"] = _not_converged(cells, miss, targets, h, len(history), new != agents)
     if not counted.all():
         notes.append("intervals that start in the warm-up keep the starting staffing")
     return StaffingResult(
@@ -800,7 +976,7 @@ def staff_simulation(
         kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
         notes=notes,
         simulation={
-            "converged": converged,
+            **search,
             "iterations": len(history),
             "replications": reps,
             "seed": seed,
@@ -810,6 +986,42 @@ def staff_simulation(
             "history": history,
             "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
         },
+    )
+
+
+def _not_converged(
+    cells: _CellStats,
+    miss: np.ndarray,
+    targets: Targets,
+    h: Horizon,
+    runs: int,
+    changing: np.ndarray,
+) -> str:
+    """Why the search stopped unfinished: the intervals that still miss a target on the mean over
+    replications and by how much, or, when none does, how many were still being changed."""
+    where = np.flatnonzero(miss)
+    if not len(where):
+        return (
+            f"after {runs} runs (--max-runs) every interval meets the targets on the mean, but "
+            f"{int(changing.sum())} intervals of the day were still changing (trials with one "
+            "agent fewer, or an agent put back)"
+        )
+    shown = []
+    for i in where[:5]:
+        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        gaps = []
+        for name, value, limit, short in (
+            ("service level", sl, targets.service_level, targets.service_level - sl),
+            ("abandonment", ab, targets.max_abandon, ab - (targets.max_abandon or 0.0)),
+            ("occupancy", occ, targets.max_occupancy, occ - (targets.max_occupancy or 0.0)),
+        ):
+            if limit is not None and short > 1e-12:
+                gaps.append(f"{name} {value:.2%} (target {limit:.0%}, off by {short:.2%})")
+        shown.append(f"{_clock(int(i) * h.interval_minutes, h.days > 1)} {', '.join(gaps)}")
+    more = f"; and {len(where) - len(shown)} more" if len(where) > len(shown) else ""
+    return (
+        f"after {runs} runs (--max-runs) {len(where)} intervals still miss the target on the mean "
+        f"over replications: {'; '.join(shown)}{more}"
     )
 
 
@@ -918,9 +1130,11 @@ def staff(
     seed: int | None = None,
     workers: int | None = None,
     base_dir: Path | None = None,
+    max_runs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StaffingResult:
-    """Staffing of ``scenario`` by ``method`` (see the module docstring)."""
+    """Staffing of ``scenario`` by ``method`` (see the module docstring); ``max_runs`` bounds the
+    simulation search (default ``MAX_ITERATIONS``)."""
     if method not in METHODS:
         raise StaffingError(f"--method must be one of {', '.join(METHODS)} (got {method!r})")
     if demand not in DEMANDS:
@@ -940,6 +1154,7 @@ def staff(
         seed=seed,
         workers=workers,
         base_dir=base_dir,
+        max_iterations=MAX_ITERATIONS if max_runs is None else max_runs,
         progress=progress,
     )
 
@@ -947,38 +1162,12 @@ def staff(
 def staffing_plot(result: StaffingResult, lang: str = "en") -> Figure:
     """Required (whole agents) against the scenario's scheduled agents, with offered contacts per
     hour on a second axis: staffing against demand in one picture."""
-    from simulator.labels import t
-    from simulator.plots import (
-        COLORS,
-        LABEL_SIZE,
-        LEGEND_SIZE,
-        LINE_WIDTH,
-        TICK_SIZE,
-        staffing_figure,
-    )
+    from simulator.plots import staffing_figure
 
     table = result.table
-    fig = staffing_figure(table["start_min"], table["agents"], result.scheduled, lang)
-    ax = fig.axes[0]
-    demand = ax.twinx()
-    hours = table["start_min"].to_numpy(dtype=float) / 60.0
-    width = result.horizon.interval_minutes / 60.0
-    demand.stairs(
-        table["offered_per_hour"].to_numpy(dtype=float),
-        np.append(hours, hours[-1] + width),
-        baseline=None,
-        lw=LINE_WIDTH / 2,
-        ls="--",
-        color=COLORS["target"],
-        label=f"{t('plot.volume.offered', lang)} / h",
+    return staffing_figure(
+        table["start_min"], table["agents"], result.scheduled, lang, table["offered_per_hour"]
     )
-    demand.set_ylabel(f"{t('plot.volume.offered', lang)} / h", fontsize=LABEL_SIZE)
-    demand.tick_params(labelsize=TICK_SIZE)
-    demand.set_ylim(bottom=0, top=max(1.0, float(table["offered_per_hour"].max())) * 1.15)
-    handles, labels = ax.get_legend_handles_labels()
-    more, more_labels = demand.get_legend_handles_labels()
-    ax.legend(handles + more, labels + more_labels, fontsize=LEGEND_SIZE, framealpha=0.9)
-    return fig
 
 
 def check_out(out_dir: Path, force: bool) -> None:
@@ -1019,42 +1208,73 @@ def write_outputs(
     return written
 
 
-def print_table(result: StaffingResult, console: Any = None) -> None:
-    """The staffing table of ``ccsim staff`` on stdout: one row per interval, then the totals."""
+def print_table(result: StaffingResult, console: Any = None, by_interval: bool = False) -> None:
+    """The staffing table of ``ccsim staff`` on stdout, then the totals: one row per interval, or
+    per day for a horizon of several days (the intervals of weeks are too many to read) unless
+    ``by_interval``."""
     from rich.console import Console
     from rich.table import Table
 
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:  # piped or captured: rich would cut the rows at 80 columns
+            console = Console(highlight=False, width=120)
     t = result.targets
     title = (
         f"{result.method} staffing ({result.demand}): service level {t.service_level:.0%} within "
         f"{t.answer_within_s:g} s{_caps_text(t)}"
     )
     table = Table(title=title, title_justify="left")
-    for name in ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy"):
-        table.add_column(name, justify="left" if name == "interval" else "right")
-    multi_day = result.horizon.days > 1
-    for row in result.table.to_dict("records"):
-        table.add_row(
-            _clock(int(row["start_min"]), multi_day),
-            f"{row['offered_per_hour']:,.1f}",
-            f"{int(row['agents'])}",
-            f"{row['agents_exact']:.2f}",
-            _pct(row["service_level"]),
-            _pct(row["abandon_rate"]),
-            _pct(row["occupancy"]),
-        )
     k = result.kpis
-    table.add_section()
-    table.add_row(
-        "total",
-        f"{result.table['offered_per_hour'].mean():,.1f}",
-        f"{result.agent_hours:,.1f} h",
-        f"{result.agent_hours_exact:,.1f} h",
-        _pct(k.get("service_level")),
-        _pct(k.get("abandon_rate")),
-        _pct(k.get("occupancy")),
-    )
+    multi_day = result.horizon.days > 1
+    if multi_day and not by_interval:
+        for name in ("day", "offered", "agent h", "peak agents", "FTE", "SL", "abandon"):
+            table.add_column(name, justify="left" if name == "day" else "right", no_wrap=True)
+        days = result.by_day()
+        for row in days.to_dict("records"):
+            table.add_row(
+                f"{row['date']:%a %Y-%m-%d}",
+                f"{row['offered']:,.0f}",
+                f"{row['agent_hours']:,.1f}",
+                f"{int(row['peak_agents'])}",
+                f"{row['fte']:,.1f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{days['offered'].sum():,.0f}",
+            f"{result.agent_hours:,.1f}",
+            f"{int(days['peak_agents'].max())}",
+            f"{result.fte:,.1f}",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+        )
+    else:
+        columns = ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy")
+        for name in columns:
+            table.add_column(name, justify="left" if name == "interval" else "right", no_wrap=True)
+        for row in result.table.to_dict("records"):
+            table.add_row(
+                _clock(int(row["start_min"]), multi_day),
+                f"{row['offered_per_hour']:,.1f}",
+                f"{int(row['agents'])}",
+                f"{row['agents_exact']:.2f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+                _pct(row["occupancy"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{result.table['offered_per_hour'].mean():,.1f}",
+            f"{result.agent_hours:,.1f} h",
+            f"{result.agent_hours_exact:,.1f} h",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+            _pct(k.get("occupancy")),
+        )
     console.print(table)
     asa = k.get("asa_s")
     console.print(
@@ -1062,11 +1282,14 @@ def print_table(result: StaffingResult, console: Any = None) -> None:
         f"{result.fte:,.1f} (exact staffing: {result.fte_exact:,.1f}); overall ASA "
         + ("–" if asa is None or not math.isfinite(asa) else f"{asa:.1f} s")
     )
+    if multi_day and not by_interval:
+        console.print("per-interval rows: --intervals (or --json, --out)", style="dim")
     if result.simulation is not None:
         s = result.simulation
         console.print(
             f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
             f"{s['iterations']} runs of {s['replications']} replications (seed {s['seed']})"
+            + (f": {result.reason}" if result.reason else "")
         )
     for note in result.notes:
         console.print(f"note: {note}", style="dim")

@@ -139,11 +139,39 @@ def test_sweep_heatmap_and_line(tmp_path):
     assert_png(grouped, tmp_path, "line-grouped")
 
 
-def test_staffing_required_vs_scheduled(tmp_path):
-    start = np.arange(48) * 30.0
-    required = 50 + 30 * np.sin(np.linspace(0, np.pi, 48))
-    scheduled = np.full(48, 70.0)
-    assert_png(plots.staffing_figure(start, required, scheduled), tmp_path, "staff")
+@pytest.mark.parametrize(("days", "unit", "end"), [(1, "hours", 24.0), (7, "days", 7.0)])
+def test_staffing_plot_draws_the_table_on_one_time_axis(tmp_path, days, unit, end):
+    """The plotted required line is the staffing table's agents, the scheduled line the
+    scenario's agents, the dashed line the offered contacts per hour, and all three run over
+    the same x values: the whole horizon in hours (one day) or days (a week)."""
+    from simulator.staffing import staff, staffing_plot
+    from tests.conftest import scenario
+
+    per_interval = [2] * 8 + [6] * 12 + [2] * 4
+    sc = scenario(
+        {
+            "horizon": {"days": days, "warmup_minutes": 0, "interval_minutes": 60},
+            "arrivals": {"per_hour": None, "per_day": 600, "intraday": "typical_weekday"},
+            "agents": {"headcount": None, "per_interval": per_interval},
+        }
+    )
+    result = staff(sc, "erlang-a")
+    fig = staffing_plot(result)
+    agents_ax, demand_ax = fig.axes
+    lines = {line.get_label(): line for ax in fig.axes for line in ax.get_lines()}
+    required, scheduled, offered = (lines[k] for k in ("Required", "Scheduled", "Offered / h"))
+    x = required.get_xdata()
+    assert unit in agents_ax.get_xlabel()
+    assert x[0] == 0.0
+    assert x[-1] == pytest.approx(end)
+    for line in (scheduled, offered):
+        np.testing.assert_array_equal(line.get_xdata(), x)
+    # post steps closed at the horizon's end: the last value is repeated once
+    np.testing.assert_array_equal(required.get_ydata()[:-1], result.table["agents"])
+    np.testing.assert_array_equal(scheduled.get_ydata()[:-1], np.tile(per_interval, days))
+    np.testing.assert_allclose(offered.get_ydata()[:-1], result.table["offered_per_hour"])
+    assert offered in demand_ax.get_lines()
+    assert_png(fig, tmp_path, f"staff-{days}d")
 
 
 def test_plots_leave_no_global_state():

@@ -27,11 +27,14 @@ from simulator.staffing import (
     answered_share,
     attempts_per_contact,
     customer_contacts_per_issue,
+    interval_means,
+    open_demand,
+    open_minutes,
     staff,
     with_staffing,
     workload,
 )
-from tests.conftest import scenario
+from tests.conftest import merge, scenario, t_tolerance
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -354,3 +357,178 @@ def test_simulation_staffs_repeats_that_arrive_after_the_new_issues():
     assert (sim.table.loc[afternoon, "offered_per_hour"] > 10).all()
     assert (sim.table.loc[afternoon, "service_level"] >= 0.8).all()
     assert sim.simulation["converged"]
+
+
+# A weekday line open 08:00-20:00, two days (Monday and Tuesday), low volume: quick to simulate.
+OFFICE_HOURS = {
+    "replications": 3,
+    "horizon": {"days": 2, "warmup_minutes": 0, "interval_minutes": 60},
+    "calendar": {"opening_hours": {"mon-fri": "08:00-20:00"}},
+    "arrivals": {"per_hour": None, "per_day": 300, "intraday": "typical_weekday"},
+    "reasons": [
+        {"name": "general", "share": 1.0, "handle_time": {"dist": "exponential", "mean_s": 240}}
+    ],
+    "agents": {"headcount": 8},
+}
+
+
+@pytest.mark.parametrize("method", ["erlang-c", "erlang-a", "simulation"])
+@pytest.mark.parametrize("start", ["2024-01-01", "2024-01-05"])  # Monday-Tuesday, Friday-Saturday
+def test_closed_intervals_get_no_agents(method, start):
+    """Issue 10: with mon-fri 08:00-20:00 every closed interval (night, Saturday) has 0 agents and
+    0 offered per hour (spec D8), every open one has agents; the simulation search converges
+    without keeping agents on the night (it used to keep them there and never converge), and
+    staffs an interval of the day only on the days it is open."""
+    result = staff(scenario(merge(OFFICE_HOURS, {"horizon": {"start": start}})), method, workers=1)
+    table = result.table
+    hour = table["start_min"] // 60 % 24
+    saturday = (start == "2024-01-05") & (table["start_min"] >= 1440)
+    closed = (hour < 8) | (hour >= 20) | saturday
+    assert (table.loc[closed, "agents"] == 0).all(), list(table["agents"])
+    assert (table.loc[closed, "offered_per_hour"] == 0).all()
+    assert (table.loc[~closed, "agents"] > 0).all(), list(table["agents"])
+    assert result.converged
+    assert result.agent_hours == table.loc[~closed, "agents"].sum()  # 60-minute intervals
+
+
+def test_closed_hours_demand_follows_the_engine():
+    """A holiday's callers find the line closed and retry after the next opening
+    (calendar.closed_retry: 70% of them, a lognormal 90 minutes later; the rest give up). The
+    analytic demand puts them where the engine does: checked against the simulated offered
+    contacts of the day after the holiday, in total and in its first three hours, within a
+    t tolerance over replications."""
+    reps = 20
+    sc = scenario(
+        merge(
+            OFFICE_HOURS,
+            {
+                "replications": reps,
+                "horizon": {"days": 3},
+                "calendar": {
+                    "holidays": ["2024-01-02"],
+                    "closed_retry": {
+                        "probability": 0.7,
+                        "delay": {"dist": "lognormal", "mean_min": 90, "cv": 1.2},
+                    },
+                },
+                "agents": {"headcount": 30},  # nobody abandons anyway: offered is all demand
+            },
+        )
+    )
+    open_share, issues = open_demand(sc)
+    assert np.array_equal(open_share.reshape(3, 24)[1], np.zeros(24))  # the holiday
+    intervals = run(sc, workers=1).intervals
+    offered = intervals.pivot(index="replication", columns="interval", values="offered")
+    day3 = slice(48 + 8, 48 + 20)
+    expected_rush = issues[48 + 8 : 48 + 11].sum()
+    # the rush is the retries: more than twice what an ordinary morning gets
+    assert expected_rush > 2 * issues[8:11].sum()
+    for cells, expected in ((day3, issues[day3].sum()), (slice(56, 59), expected_rush)):
+        per_rep = offered.iloc[:, cells].sum(axis=1)
+        tol = t_tolerance(per_rep.std(ddof=1) / math.sqrt(reps), reps)
+        assert abs(per_rep.mean() - expected) < tol, (per_rep.mean(), expected, tol)
+
+
+def test_open_minutes_agree_with_the_engine_clock():
+    """The minute mask of open hours is the engine's ``wait_until_open == 0``, holiday and a
+    half-hour opening included; an interval half open gets half of it as open share and its
+    agents face the rate while open."""
+    sc = scenario(
+        merge(
+            OFFICE_HOURS,
+            {
+                "horizon": {"days": 3, "start": "2024-01-05"},  # Friday, Saturday, Sunday
+                "calendar": {"opening_hours": {"mon-fri": None, "mon-sat": "08:30-20:00"}},
+            },
+        )
+    )
+    clock = sc.clock()
+    mask = open_minutes(sc)
+    assert list(mask) == [clock.wait_until_open(60.0 * m) == 0 for m in range(3 * 1440)]
+    share, _ = open_demand(sc)
+    assert list(share[[8, 9, 24 + 8, 48 + 8]]) == [0.5, 1.0, 0.5, 0.0]  # Sunday is closed
+    row = staff(sc, "erlang-a").table.iloc[8]
+    assert row["offered_per_hour"] > 0
+    assert row["agents"] > 0
+
+
+def test_with_staffing_takes_one_count_per_interval_of_the_horizon():
+    """A staffing that differs between days (a closed Saturday) reaches the engine as it is; one
+    that repeats daily stays a daily ``per_interval`` list."""
+    sc = scenario(OFFICE_HOURS)
+    for counts in (np.arange(48) % 5, np.tile(np.arange(24) % 3, 2)):
+        staffed = with_staffing(sc, counts, None)
+        steps = staffed.agents.steps(staffed.horizon)
+        np.testing.assert_array_equal(interval_means(*steps, staffed.horizon), counts)
+    assert staffed.agents.per_interval == list(np.arange(24) % 3)
+
+
+def test_simulation_that_does_not_converge_exits_3(tmp_path):
+    """--max-runs 1 stops the search after its first run, where the afternoon repeats (that
+    Erlang A does not staff) still miss the target: --json prints the staffing with
+    "converged": false and a reason naming the intervals and the runs; the table says so too;
+    both exit 3."""
+    rates = [0] * 8 + [60] * 6 + [0] * 10
+    data = {
+        "replications": 2,
+        "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+        "arrivals": {"per_hour": rates},
+        "reasons": [
+            {
+                "name": "general",
+                "share": 1.0,
+                "handle_time": {"dist": "exponential", "mean_s": 240},
+                "fcr": 0.6,
+                "repeat": {"probability": 1.0, "delay": {"dist": "exponential", "mean_h": 2}},
+            }
+        ],
+        "agents": {"headcount": 5},
+    }
+    path = tmp_path / "late.yaml"
+    path.write_text(yaml.safe_dump(data))
+    args = ["staff", str(path), "--method", "simulation", "--max-runs", "1", "--workers", "1"]
+    runner = CliRunner()
+    done = runner.invoke(app, [*args, "--json"])
+    assert done.exit_code == 3, done.output
+    out = json.loads(done.stdout)
+    assert out["converged"] is False
+    assert out["simulation"]["iterations"] == 1
+    assert len(out["intervals"]) == 24
+    assert "after 1 runs" in out["reason"]
+    assert "14:00 service level" in out["reason"]
+    assert "NOT converged" in done.stderr
+    shown = runner.invoke(app, args)
+    assert shown.exit_code == 3
+    assert "NOT converged after 1 runs" in shown.stdout
+    assert "14:00" in shown.stdout
+
+
+def test_multi_day_table_shows_days_and_intervals_on_request(tmp_path):
+    """Two days: one row per day (date, offered, agent hours, peak agents, FTE) whose totals are
+    the horizon's; --intervals shows every interval; --json keeps every interval."""
+    sc = scenario(OFFICE_HOURS)
+    result = staff(sc, "erlang-a")
+    days = result.by_day()
+    assert list(days["date"].astype(str)) == ["2024-01-01", "2024-01-02"]
+    assert days["agent_hours"].sum() == pytest.approx(result.agent_hours)
+    assert days["offered"].sum() == pytest.approx(result.table["offered_per_hour"].sum())
+    assert list(days["peak_agents"]) == [
+        result.table["agents"][:24].max(),
+        result.table["agents"][24:].max(),
+    ]
+    assert days["fte"].mean() == pytest.approx(result.fte)
+    path = ROOT / "scenarios" / "minimal.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["horizon"] = {"days": 2, "warmup_minutes": 0, "interval_minutes": 30}
+    runner = CliRunner()
+    two = tmp_path / "two.yaml"
+    two.write_text(yaml.safe_dump(data))
+    by_day = runner.invoke(app, ["staff", str(two)])
+    by_interval = runner.invoke(app, ["staff", str(two), "--intervals"])
+    as_json = runner.invoke(app, ["staff", str(two), "--json"])
+    assert by_day.exit_code == by_interval.exit_code == as_json.exit_code == 0
+    assert "Mon 2024-01-01" in by_day.stdout
+    assert "Tue 2024-01-02" in by_day.stdout
+    assert "23:30" not in by_day.stdout
+    assert "day 2 23:30" in by_interval.stdout
+    assert len(json.loads(as_json.stdout)["intervals"]) == 96
