@@ -6,7 +6,10 @@ applied as written: lower phases are not required for phases 2-4, but gates of l
 fail are listed as a note, so a reader is not misled by a high phase reached with a poor queue.
 
 A KPI the run does not hold (CSAT and NPS before the journey model, or undefined values) makes its
-gate "not measured": never guessed and never passed. Criteria a simulation cannot produce at all
+gate "not measured": never guessed and never passed. So does a KPI that follows only from a default
+the scenario file never stated (see ``default_only_kpis``): ``fcr`` is 1 unless given, so a file
+without it would pass every FCR gate on an assumption, not on a simulated outcome. A phase with a
+gate not measured cannot be reached. Criteria a simulation cannot produce at all
 (registration share, CES ranking) are shown as "not measured" for information only; they are not
 among the testable gates.
 """
@@ -14,10 +17,10 @@ among the testable gates.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from simulator.labels import (
     DEFAULT_LANG,
@@ -28,6 +31,9 @@ from simulator.labels import (
     t,
 )
 from simulator.rundata import load_run
+
+if TYPE_CHECKING:
+    from simulator.config import Scenario
 
 Status = Literal["passed", "failed", "not_measured"]
 
@@ -141,6 +147,8 @@ class Assessment:
     blocked_by_phase: int | None = None
     lower_gaps: list[tuple[int, GateResult]] = field(default_factory=list)
     missing_proxies: list[str] = field(default_factory=list)
+    default_only: list[str] = field(default_factory=list)
+    """Gate KPIs not measured because only an unstated default decides them."""
 
     @property
     def next_phase(self) -> int | None:
@@ -156,23 +164,48 @@ class Assessment:
             "blocked_by_phase": self.blocked_by_phase,
             "lower_gaps": [{"phase": p, **g.to_json()} for p, g in self.lower_gaps],
             "not_measured": self.missing_proxies,
+            "default_only": self.default_only,
         }
 
 
-def check_gate(gate: Gate, kpis: Mapping[str, float | None]) -> GateResult:
-    """A gate against the mean KPIs; a missing or undefined KPI is "not measured"."""
+def default_only_kpis(scenario: Scenario) -> list[str]:
+    """The gate KPIs whose value follows only from defaults the scenario file never stated.
+
+    ``fcr`` (and with it ``repeat_rate``: repeats come only from unresolved contacts) is decided
+    by the reasons' ``fcr`` (default 1) and by third parties, whose transfers and callbacks leave
+    the first contact unresolved; ``abandon_rate`` by the phone's ``patience`` (default: nobody
+    abandons). Stated-ness is pydantic's ``model_fields_set``, so this needs the scenario as
+    loaded from its file (``scenario.yaml`` of a run folder has every default written out). The
+    satisfaction proxies are model outputs of waits, repeats and resolution: measured.
+    """
+    reasons = scenario.reasons
+    out = []
+    if not any("fcr" in r.model_fields_set or r.third_party is not None for r in reasons):
+        out += ["fcr", "repeat_rate"]
+    if "patience" not in scenario.channels.phone.model_fields_set:
+        out.append("abandon_rate")
+    return out
+
+
+def check_gate(
+    gate: Gate, kpis: Mapping[str, float | None], default_only: Collection[str] = ()
+) -> GateResult:
+    """A gate against the mean KPIs; a missing or undefined KPI is "not measured", and so is one
+    in ``default_only`` (its simulated value is kept, for information)."""
     value = kpis.get(gate.key)
-    if value is None:
-        return GateResult(gate.key, gate.op, gate.threshold, None, "not_measured")
+    if value is None or gate.key in default_only:
+        shown = None if value is None else float(value)
+        return GateResult(gate.key, gate.op, gate.threshold, shown, "not_measured")
     ok = _OPS[gate.op](round(float(value), _DECIMALS), gate.threshold)
     return GateResult(gate.key, gate.op, gate.threshold, float(value), "passed" if ok else "failed")
 
 
-def assess(kpis: Mapping[str, float | None]) -> Assessment:
-    """Place a center with these mean KPIs in the growth model."""
+def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ()) -> Assessment:
+    """Place a center with these mean KPIs in the growth model; the gates of ``default_only``
+    KPIs (see ``default_only_kpis``) are not measured."""
     results: dict[int, PhaseResult] = {}
     for rule in PHASES:
-        gates = [check_gate(g, kpis) for g in rule.gates]
+        gates = [check_gate(g, kpis, default_only) for g in rule.gates]
         requires_met = rule.requires is None or results[rule.requires].passed
         passed = requires_met and all(g.status == "passed" for g in gates)
         results[rule.phase] = PhaseResult(
@@ -188,13 +221,16 @@ def assess(kpis: Mapping[str, float | None]) -> Assessment:
     for p in range(2, phase):
         assessment.lower_gaps += [(p, g) for g in results[p].gates if g.status == "failed"]
     assessment.missing_proxies = [k for k in _PROXIES if kpis.get(k) is None]
+    gated = {g.key for rule in PHASES for g in rule.gates}
+    assessment.default_only = [k for k in default_only if k in gated]
     return assessment
 
 
 def assess_run_dir(run_dir: Path | str, lang: str = DEFAULT_LANG) -> Assessment:
-    """The assessment of a run folder from its mean KPIs (meta.json)."""
+    """The assessment of a run folder from its mean KPIs and default-only KPIs (meta.json)."""
     check_lang(lang)  # a bad --lang is refused before the folder is read
-    return assess(load_run(run_dir).kpis)
+    run = load_run(run_dir)
+    return assess(run.kpis, run.default_only_kpis)
 
 
 def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:
@@ -232,6 +268,9 @@ def blocker_lines(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
 def notes(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
     """The caveats a reader must see next to the phase: missing proxies, lower-phase gaps."""
     out = []
+    if a.default_only:
+        kpis = ", ".join(kpi_label(k, lang) for k in a.default_only)
+        out.append(t("assess.default_only", lang, kpis=kpis))
     if a.missing_proxies:
         out.append(
             t(

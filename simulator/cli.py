@@ -138,6 +138,7 @@ def run_command(
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     # Imported here so that validate, schema and --version do not load numba and SimPy.
+    from simulator.horizon import horizon_warning
     from simulator.runner import default_workers, run
 
     if report:
@@ -172,6 +173,13 @@ def run_command(
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
         _print_kpi_table(result.to_json(), lang)
+    _warn_horizon_trap(horizon_warning(result.kpis, lang))
+
+
+def _warn_horizon_trap(warning: str | None) -> None:
+    """On stderr, after the table: stdout holds only what was asked for (a table or JSON)."""
+    if warning is not None:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
@@ -308,7 +316,8 @@ def sweep_command(
     lang: ReportLang = "en",
 ) -> None:
     """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
-    from simulator.sweep import print_summary, run_sweep  # loads pandas: only for sweeps
+    from simulator.horizon import sweep_warning
+    from simulator.sweep import load_sweep, print_summary, run_sweep  # loads pandas: sweeps only
 
     if report:
         from simulator.labels import check_lang
@@ -323,6 +332,7 @@ def sweep_command(
         typer.echo(json.dumps(outcome.to_json(), allow_nan=False, default=str))
     else:
         print_summary(outcome)
+    _warn_horizon_trap(sweep_warning(load_sweep(out), lang))
     if outcome.failed:
         raise typer.Exit(1)
 

@@ -99,6 +99,11 @@ KPI_KEYS = (
     "email_backlog_end",
     "email_service_level",
     "email_throughput_h",
+    "repeats_after_horizon",
+    "redials_after_horizon",
+    "retries_after_horizon",
+    "callbacks_after_horizon",
+    "due_after_horizon_share",
 )
 
 
@@ -466,6 +471,25 @@ def replication_kpis(
         else 0.0,
         **_chat_kpis(c, in_window, scenario),
         **_email_kpis(c, in_window, scenario),
+        **_after_horizon_kpis(rec, n_contacts),
+    }
+
+
+def _after_horizon_kpis(rec: Records, n_contacts: int) -> dict[str, float]:
+    """What fell due after the horizon and was not simulated (spec A3), and its share of all the
+    contacts from warm-up on: ``due / (contacts + due)``. Each would have arrived after warm-up,
+    so the share is how much of the customers' contacts the run missed; a third-party callback
+    or transfer result counts as one (the customer hears back)."""
+    counts = {
+        "repeats_after_horizon": rec.repeats_after_horizon,
+        "redials_after_horizon": rec.redials_after_horizon,
+        "retries_after_horizon": rec.retries_after_horizon,
+        "callbacks_after_horizon": rec.callbacks_after_horizon,
+    }
+    due = sum(counts.values())
+    return {
+        **{k: float(v) for k, v in counts.items()},
+        "due_after_horizon_share": _ratio(due, n_contacts + due),
     }
 
 

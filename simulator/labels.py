@@ -78,6 +78,11 @@ EN: dict[str, str] = {
     "kpi.email_backlog_end": "E-mail backlog at end",
     "kpi.email_service_level": "E-mail service level",
     "kpi.email_throughput_h": "E-mail throughput time",
+    "kpi.repeats_after_horizon": "Repeats due after the horizon (not simulated)",
+    "kpi.redials_after_horizon": "Redials due after the horizon (not simulated)",
+    "kpi.retries_after_horizon": "Retries after a closed line due after the horizon",
+    "kpi.callbacks_after_horizon": "Third-party callbacks due after the horizon",
+    "kpi.due_after_horizon_share": "Share of contacts due after the horizon",
     "kpi.registration_share": "Contacts registered with a reason",
     "kpi.ces_rank": "Best customer effort (CES ranking)",
     "kpi.phase_4": "Phase 4 reached",
@@ -125,6 +130,11 @@ EN: dict[str, str] = {
         "This run has no {kpis}: the scenario or model produces no such proxy. These gates are "
         "'not measured' and count as not passed: phases that need them cannot be reached."
     ),
+    "assess.default_only": (
+        "Not measured: {kpis} follow only from defaults the scenario does not state (fcr is 1 "
+        "unless given: every first contact resolves; without patience nobody abandons), so "
+        "their gates count as not passed. State them in the scenario to have them assessed."
+    ),
     "assess.proxies": (
         "CSAT, CES and NPS are proxies computed from the simulated customer journeys "
         "(waits, repeat contacts, resolution), not survey results."
@@ -135,6 +145,19 @@ EN: dict[str, str] = {
     "assess.lower_gaps": (
         "Note: gates of lower phases that are not met (the rule does not require them, but "
         "they deserve attention): {gaps}."
+    ),
+    # the horizon trap (simulator/horizon.py)
+    "horizon.warning": (
+        "Horizon trap: {share} of the contacts fell due after the horizon and were not simulated "
+        "(per replication: {repeats} repeats, {redials} redials, {retries} retries after a closed "
+        "line, {callbacks} third-party callbacks). Contacts, repeat rate, contacts per issue and "
+        "the load are understated by at least that much (more than the {limit} a planner "
+        "accepts). Lengthen horizon.days, or check that the repeat and redial delays are right."
+    ),
+    "horizon.sweep_warning": (
+        "Horizon trap in {n} point(s) ({points}): up to {share} of the contacts fell due after "
+        "the horizon and were not simulated (limit {limit}); contacts per issue, repeat rate and "
+        "the load are understated there. Lengthen horizon.days or shorten the delays."
     ),
     # report
     "report.title": "ccsim report — {name}",
@@ -397,6 +420,11 @@ NL: dict[str, str] = {
     "kpi.email_backlog_end": "E-mailachterstand aan het eind",
     "kpi.email_service_level": "Servicelevel e-mail",
     "kpi.email_throughput_h": "Doorlooptijd e-mail",
+    "kpi.repeats_after_horizon": "Herhaalcontacten na de horizon (niet gesimuleerd)",
+    "kpi.redials_after_horizon": "Terugbelpogingen na de horizon (niet gesimuleerd)",
+    "kpi.retries_after_horizon": "Nieuwe pogingen na sluiting, na de horizon",
+    "kpi.callbacks_after_horizon": "Terugbelacties van derden na de horizon",
+    "kpi.due_after_horizon_share": "Aandeel contacten na de horizon",
     "kpi.registration_share": "Contacten geregistreerd met een reden",
     "kpi.ces_rank": "Beste klantinspanning (CES-ranking)",
     "kpi.phase_4": "Fase 4 bereikt",
@@ -442,6 +470,12 @@ NL: dict[str, str] = {
         "drempels zijn 'niet gemeten' en tellen als niet gehaald: fasen die ze vragen zijn niet "
         "te bereiken."
     ),
+    "assess.default_only": (
+        "Niet gemeten: {kpis} volgen alleen uit standaardwaarden die het scenario niet noemt "
+        "(fcr is 1 tenzij opgegeven: elk eerste contact lost de vraag op; zonder patience haakt "
+        "niemand af), dus hun drempels tellen als niet gehaald. Noem ze in het scenario om ze "
+        "te laten beoordelen."
+    ),
     "assess.proxies": (
         "CSAT, CES en NPS zijn benaderingen berekend uit de gesimuleerde klantreizen "
         "(wachttijd, herhaalcontact, oplossing), geen enquêteresultaten."
@@ -452,6 +486,19 @@ NL: dict[str, str] = {
     "assess.lower_gaps": (
         "Let op: drempels van lagere fasen die niet gehaald worden (de regel vraagt ze niet, "
         "maar ze verdienen aandacht): {gaps}."
+    ),
+    "horizon.warning": (
+        "Horizonval: {share} van de contacten viel na de horizon en is niet gesimuleerd "
+        "(per replicatie: {repeats} herhaalcontacten, {redials} terugbelpogingen, {retries} "
+        "nieuwe pogingen na sluiting, {callbacks} terugbelacties van derden). Contacten, "
+        "herhaalcontact, contacten per vraag en de belasting zijn minstens zoveel te laag "
+        "(meer dan de {limit} die een planner accepteert). Verleng horizon.days, of controleer "
+        "of de wachttijden voor herhaal- en terugbelcontact kloppen."
+    ),
+    "horizon.sweep_warning": (
+        "Horizonval in {n} punt(en) ({points}): tot {share} van de contacten viel na de horizon "
+        "en is niet gesimuleerd (grens {limit}); contacten per vraag, herhaalcontact en de "
+        "belasting zijn daar te laag. Verleng horizon.days of verkort de wachttijden."
     ),
     "report.title": "ccsim-rapport — {name}",
     "report.generated": "Gemaakt met ccsim {version} op {when}.",
@@ -670,6 +717,7 @@ _PERCENT = {
     "chat_abandon_rate",
     "chat_service_level",
     "email_service_level",
+    "due_after_horizon_share",
 }
 _SCORE = {"csat", "ces", "mean_queue_length"}
 _SIGNED = {"nps"}

@@ -528,7 +528,9 @@ class ContactCenter:
             self._in_contact[iid] = True
             if retry_at < self.horizon_s:
                 self._at(retry_at - now, self._on_retry, (iid, kind, attempt, channel))
-            return  # a retry after the horizon is not simulated: the issue stays open
+            else:  # a retry after the horizon is not simulated: the issue stays open
+                rec.retries_after_horizon += 1
+            return
         self._in_contact[iid] = False
         self._give_up_unless_pending(iid, now)
 
@@ -599,7 +601,8 @@ class ContactCenter:
             self._give_up_unless_pending(iid, now)
         elif now + delay < self.horizon_s:
             self._at(delay, self._on_redial, (iid, self._attempt[cid] + 1))
-        # else: the redial falls after the horizon, the issue stays open
+        else:  # the redial falls after the horizon: not simulated, the issue stays open
+            rec.redials_after_horizon += 1
 
     def _oldest_queue(self, queues: list[int]) -> int:
         """Of ``queues``, the one whose first waiting contact arrived first (FCFS across the
@@ -700,7 +703,9 @@ class ContactCenter:
                 delay = 0.0 if kind == MISSED_CALLBACK else self._repeat_delay[cid]
                 if now + delay < self.horizon_s:
                     self._at(delay, self._on_repeat, (iid, kind))
-                return  # a repeat after the horizon is not simulated: the issue stays open
+                else:  # a repeat after the horizon is not simulated: the issue stays open
+                    self.rec.repeats_after_horizon += 1
+                return
         self._give_up_unless_pending(iid, now)
 
     def _give_up_unless_pending(self, iid: int, now: float) -> None:
@@ -740,6 +745,7 @@ class ContactCenter:
         iid = rec.job_issue[job]
         if release:
             if env.now + release >= self.horizon_s:
+                rec.callbacks_after_horizon += 1
                 return
             yield env.timeout(release)
         with party.staff.request() as request:
@@ -749,6 +755,7 @@ class ContactCenter:
                 return
             closed = party.clock.wait_until_open(env.now)
             if env.now + closed + involvement.work_s >= self.horizon_s:
+                rec.callbacks_after_horizon += 1
                 return
             if closed:
                 yield env.timeout(closed)
@@ -970,6 +977,8 @@ class ContactCenter:
             self.env.run()
         now = self.env._now
         self._queue_change(0, now)
+        # Callbacks still waiting for an agent: agents make outbound calls only before the horizon.
+        self.rec.callbacks_after_horizon += sum(job >= 0 for job, _, _ in self._outbound)
         self.rec.end_time = now
         self.rec.agent_group = self._agent_group
         self._cut_to_length()

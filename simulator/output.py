@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from simulator import __version__
+from simulator.assess import default_only_kpis
 from simulator.errors import CcsimError
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; writing a folder needs neither
@@ -86,6 +87,8 @@ def write_run(
             "finished": finished.isoformat(timespec="seconds"),
             "kpis": result.kpis,
             "ci95": result.ci95,
+            # scenario.yaml has the defaults written out; what the file stated is kept here
+            "default_only_kpis": default_only_kpis(result.scenario),
         }
         (staging / "meta.json").write_text(
             json.dumps(meta, indent=2, allow_nan=False) + "\n", encoding="utf-8"

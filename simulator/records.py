@@ -102,6 +102,13 @@ class Records:
     overtime_level: list[int] = field(default_factory=list)
     # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
     queue_area: float = 0.0
+    # what fell due after the horizon and was not simulated (spec A3: the issue stays open),
+    # counted where the engine decides not to schedule it; a long delay on a short horizon
+    # hides these contacts from the KPIs (the horizon trap, see ``kpis.horizon_warning``)
+    repeats_after_horizon: int = 0  # repeat and missed-callback contacts
+    redials_after_horizon: int = 0
+    retries_after_horizon: int = 0  # tries again after a closed line
+    callbacks_after_horizon: int = 0  # third-party callbacks and transfer results
     end_time: float = 0.0
 
     def contacts_frame(self, reason_names: list[str]) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from simulator.assess import (
     phase_name,
 )
 from simulator.errors import CcsimError
+from simulator.horizon import horizon_warning
 from simulator.kpis import worth_showing
 from simulator.labels import (
     DEFAULT_LANG,
@@ -368,6 +369,14 @@ def _kpi_table(run: RunData, lang: str) -> str:
     return "<table class='kpis'>" + "".join(rows) + "</table>"
 
 
+def _horizon_trap_html(run: RunData, lang: str) -> str:
+    """A warning box under the KPIs when the horizon cut off enough contacts to bias them."""
+    warning = horizon_warning(run.kpis, lang)
+    if warning is None:
+        return ""
+    return f"<p class='note horizon-trap' role='alert'>{_e(warning)}</p>"
+
+
 def _figures_html(run: RunData, lang: str) -> str:
     parts = []
     for fig in run_figures(run, lang):
@@ -442,10 +451,11 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         f"<h2>{_e(t('report.kpis', lang))}</h2>",
         f"<p>{_e(t('report.kpis.intro', lang, n=n))}</p>",
         _kpi_table(run, lang),
+        _horizon_trap_html(run, lang),
         f"<h2>{_e(t('report.plots', lang))}</h2>",
         _figures_html(run, lang),
         f"<h2>{_e(t('assess.title', lang))}</h2>",
-        _assessment_html(assess(run.kpis), lang),
+        _assessment_html(assess(run.kpis, run.default_only_kpis), lang),
         pareto_section(run, lang),  # root-cause Pareto: simulator/pareto.py owns this section
     ]
     return page(title, body, lang)

@@ -40,6 +40,13 @@ class RunData:
         return {k: _number(v) for k, v in (self.meta.get("kpis") or {}).items()}
 
     @property
+    def default_only_kpis(self) -> list[str]:
+        """KPIs that follow only from defaults the scenario never stated (``assess``); empty
+        for folders written before ccsim recorded this."""
+        keys = self.meta.get("default_only_kpis")
+        return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+
+    @property
     def ci95(self) -> dict[str, float | None]:
         """Half-widths of the 95% confidence intervals (``None`` when undefined)."""
         return {k: _number(v) for k, v in (self.meta.get("ci95") or {}).items()}

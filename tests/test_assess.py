@@ -10,10 +10,19 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
-from simulator.assess import assess, blocker_lines, gate_rows, notes, render_text
+from simulator.assess import (
+    assess,
+    blocker_lines,
+    default_only_kpis,
+    gate_rows,
+    notes,
+    render_text,
+)
 from simulator.cli import app
+from simulator.config import load_scenario, load_scenario_dict
 
 # Passes every gate of every phase.
 TOP = {
@@ -184,3 +193,62 @@ def test_cli_assess_bad_input(tmp_path):
     assert res.exit_code == 2
     assert "en or nl" in res.output
     assert "Traceback" not in res.output
+
+
+# -- gates decided by an unstated default (fcr is 1 unless given) -------------------------------
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+def _minimal(**reason_changes: object) -> dict:
+    data = yaml.safe_load((SCENARIOS / "minimal.yaml").read_text(encoding="utf-8"))
+    data["reasons"][0].update(reason_changes)
+    return data
+
+
+def test_default_only_kpis_follow_what_the_file_states():
+    assert default_only_kpis(load_scenario(SCENARIOS / "minimal.yaml")) == ["fcr", "repeat_rate"]
+    stated = load_scenario_dict(_minimal(fcr=1.0), source="<test>")
+    assert default_only_kpis(stated) == []  # 1.0 said out loud is a statement
+    no_patience = _minimal(fcr=0.7)
+    del no_patience["channels"]["phone"]["patience"]
+    assert default_only_kpis(load_scenario_dict(no_patience, source="<test>")) == ["abandon_rate"]
+
+
+def test_default_only_gates_are_not_measured_and_block_their_phases():
+    a = assess(kpis(), default_only=["fcr", "repeat_rate"])
+    assert a.phase == 1  # every phase from 2 on has an FCR gate
+    fcr_gates = [g for p in a.phases for g in p.gates if g.key in ("fcr", "repeat_rate")]
+    assert {g.status for g in fcr_gates} == {"not_measured"}
+    assert {g.value for g in fcr_gates} == {TOP["fcr"], TOP["repeat_rate"]}  # shown, not used
+    assert a.default_only == ["fcr", "repeat_rate"]
+    assert any("defaults the scenario does not state" in n for n in notes(a))
+    assert a.to_json()["default_only"] == ["fcr", "repeat_rate"]
+    assert assess(kpis()).phase == 5  # the same numbers, stated: as before
+
+
+def _run_and_assess(tmp_path: Path, name: str, data: dict) -> dict:
+    file = tmp_path / f"{name}.yaml"
+    file.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / name
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", str(file), "--replications", "1", "--out", str(out)])
+    assert res.exit_code == 0, res.stderr
+    res = runner.invoke(app, ["assess", str(out), "--json"])
+    assert res.exit_code == 0, res.stderr
+    return json.loads(res.stdout)
+
+
+def test_cli_assess_of_a_run_folder_knows_what_the_file_stated(tmp_path):
+    """scenario.yaml of a run folder has fcr: 1.0 written out; meta.json keeps that the file of
+    minimal.yaml did not state it. Stating it makes the same numbers reach phase 5."""
+    unstated = _run_and_assess(tmp_path, "minimal", _minimal())
+    assert unstated["phase"] != 5
+    assert unstated["default_only"] == ["fcr", "repeat_rate"]
+    statuses = {(p["phase"], g["key"]): g["status"] for p in unstated["phases"] for g in p["gates"]}
+    assert statuses[(2, "fcr")] == statuses[(4, "repeat_rate")] == "not_measured"
+    stated = _run_and_assess(tmp_path, "stated", _minimal(fcr=1.0))
+    assert stated["default_only"] == []
+    assert stated["phase"] == 5
+    fcr_gate = unstated["phases"][1]["gates"][0]
+    assert stated["phases"][1]["gates"][0] == {**fcr_gate, "status": "passed"}  # same value
