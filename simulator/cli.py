@@ -186,7 +186,7 @@ def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
     """The KPI table of ``ccsim run`` on stdout, from the spec A2 object. KPIs of features the
     run does not use (0 or undefined in every replication) are left out and counted below."""
     from simulator.kpis import worth_showing
-    from simulator.labels import format_kpi, kpi_label
+    from simulator.labels import format_ci, format_kpi, kpi_label
 
     n = summary["replications"]
     table = Table(
@@ -208,9 +208,7 @@ def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
             kpi_label(key, lang),
             key,
             format_kpi(key, mean, lang),
-            format_kpi(key, ci, lang)
-            if ci is None
-            else "± " + format_kpi(key, ci, lang).lstrip("+"),
+            format_ci(key, ci, lang),
         )
     console = Console(highlight=False)
     console.print(table)

@@ -283,22 +283,19 @@ def write_comparison(comparison: Comparison, out: Path, *, force: bool = False) 
     return out
 
 
-def _signed(key: str, value: float) -> str:
-    from simulator.labels import format_kpi
-
-    text = format_kpi(key, abs(value)).lstrip("+")  # NPS is formatted signed already
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
-
-
 def print_comparison(comparison: Comparison) -> None:
-    """The terminal table: per KPI each scenario's mean and its paired difference to the first."""
+    """The terminal table: per KPI each scenario's mean and its paired difference to the first.
+
+    As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
+    left out and counted below the table."""
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.labels import format_kpi, kpi_label
+    from simulator.kpis import worth_showing
+    from simulator.labels import format_ci, format_kpi, format_kpi_change, kpi_label
 
     labels = comparison.labels
-    kpis, diff = comparison.kpis(), comparison.diff()
+    kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
     n = comparison.replications
     table = Table(
         title=f"{' vs '.join(labels)} — seed {comparison.seed}, {n} replication"
@@ -311,22 +308,27 @@ def print_comparison(comparison: Comparison) -> None:
     for label in labels[1:]:
         table.add_column(label, justify="right")
         table.add_column(f"{label} − {labels[0]} (± 95% CI)", justify="right", style="bold")
+    hidden = 0
     for key in KPI_KEYS:
         values = kpis[key]
-        if all(v is None for v in values):
+        if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
+            hidden += 1
             continue
         row = [kpi_label(key), key, format_kpi(key, values[0])]
         for i, d in enumerate(diff[key], start=1):
             row.append(format_kpi(key, values[i]))
-            if d["mean"] is None:
-                row.append("–")
-            else:
-                ci = "" if d["ci95"] is None else " ± " + format_kpi(key, d["ci95"]).lstrip("+")
-                row.append(_signed(key, d["mean"]) + ci)
+            ci = "" if d["mean"] is None or d["ci95"] is None else " " + format_ci(key, d["ci95"])
+            row.append(format_kpi_change(key, d["mean"]) + ci)
         table.add_row(*row)
     console = Console(highlight=False)
     if not console.is_terminal:  # a file or a pipe: wide enough that no column is cut
         console = Console(highlight=False, width=80 + 40 * len(labels))
     console.print(table)
+    if hidden:
+        console.print(
+            f"{hidden} KPIs that are 0 or undefined in every scenario are not shown; "
+            "--json has all.",
+            style="dim",
+        )
     for note in comparison.notes:
         console.print(f"note: {note}")

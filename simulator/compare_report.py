@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.assess import assess, phase_name
-from simulator.labels import DEFAULT_LANG, format_kpi, kpi_label, t
+from simulator.kpis import worth_showing
+from simulator.labels import DEFAULT_LANG, format_ci, format_kpi, format_kpi_change, kpi_label, t
 from simulator.plots import ci_half_width, comparison_figure, png_bytes
-from simulator.report import KPI_GROUPS, _ci_text, _e, _png_data_uri, page
+from simulator.report import KPI_GROUPS, _e, _png_data_uri, page
 from simulator.rundata import RunDirError
 
 COMPARE_CSV = "compare.csv"
@@ -80,6 +81,10 @@ def render_compare_html(compare_dir: Path | str, lang: str = DEFAULT_LANG) -> st
         )
         for name in names
     }
+    # as in the run report: KPIs of features no scenario uses (0 or undefined) are left out
+    kpi_columns = [
+        k for k in kpi_columns if any(worth_showing(k, *(r[k] for r in results[n])) for n in names)
+    ]
     title = t("compare.title", lang, names=" / ".join(names))
     body = [
         f"<h1>{_e(title)}</h1>",
@@ -115,17 +120,10 @@ def _means_table(results: dict, names: list[str], kpis: list[str], lang: str) ->
                 mean, ci = results[name][0].get(key), results[name][1].get(key)
                 text = format_kpi(key, mean, lang)
                 if mean is not None and ci is not None:
-                    text += " " + _ci_text(key, ci, lang)
+                    text += " " + format_ci(key, ci, lang)
                 values.append(f"<td class='num'>{_e(text)}</td>")
             rows.append(f"<tr><td>{_e(kpi_label(key, lang))}</td>{''.join(values)}</tr>")
     return "<div class='wide'><table class='kpis'>" + "".join(rows) + "</table></div>"
-
-
-def _signed(key: str, value: float | None, lang: str) -> str:
-    if value is None:
-        return t("plot.undefined", lang)
-    text = format_kpi(key, abs(value), lang).lstrip("+")
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
 
 
 def _diff_table(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str) -> str:
@@ -142,9 +140,9 @@ def _diff_table(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str
             r = by.get((name, key))
             d = None if r is None else _number(r.diff)
             ci = None if r is None else _number(r.diff_ci95)
-            text = _signed(key, d, lang)
+            text = format_kpi_change(key, d, lang)
             if d is not None and ci is not None:
-                text += " " + _ci_text(key, ci, lang)
+                text += " " + format_ci(key, ci, lang)
                 if abs(d) > ci:
                     text += " *"
             cells.append(f"<td class='num'>{_e(text)}</td>")

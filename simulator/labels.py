@@ -175,6 +175,15 @@ EN: dict[str, str] = {
     "report.agents.headcount": "{n} agents on duty",
     "report.agents.per_interval": "per-interval roster, {low}–{high} agents on duty",
     "report.agents.table": "roster from {file}",
+    "report.agents.shifts": "shifts: {shifts}",
+    "report.agents.shift": "{days} {start}–{end} {n} agents",
+    "report.agents.group": "Agent group {name}",
+    "report.agents.group.value": "{staffing}; reasons: {skills}; channels: {channels}",
+    "report.agents.all_reasons": "all",
+    "report.opening_hours": "Opening hours",
+    "report.opening_hours.always": "24 hours a day, every day (no opening hours given)",
+    "report.opening_hours.channel": "{channel}: {hours}",
+    "report.holidays": "closed on {dates}",
     "report.service_level": "Service-level target",
     "report.service_level.value": "{target} answered within {seconds} s",
     "report.patience": "Patience",
@@ -219,6 +228,10 @@ EN: dict[str, str] = {
     "plot.sl.daily_title": "Service level per day",
     "plot.sources_time.title": "Where contacts come from, over time",
     "fig.sources_time": "Contact sources over time",
+    "fig.sources_time_daily": "Contact sources per day",
+    "plot.time_of_day": "Time of day",
+    "plot.avg_day.title": "The average day: contacts and agents per interval",
+    "plot.sl_heatmap.title": "Service level by day and time of day",
     "weekday.0": "Mon",
     "weekday.1": "Tue",
     "weekday.2": "Wed",
@@ -241,9 +254,12 @@ EN: dict[str, str] = {
     "plot.sl.value": "Service level",
     "plot.wait.title": "Waiting time of answered contacts",
     "plot.wait.x": "Wait (seconds)",
-    "plot.wait.y": "Share answered within",
+    "plot.wait.y": "Share of offered contacts",
     "plot.wait.count": "Answered contacts (log scale)",
-    "plot.wait.threshold": "{seconds} s: {share} answered within",
+    "plot.wait.threshold": "Service level: {share} of offered answered within {seconds} s",
+    "plot.wait.curve": "Answered within x seconds (share of offered contacts)",
+    "plot.wait.answered": "Answered at all: {share} of offered",
+    "plot.wait.overflow": "> {seconds} s",
     "plot.wait.none": "No answered contacts after warm-up",
     "plot.outcomes.title": "How customer issues end",
     "plot.outcomes.x": "Share of issues",
@@ -269,6 +285,7 @@ EN: dict[str, str] = {
     "plot.staffing.short": "Understaffed",
     "plot.staffing.y": "Agents",
     "plot.undefined": "–",
+    "unit.points": "pt",
     # why a picture is missing
     "skip.no_intervals": "the run folder has no intervals table",
     "skip.no_contacts": "the run folder has no contacts table",
@@ -318,10 +335,62 @@ EN: dict[str, str] = {
     "sweep.more_rows": "The first {shown} of {total} points are shown.",
     # plot titles used in the report's list of pictures
     "fig.volume": "Contacts and agents per interval",
+    "fig.volume_daily": "Contacts and agent hours per day",
     "fig.service_level": "Service level per interval",
+    "fig.service_level_daily": "Service level per day",
+    "fig.average_day": "The average day",
+    "fig.sl_heatmap": "Service level by day and time of day",
     "fig.wait": "Wait-time distribution",
     "fig.outcomes": "Journey outcomes",
     "fig.sources": "Contact sources",
+    # captions: what each picture shows
+    "caption.volume": (
+        "Offered, answered and abandoned contacts per interval and the agents on duty (dashed, "
+        "right axis), mean over the replications."
+    ),
+    "caption.volume_daily": (
+        "Contacts per day, answered and abandoned stacked to the offered total, and the agent "
+        "hours on duty (dashed, right axis), mean over the replications."
+    ),
+    "caption.service_level": (
+        "Share of the contacts offered in each interval that were answered within {seconds} s; "
+        "intervals below the target of {target} in orange."
+    ),
+    "caption.service_level_daily": (
+        "Share of each day's offered contacts answered within {seconds} s; days below the "
+        "target of {target} in orange. A day can meet its target while some of its hours do not: "
+        "see the average day and the heat map."
+    ),
+    "caption.average_day": (
+        "Top: offered contacts and agents on duty per interval of the day, mean over the "
+        "replications and over those of the {days} days with contacts in the interval. Bottom: "
+        "service level of the contacts offered in each interval of the day over all days; below "
+        "the target of {target} in orange."
+    ),
+    "caption.sl_heatmap": (
+        "Service level of every interval (mean over the replications), one row per day: orange "
+        "below the target of {target}, green above it, grey where no contacts were offered "
+        "(closed)."
+    ),
+    "caption.wait": (
+        "Left: waits of the answered phone contacts (log scale); the grey last bar counts the "
+        "waits longer than the 99th percentile. Right: share of all offered contacts answered "
+        "within x seconds; it levels off at the share answered (abandoned contacts count as "
+        "missed), and at {seconds} s it is the service level of the key figures."
+    ),
+    "caption.outcomes": (
+        "How the issues that started after warm-up end, for all reasons and per reason."
+    ),
+    "caption.sources": (
+        "Contacts by where they come from (new issue, repeat, after a missed callback, redial), "
+        "mean per replication, with their share of all contacts."
+    ),
+    "caption.sources_time": (
+        "Contacts by where they come from, per interval, stacked (mean over the replications)."
+    ),
+    "caption.sources_time_daily": (
+        "Contacts by where they come from, per day, stacked (mean over the replications)."
+    ),
     # root-cause Pareto (ccsim pareto and its report section)
     "pareto.title": "Where the work comes from: agent hours by contact reason",
     "pareto.y": "Agent hours (mean per replication)",
@@ -369,7 +438,7 @@ NL: dict[str, str] = {
     "kpi.abandoned": "Opgehangen in de wachtrij",
     "kpi.abandon_rate": "Afhaakpercentage",
     "kpi.asa_s": "Wachttijd (gemiddeld, ASA)",
-    "kpi.service_level": "Bereikbaarheid (servicelevel)",
+    "kpi.service_level": "Servicelevel",
     "kpi.wait_p90_s": "Wachttijd, 90e percentiel",
     "kpi.aht_s": "Gemiddelde afhandeltijd (AHT)",
     "kpi.occupancy": "Bezettingsgraad",
@@ -515,7 +584,16 @@ NL: dict[str, str] = {
     "report.agents.headcount": "{n} agents in dienst",
     "report.agents.per_interval": "rooster per interval, {low}–{high} agents in dienst",
     "report.agents.table": "rooster uit {file}",
-    "report.service_level": "Servicelevel-doel",
+    "report.agents.shifts": "diensten: {shifts}",
+    "report.agents.shift": "{days} {start}–{end} {n} agents",
+    "report.agents.group": "Agentgroep {name}",
+    "report.agents.group.value": "{staffing}; redenen: {skills}; kanalen: {channels}",
+    "report.agents.all_reasons": "alle",
+    "report.opening_hours": "Openingstijden",
+    "report.opening_hours.always": "24 uur per dag, elke dag (geen openingstijden opgegeven)",
+    "report.opening_hours.channel": "{channel}: {hours}",
+    "report.holidays": "gesloten op {dates}",
+    "report.service_level": "Doel voor het servicelevel",
     "report.service_level.value": "{target} beantwoord binnen {seconds} s",
     "report.patience": "Geduld",
     "report.patience.none": "geen (niemand hangt op)",
@@ -558,6 +636,10 @@ NL: dict[str, str] = {
     "plot.sl.daily_title": "Servicelevel per dag",
     "plot.sources_time.title": "Waar contacten vandaan komen, in de tijd",
     "fig.sources_time": "Herkomst van contacten in de tijd",
+    "fig.sources_time_daily": "Herkomst van contacten per dag",
+    "plot.time_of_day": "Tijdstip",
+    "plot.avg_day.title": "De gemiddelde dag: contacten en agents per interval",
+    "plot.sl_heatmap.title": "Servicelevel per dag en tijdstip",
     "weekday.0": "ma",
     "weekday.1": "di",
     "weekday.2": "wo",
@@ -580,9 +662,12 @@ NL: dict[str, str] = {
     "plot.sl.value": "Servicelevel",
     "plot.wait.title": "Wachttijd van beantwoorde contacten",
     "plot.wait.x": "Wachttijd (seconden)",
-    "plot.wait.y": "Aandeel beantwoord binnen",
+    "plot.wait.y": "Aandeel van de aangeboden contacten",
     "plot.wait.count": "Beantwoorde contacten (log-schaal)",
-    "plot.wait.threshold": "{seconds} s: {share} beantwoord binnen",
+    "plot.wait.threshold": "Servicelevel: {share} van aangeboden beantwoord binnen {seconds} s",
+    "plot.wait.curve": "Beantwoord binnen x seconden (aandeel van de aangeboden contacten)",
+    "plot.wait.answered": "Beantwoord: {share} van aangeboden",
+    "plot.wait.overflow": "> {seconds} s",
     "plot.wait.none": "Geen beantwoorde contacten na de inloop",
     "plot.outcomes.title": "Hoe klantvragen aflopen",
     "plot.outcomes.x": "Aandeel klantvragen",
@@ -608,6 +693,7 @@ NL: dict[str, str] = {
     "plot.staffing.short": "Onderbezetting",
     "plot.staffing.y": "Agents",
     "plot.undefined": "–",
+    "unit.points": "%-punt",
     "skip.no_intervals": "de run-map heeft geen intervaltabel",
     "skip.no_contacts": "de run-map heeft geen contacttabel",
     "skip.no_kind": "de contacttabel heeft geen kolom 'kind' (deze modelversie legt niet vast "
@@ -653,10 +739,61 @@ NL: dict[str, str] = {
     "punten.",
     "sweep.more_rows": "De eerste {shown} van {total} punten worden getoond.",
     "fig.volume": "Contacten en agents per interval",
+    "fig.volume_daily": "Contacten en agenturen per dag",
     "fig.service_level": "Servicelevel per interval",
+    "fig.service_level_daily": "Servicelevel per dag",
+    "fig.average_day": "De gemiddelde dag",
+    "fig.sl_heatmap": "Servicelevel per dag en tijdstip",
     "fig.wait": "Verdeling van de wachttijd",
     "fig.outcomes": "Afloop van klantreizen",
     "fig.sources": "Herkomst van contacten",
+    "caption.volume": (
+        "Aangeboden, beantwoorde en opgehangen contacten per interval en de agents in dienst "
+        "(gestreept, rechteras), gemiddeld over de replicaties."
+    ),
+    "caption.volume_daily": (
+        "Contacten per dag, beantwoord en opgehangen gestapeld tot het aanbod, en de agenturen "
+        "in dienst (gestreept, rechteras), gemiddeld over de replicaties."
+    ),
+    "caption.service_level": (
+        "Aandeel van de in elk interval aangeboden contacten dat binnen {seconds} s is "
+        "beantwoord; intervallen onder het doel van {target} in oranje."
+    ),
+    "caption.service_level_daily": (
+        "Aandeel van het aanbod van elke dag dat binnen {seconds} s is beantwoord; dagen onder "
+        "het doel van {target} in oranje. Een dag kan zijn doel halen terwijl sommige uren dat "
+        "niet doen: zie de gemiddelde dag en de heatmap."
+    ),
+    "caption.average_day": (
+        "Boven: aangeboden contacten en agents in dienst per interval van de dag, gemiddeld over "
+        "de replicaties en over die van de {days} dagen met contacten in het interval. Onder: "
+        "servicelevel van de contacten die in elk interval van de dag zijn aangeboden, over alle "
+        "dagen; onder het doel van {target} in oranje."
+    ),
+    "caption.sl_heatmap": (
+        "Servicelevel van elk interval (gemiddeld over de replicaties), één rij per dag: oranje "
+        "onder het doel van {target}, groen erboven, grijs waar niets is aangeboden (gesloten)."
+    ),
+    "caption.wait": (
+        "Links: wachttijden van de beantwoorde telefooncontacten (log-schaal); de grijze laatste "
+        "staaf telt de wachttijden boven het 99e percentiel. Rechts: aandeel van alle "
+        "aangeboden contacten dat binnen x seconden is beantwoord; de lijn vlakt af op het "
+        "aandeel beantwoord (opgehangen contacten tellen als gemist), en bij {seconds} s is het "
+        "het servicelevel van de kerncijfers."
+    ),
+    "caption.outcomes": (
+        "Hoe de klantvragen aflopen die na de inloop begonnen, voor alle redenen en per reden."
+    ),
+    "caption.sources": (
+        "Contacten naar herkomst (nieuwe klantvraag, herhaalcontact, na een gemist "
+        "terugbelverzoek, opnieuw gebeld), gemiddeld per replicatie, met hun aandeel."
+    ),
+    "caption.sources_time": (
+        "Contacten naar herkomst per interval, gestapeld (gemiddeld over de replicaties)."
+    ),
+    "caption.sources_time_daily": (
+        "Contacten naar herkomst per dag, gestapeld (gemiddeld over de replicaties)."
+    ),
     "pareto.title": "Waar het werk vandaan komt: agenturen per contactreden",
     "pareto.y": "Agenturen (gemiddeld per replicatie)",
     "pareto.cumulative": "Cumulatief aandeel agenturen",
@@ -788,3 +925,31 @@ def format_threshold(key: str, value: float, lang: str = DEFAULT_LANG) -> str:
 def format_share(value: float, lang: str = DEFAULT_LANG) -> str:
     """A share as a percentage with one decimal."""
     return number(100 * value, 1, lang) + "%"
+
+
+def format_kpi_change(
+    key: str, value: float | None, lang: str = DEFAULT_LANG, signed: bool = True
+) -> str:
+    """A difference of a KPI (``+2.1 pt``, ``−12.40 s``) or, unsigned, a CI half-width.
+
+    The change of a percentage KPI is in percentage points, not percent: 70% to 72% is
+    ``+2.0 pt`` (Dutch ``%-punt``), where "+2.0%" would read as 70% x 1.02. Other KPIs keep
+    their unit. ``signed`` puts ``+`` or ``−`` (a minus sign, not a hyphen) before a non-zero
+    difference; ``–`` when undefined.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return t("plot.undefined", lang)
+    if key in _PERCENT:
+        text = f"{number(100 * abs(value), 1, lang)} {t('unit.points', lang)}"
+    else:
+        text = format_kpi(key, abs(value), lang).lstrip("+")  # NPS is formatted signed
+    if not signed or value == 0:
+        return text
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def format_ci(key: str, half_width: float | None, lang: str = DEFAULT_LANG) -> str:
+    """``± 1.9 pt``: the half-width of a 95% CI, in the unit of a change of the KPI."""
+    if half_width is None or not math.isfinite(half_width):
+        return t("plot.undefined", lang)
+    return "± " + format_kpi_change(key, half_width, lang, signed=False)

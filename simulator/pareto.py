@@ -431,7 +431,15 @@ def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG):
     cumulative share on a second axis and the 50% / 80% lines."""
     from matplotlib.ticker import PercentFormatter
 
-    from simulator.plots import COLORS, LABEL_SIZE, LEGEND_SIZE, TICK_SIZE, TITLE_SIZE, new_figure
+    from simulator.plots import (
+        COLORS,
+        LABEL_SIZE,
+        LEGEND_SIZE,
+        TICK_SIZE,
+        TITLE_SIZE,
+        bottom_legend,
+        new_figure,
+    )
 
     fig = new_figure()
     ax = fig.axes[0]
@@ -475,18 +483,8 @@ def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG):
     ax2.set_ylabel(t("pareto.cumulative", lang), fontsize=LABEL_SIZE)
     ax2.tick_params(labelsize=TICK_SIZE)
     ax2.spines["top"].set_visible(False)
-    handles, labels = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(
-        handles + h2,
-        labels + l2,
-        fontsize=LEGEND_SIZE,
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.12),
-        ncol=len(handles) + 1,
-        frameon=False,
-    )
     ax.set_title(t("pareto.title", lang), fontsize=TITLE_SIZE, loc="left")
+    bottom_legend(fig, frameon=False)  # as many columns as fit: Dutch labels are long
     return fig
 
 

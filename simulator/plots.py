@@ -22,9 +22,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.ticker import PercentFormatter
+from matplotlib.legend import Legend
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 from scipy import stats
 
+from simulator.config import DEFAULT_START
 from simulator.labels import (
     DEFAULT_LANG,
     format_kpi,
@@ -90,6 +92,40 @@ def _style(
     ax.grid(True, alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def bottom_legend(
+    fig: Figure,
+    handles: list | None = None,
+    labels: list[str] | None = None,
+    ncols: int | None = None,
+    **kwargs,
+) -> Legend:
+    """The legend below the axes, in as many columns as fit the figure's width.
+
+    Constrained layout makes room below the axes but never narrows a legend: one row of long
+    (Dutch) labels ran off the side of the picture. Columns are dropped until it fits.
+    """
+    if handles is None or labels is None:
+        handles, labels = [], []
+        for ax in fig.axes:
+            more, more_labels = ax.get_legend_handles_labels()
+            handles, labels = handles + more, labels + more_labels
+    renderer = fig.canvas.get_renderer()
+    n = max(1, min(ncols or len(labels), len(labels)))
+    while True:
+        legend = fig.legend(
+            handles,
+            labels,
+            fontsize=LEGEND_SIZE,
+            loc="outside lower center",
+            ncols=n,
+            **kwargs,
+        )
+        if n == 1 or legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width:
+            return legend
+        legend.remove()
+        n -= 1
 
 
 def save_png(fig: Figure, path: Path | str) -> Path:
@@ -177,7 +213,7 @@ def volume_figure(intervals: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
         ax2.tick_params(labelsize=TICK_SIZE)
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    fig.legend(handles, labels, fontsize=LEGEND_SIZE, loc="outside lower center", ncols=len(labels))
+    bottom_legend(fig, handles, labels)
     return fig
 
 
@@ -223,7 +259,7 @@ def service_level_figure(
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax, t("plot.sl.title", lang), xlabel, ylabel)
-    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
+    bottom_legend(fig, ncols=3)
     return fig
 
 
@@ -239,9 +275,7 @@ SOURCE_COLUMNS = {
 def daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
     """Per day of the horizon, the mean over replications of the day's contacts, agent hours and
     service level (answered within the threshold / offered, from the intervals after warm-up)."""
-    df = intervals
-    if "in_warmup" in df:
-        df = df.loc[~df["in_warmup"].astype(bool)]
+    df = _after_warmup(intervals)
     df = df.assign(day=(df["start_min"] // 1440).astype(int))
     starts = np.unique(intervals["start_min"].to_numpy(dtype=float))
     width_h = float(np.median(np.diff(starts))) / 60.0 if len(starts) > 1 else 0.5
@@ -260,13 +294,14 @@ def daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _day_labels(days: Sequence[int], start: date | None, lang: str) -> list[str]:
-    """``ma 02-02`` with a start date (weekday and date), else the day number."""
-    if start is None:
-        return [str(d + 1) for d in days]
+    """``ma 02-02`` with a start date (weekday and date); without one ``ma 1`` (weekday and
+    day number): the weekday explains most of a day's volume, and a horizon without a start
+    date begins on a Monday (``config.DEFAULT_START``)."""
     out = []
     for d in days:
-        day = start + timedelta(days=int(d))
-        out.append(f"{t(f'weekday.{day.weekday()}', lang)} {day:%d-%m}")
+        day = (start or DEFAULT_START) + timedelta(days=int(d))
+        when = f"{day:%d-%m}" if start is not None else str(int(d) + 1)
+        out.append(f"{t(f'weekday.{day.weekday()}', lang)} {when}")
     return out
 
 
@@ -314,7 +349,7 @@ def daily_volume_figure(
         ax2.tick_params(labelsize=TICK_SIZE)
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    fig.legend(handles, labels, fontsize=LEGEND_SIZE, loc="outside lower center", ncols=3)
+    bottom_legend(fig, handles, labels, ncols=3)
     return fig
 
 
@@ -350,7 +385,179 @@ def daily_service_level_figure(
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax, t("plot.sl.daily_title", lang), xlabel, ylabel)
     ax.tick_params(axis="x", labelsize=TICK_SIZE - 3)
-    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=2)
+    bottom_legend(fig, ncols=2)
+    return fig
+
+
+def _after_warmup(intervals: pd.DataFrame) -> pd.DataFrame:
+    """The intervals the KPIs count (spec A3 leaves the warm-up out)."""
+    if "in_warmup" in intervals:
+        return intervals.loc[~intervals["in_warmup"].astype(bool)]
+    return intervals
+
+
+def _clock_axis(ax: Axes, minutes: np.ndarray, width_min: float) -> None:
+    """Time-of-day ticks (``08:00``) over the span of ``minutes`` (interval starts)."""
+    lo, hi = float(minutes.min()), float(minutes.max() + width_min)
+    step = 60 if hi - lo <= 8 * 60 else 120 if hi - lo <= 16 * 60 else 180
+    ticks = np.arange(math.ceil(lo / step) * step, hi + 1, step)
+    ax.set_xticks(ticks, [f"{int(m) // 60:02d}:{int(m) % 60:02d}" for m in ticks])
+    ax.set_xlim(lo, hi)
+
+
+def average_day_table(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Per interval of the day (index: its start in minutes after midnight), offered contacts
+    and agents on duty averaged over the replications and the days on which contacts were
+    offered in that interval (a closed Sunday would otherwise pull both down, and agents
+    finishing their last call after closing time would count as a shift), and the service
+    level of the contacts offered in that interval over all days (answered within the
+    threshold / offered per replication, then the mean over replications).
+
+    Daily totals hide when in the day the line breaks; this is the day a planner staffs for.
+    """
+    df = _after_warmup(intervals)
+    df = df.loc[df["offered"] > 0]
+    minute = df["start_min"] % 1440
+    cols = [c for c in ("offered", "agents_on_duty") if c in df]
+    table = df.groupby(minute)[cols].mean()
+    if "service_level" in df:
+        keys = [df["replication"], minute]
+        within = (df["service_level"].fillna(0.0) * df["offered"]).groupby(keys).sum()
+        offered = df["offered"].groupby(keys).sum()
+        per_rep = within / offered.where(offered > 0)
+        table["service_level"] = per_rep.groupby(level=1).mean()
+    table.index.name = "minute"
+    return table
+
+
+def average_day_figure(
+    intervals: pd.DataFrame, target: float, answer_within_s: float, lang: str = DEFAULT_LANG
+) -> Figure:
+    """The average day in two panels over the open hours: offered contacts and agents on duty
+    per interval, and the service level per interval against the target."""
+    table = average_day_table(intervals)
+    minutes = table.index.to_numpy(dtype=float)
+    width = float(np.median(np.diff(minutes))) if len(minutes) > 1 else 30.0
+    if len(minutes):  # a gap (a closed lunch hour) stays a gap instead of a line across it
+        table = table.reindex(np.arange(minutes[0], minutes[-1] + width / 2, width))
+        minutes = table.index.to_numpy(dtype=float)
+    fig = new_figure(nrows=2, size=(FIGSIZE[0], FIGSIZE[1] * 1.45))
+    ax, ax_sl = fig.axes
+    x, offered = _extend(minutes, table["offered"].to_numpy(dtype=float), width)
+    ax.step(
+        x,
+        offered,
+        where="post",
+        lw=LINE_WIDTH,
+        color=COLORS["offered"],
+        label=t("plot.volume.offered", lang),
+    )
+    ax.set_ylim(bottom=0)
+    _style(ax, t("plot.avg_day.title", lang), None, t("plot.volume.y", lang))
+    handles, labels = ax.get_legend_handles_labels()
+    if "agents_on_duty" in table:
+        ax2 = ax.twinx()
+        ax2.step(
+            *_extend(minutes, table["agents_on_duty"].to_numpy(dtype=float), width),
+            where="post",
+            lw=LINE_WIDTH,
+            ls="--",
+            color=COLORS["agents"],
+            label=t("plot.volume.agents", lang),
+        )
+        ax2.set_ylim(bottom=0, top=max(1.0, float(table["agents_on_duty"].max()) * 1.15))
+        ax2.set_ylabel(t("plot.volume.agents", lang), fontsize=LABEL_SIZE)
+        ax2.tick_params(labelsize=TICK_SIZE)
+        h2, l2 = ax2.get_legend_handles_labels()
+        handles, labels = handles + h2, labels + l2
+    _clock_axis(ax, minutes, width)
+    if "service_level" in table:
+        sl = table["service_level"].to_numpy(dtype=float)
+        ax_sl.bar(
+            minutes,
+            np.nan_to_num(sl),
+            width=width * 0.9,
+            align="edge",
+            color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
+            label=t("plot.sl.value", lang),
+        )
+    ax_sl.axhline(
+        target,
+        color=COLORS["target"],
+        lw=LINE_WIDTH + 0.5,
+        ls="--",
+        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
+    )
+    ax_sl.set_ylim(0, 1.05)
+    ax_sl.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _clock_axis(ax_sl, minutes, width)
+    ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
+    _style(ax_sl, None, t("plot.time_of_day", lang), ylabel)
+    h3, l3 = ax_sl.get_legend_handles_labels()
+    bottom_legend(fig, handles + h3, labels + l3)
+    return fig
+
+
+def service_level_grid(intervals: pd.DataFrame) -> pd.DataFrame:
+    """Service level per day (rows) and interval of the day (columns: start in minutes after
+    midnight): each interval's service level in intervals.parquet, mean over replications;
+    warm-up left out, NaN where nothing was offered. Columns before the first and after the
+    last interval with a value on any day are dropped (the hours the line is closed)."""
+    means = _interval_means(intervals)
+    if "in_warmup" in means:
+        means = means.loc[~means["in_warmup"].astype(bool)]
+    grid = means.assign(
+        day=(means["start_min"] // 1440).astype(int), minute=means["start_min"] % 1440
+    ).pivot(index="day", columns="minute", values="service_level")
+    used = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
+    return grid.iloc[:, used[0] : used[-1] + 1] if len(used) else grid
+
+
+def service_level_heatmap(
+    intervals: pd.DataFrame,
+    target: float,
+    answer_within_s: float,
+    lang: str = DEFAULT_LANG,
+    start: date | None = None,
+) -> Figure:
+    """Service level per day and interval of the day: a morning collapse that a daily total
+    averages away shows as a band. Below target runs to orange, above to green, with the target
+    as the neutral middle; grey cells had no offered contacts (closed)."""
+    from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
+
+    grid = service_level_grid(intervals)
+    days = list(grid.index)
+    height = min(max(FIGSIZE[1], 2.5 + 0.3 * len(days)), 16.0)
+    fig = new_figure(size=(FIGSIZE[0], height))
+    ax = fig.axes[0]
+    cmap = LinearSegmentedColormap.from_list(
+        "sl", [COLORS["abandoned"], "#F7F7F7", COLORS["answered"]]
+    ).with_extremes(bad="#D9D9D9")
+    norm = TwoSlopeNorm(vmin=0.0, vcenter=min(max(target, 0.01), 0.99), vmax=1.0)
+    minutes = grid.columns.to_numpy(dtype=float)
+    width = float(np.median(np.diff(minutes))) if len(minutes) > 1 else 30.0
+    values = np.ma.masked_invalid(grid.to_numpy(dtype=float))
+    image = ax.imshow(
+        values,
+        cmap=cmap,
+        norm=norm,
+        aspect="auto",
+        interpolation="nearest",
+        extent=(minutes[0], minutes[-1] + width, len(days) - 0.5, -0.5),
+    )
+    every = max(1, math.ceil(len(days) / 42))  # at most ~42 day labels stay readable
+    shown = list(range(0, len(days), every))
+    ax.set_yticks(shown, [_day_labels(days, start, lang)[i] for i in shown])
+    _clock_axis(ax, minutes, width)
+    bar = fig.colorbar(image, ax=ax)
+    bar.ax.tick_params(labelsize=TICK_SIZE)
+    bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    bar.ax.axhline(target, color=COLORS["target"], lw=3)
+    bar.set_label(t("plot.sl.y", lang, seconds=f"{answer_within_s:g}"), fontsize=LABEL_SIZE)
+    ylabel = t("plot.day", lang) if start is None else t("plot.date", lang)
+    _style(ax, t("plot.sl_heatmap.title", lang), t("plot.time_of_day", lang), ylabel)
+    ax.tick_params(axis="y", labelsize=TICK_SIZE - 3 if len(shown) > 20 else TICK_SIZE)
+    ax.grid(False)
     return fig
 
 
@@ -394,68 +601,151 @@ def sources_over_time_figure(
     _style(ax, t("plot.sources_time.title", lang), xlabel, ylabel)
     if daily:
         ax.tick_params(axis="x", labelsize=TICK_SIZE - 3)
-    fig.legend(fontsize=LEGEND_SIZE, loc="outside lower center", ncols=len(kinds) or 1)
+    bottom_legend(fig)
     return fig
 
 
-def answered_waits(contacts: pd.DataFrame, warmup_s: float) -> np.ndarray:
-    """Waits of answered contacts that arrived after warm-up (the A3 population of ASA)."""
-    mask = contacts["outcome"].astype(str) == "answered"
+WAIT_BINS = 40  # bars of the wait histogram below the clip
+
+
+def phone_contacts(contacts: pd.DataFrame, warmup_s: float) -> pd.DataFrame:
+    """Phone contacts that arrived after warm-up: the population of the phone KPIs (spec A3)."""
+    mask = pd.Series(True, index=contacts.index)
+    if "channel" in contacts:
+        mask &= contacts["channel"].astype(str) == "phone"
     if "arrival_s" in contacts:
         mask &= contacts["arrival_s"] >= warmup_s
-    return contacts.loc[mask, "wait_s"].to_numpy(dtype=float)
+    return contacts.loc[mask]
 
 
-def wait_figure(waits: np.ndarray, answer_within_s: float, lang: str = DEFAULT_LANG) -> Figure:
-    """Histogram and cumulative share (ECDF) of answered waits, the service-level threshold marked.
+def answered_waits(contacts: pd.DataFrame, warmup_s: float) -> np.ndarray:
+    """Waits of answered phone contacts that arrived after warm-up (the A3 population of ASA)."""
+    phone = phone_contacts(contacts, warmup_s)
+    return phone.loc[phone["outcome"].astype(str) == "answered", "wait_s"].to_numpy(dtype=float)
 
-    Most waits are often zero; the histogram alone would show one bar, the ECDF reads directly
-    as "share answered within x seconds".
+
+@dataclass
+class Waits:
+    """What the wait picture shows: answered waits, and the base the service level is on."""
+
+    answered: np.ndarray
+    """Waits (s) of answered phone contacts after warm-up, all replications."""
+    offered: int
+    """Phone contacts offered after warm-up, all replications (abandoned and waiting too)."""
+    service_level: float | None
+    """Answered within the threshold / offered, per replication and then averaged: the
+    ``service_level`` of the KPI table, so the picture and the table say the same number."""
+
+
+def wait_data(contacts: pd.DataFrame, warmup_s: float, answer_within_s: float) -> Waits:
+    """The :class:`Waits` of a contacts table."""
+    phone = phone_contacts(contacts, warmup_s)
+    answered = phone["outcome"].astype(str) == "answered"
+    met = answered & (phone["wait_s"] <= answer_within_s)
+    reps = phone["replication"] if "replication" in phone else pd.Series(0, index=phone.index)
+    per_rep = met.groupby(reps).mean()
+    return Waits(
+        answered=phone.loc[answered, "wait_s"].to_numpy(dtype=float),
+        offered=len(phone),
+        service_level=float(per_rep.mean()) if len(per_rep) else None,
+    )
+
+
+def wait_histogram(waits: np.ndarray, answer_within_s: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """Bin edges and counts from 0 to the clip (the 99th percentile, at least 1.5 x the
+    threshold), and how many waits are longer: those get their own labelled bar, where piling
+    them silently into the last bin made the tail look like a spike at the clip."""
+    top = max(float(np.quantile(waits, 0.99)), answer_within_s * 1.5, 1.0)
+    edges = np.linspace(0.0, top, WAIT_BINS + 1)
+    counts, _ = np.histogram(waits[waits <= top], bins=edges)
+    return edges, counts, int((waits > top).sum())
+
+
+def wait_figure(data: Waits, answer_within_s: float, lang: str = DEFAULT_LANG) -> Figure:
+    """Histogram of answered waits (longer than the clip in a labelled last bar) and the share
+    of offered contacts answered within x seconds, the threshold marked.
+
+    Most waits are often zero; the histogram alone would show one bar, the curve reads directly
+    as the service level at any threshold. Its base is every offered contact (abandoned ones
+    count as missed), like the service level of the KPI table, so it levels off at the share
+    answered, not at 100%.
     """
-    waits = np.sort(np.asarray(waits, dtype=float))
+    waits = np.sort(np.asarray(data.answered, dtype=float))
     fig = new_figure(ncols=2)
     ax_hist, ax_cdf = fig.axes
-    if len(waits) == 0:
+    if len(waits) == 0 or data.offered == 0:
         for ax in (ax_hist, ax_cdf):
             ax.text(0.5, 0.5, t("plot.wait.none", lang), ha="center", fontsize=LABEL_SIZE)
             _style(ax)
         return fig
-    top = max(float(np.quantile(waits, 0.99)), answer_within_s * 1.5, 1.0)
-    ax_hist.hist(
-        np.clip(waits, 0, top), bins=40, range=(0, top), color=COLORS["offered"], alpha=0.85
-    )
+    edges, counts, overflow = wait_histogram(waits, answer_within_s)
+    top, step = float(edges[-1]), float(edges[1] - edges[0])
+    ax_hist.bar(edges[:-1], counts, width=step, align="edge", color=COLORS["offered"], alpha=0.85)
     ax_hist.set_yscale("log")
+    ticks = [x for x in MaxNLocator(5).tick_values(0.0, top) if 0.0 <= x <= 0.85 * top]
+    labels = [f"{x:g}" for x in ticks]
+    right = top
+    if overflow:
+        x_over = top + 2.5 * step
+        bar = ax_hist.bar(
+            [x_over], [overflow], width=3 * step, color=COLORS["agents"], gid="wait-overflow"
+        )
+        ax_hist.bar_label(bar, labels=[format_kpi("offered", overflow, lang)], fontsize=TICK_SIZE)
+        ticks.append(x_over)
+        labels.append(t("plot.wait.overflow", lang, seconds=f"{top:.0f}"))
+        right = x_over + 2.5 * step
+    ax_hist.set_xlim(0, right)
+    ax_hist.margins(y=0.15)
+    ax_hist.set_xticks(ticks, labels)
     _style(ax_hist, t("plot.wait.title", lang), t("plot.wait.x", lang), None)
-    ecdf = np.arange(1, len(waits) + 1) / len(waits)
+    ax_hist.set_ylabel(t("plot.wait.count", lang), fontsize=LABEL_SIZE)
+
+    share = np.arange(1, len(waits) + 1) / data.offered
     if len(waits) > ECDF_POINTS:  # a month of contacts: plot a fine grid of quantiles instead
         keep = np.unique(np.linspace(0, len(waits) - 1, ECDF_POINTS).astype(np.int64))
-        x_ecdf, y_ecdf = waits[keep], ecdf[keep]
+        x_ecdf, y_ecdf = waits[keep], share[keep]
     else:
-        x_ecdf, y_ecdf = waits, ecdf
-    ax_cdf.step(x_ecdf, y_ecdf, where="post", lw=LINE_WIDTH, color=COLORS["offered"])
-    share = float(np.searchsorted(waits, answer_within_s, side="right")) / len(waits)
+        x_ecdf, y_ecdf = waits, share
+    ax_cdf.step(
+        np.append(x_ecdf, top),
+        np.append(y_ecdf, y_ecdf[-1]),
+        where="post",
+        lw=LINE_WIDTH,
+        color=COLORS["offered"],
+        label=t("plot.wait.curve", lang),
+    )
+    answered = len(waits) / data.offered
+    ax_cdf.axhline(
+        answered,
+        color=COLORS["answered"],
+        lw=1.5,
+        ls=":",
+        label=t("plot.wait.answered", lang, share=format_share(answered, lang)),
+    )
     for ax in (ax_hist, ax_cdf):
         ax.axvline(answer_within_s, color=COLORS["target"], lw=LINE_WIDTH, ls="--")
-    ax_cdf.axhline(share, color=COLORS["target"], lw=1.0, ls=":")
-    ax_cdf.annotate(
-        t(
-            "plot.wait.threshold",
-            lang,
-            seconds=f"{answer_within_s:g}",
-            share=format_share(share, lang),
-        ),
-        xy=(answer_within_s, share),
-        xytext=(0.97, 0.06),
-        textcoords="axes fraction",
-        ha="right",
-        arrowprops={"arrowstyle": "->", "color": COLORS["target"]},
-        fontsize=LEGEND_SIZE,
-    )
+    sl = data.service_level
+    if sl is not None:
+        ax_cdf.annotate(
+            t(
+                "plot.wait.threshold",
+                lang,
+                seconds=f"{answer_within_s:g}",
+                share=format_share(sl, lang),
+            ),
+            xy=(answer_within_s, sl),
+            xytext=(0.97, 0.06),
+            textcoords="axes fraction",
+            ha="right",
+            arrowprops={"arrowstyle": "->", "color": COLORS["target"]},
+            fontsize=LEGEND_SIZE,
+            gid="wait-service-level",
+        )
     ax_cdf.set_xlim(0, top)
-    ax_hist.set_ylabel(t("plot.wait.count", lang), fontsize=LABEL_SIZE)
     ax_cdf.set_ylim(0, 1.02)
     ax_cdf.yaxis.set_major_formatter(PercentFormatter(1.0))
     _style(ax_cdf, None, t("plot.wait.x", lang), t("plot.wait.y", lang))
+    bottom_legend(fig, ncols=2)
     return fig
 
 
@@ -534,12 +824,7 @@ def outcomes_figure(shares: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     _style(ax, t("plot.outcomes.title", lang), t("plot.outcomes.x", lang), None)
     ax.grid(False)
-    fig.legend(
-        fontsize=LEGEND_SIZE,
-        loc="outside lower center",
-        ncols=min(4, len(shares.columns)),
-        frameon=False,
-    )
+    bottom_legend(fig, ncols=4, frameon=False)
     return fig
 
 
@@ -830,23 +1115,35 @@ class RunFigure:
     title: str
     figure: Figure | None
     note: str | None = None
+    caption: str | None = None
+    """What the picture shows, in a sentence or two, for the report's caption."""
 
 
 def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
     """Every picture a run folder supports; absent data gives a reason instead of a picture.
 
-    ``run`` is a ``simulator.rundata.RunData``.
+    ``run`` is a ``simulator.rundata.RunData``. Runs longer than ``DAILY_AFTER_DAYS`` days are
+    shown per day, plus the average day and a day x time-of-day heat map of the service level,
+    so that a collapse in some hours stays visible behind a daily total.
     """
     answer_within_s, target = run.phone_service_level
+    words = {
+        "seconds": f"{answer_within_s:g}",
+        "target": format_threshold("service_level", target, lang),
+        "days": run.days,
+    }
     out: list[RunFigure] = []
 
-    def add(key: str, make, missing: str | None, note: str | None = None) -> None:
-        title = t(f"fig.{key}", lang)
+    def add(key: str, make, missing: str | None, note: str | None = None, kind: str = "") -> None:
+        """``kind`` picks the title and caption of a variant (``fig.volume_daily``)."""
+        name = f"{key}_{kind}" if kind else key
+        title = t(f"fig.{name}", lang)
         if missing is not None:
             out.append(RunFigure(key, title, None, t(missing, lang)))
             return
+        caption = t(f"caption.{name}", lang, **words)
         try:
-            out.append(RunFigure(key, title, make(), note))
+            out.append(RunFigure(key, title, make(), note, caption))
         except Exception as err:  # one bad table must not cost the whole report
             reason = t("skip.failed", lang, error=f"{type(err).__name__}: {err}")
             out.append(RunFigure(key, title, None, reason))
@@ -854,9 +1151,10 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
     intervals = run.intervals
     no_intervals = "skip.no_intervals" if intervals is None or intervals.empty else None
     daily = run.days > DAILY_AFTER_DAYS
+    kind = "daily" if daily else ""
     start = run.horizon_start
     if daily:
-        add("volume", lambda: daily_volume_figure(intervals, lang, start), no_intervals)
+        add("volume", lambda: daily_volume_figure(intervals, lang, start), no_intervals, kind=kind)
     else:
         add("volume", lambda: volume_figure(intervals, lang), no_intervals)
     no_sl = no_intervals or (None if "service_level" in intervals else "skip.no_intervals")
@@ -864,6 +1162,17 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
         add(
             "service_level",
             lambda: daily_service_level_figure(intervals, target, answer_within_s, lang, start),
+            no_sl,
+            kind=kind,
+        )
+        add(
+            "average_day",
+            lambda: average_day_figure(intervals, target, answer_within_s, lang),
+            no_sl,
+        )
+        add(
+            "sl_heatmap",
+            lambda: service_level_heatmap(intervals, target, answer_within_s, lang, start),
             no_sl,
         )
     else:
@@ -876,11 +1185,11 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
     if contacts is None or "wait_s" not in contacts:
         add("wait", None, "skip.no_contacts")
     else:
-        waits = answered_waits(contacts, run.warmup_s)
+        waits = wait_data(contacts, run.warmup_s, answer_within_s)
         add(
             "wait",
             lambda: wait_figure(waits, answer_within_s, lang),
-            None if len(waits) else "skip.no_answered",
+            None if len(waits.answered) else "skip.no_answered",
         )
     journeys = run.journeys
     if journeys is not None:
@@ -909,5 +1218,6 @@ def run_figures(run, lang: str = DEFAULT_LANG) -> list[RunFigure]:
             "sources_time",
             lambda: sources_over_time_figure(intervals, lang, start, daily),
             None,
+            kind=kind,
         )
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -31,6 +32,7 @@ from simulator.kpis import worth_showing
 from simulator.labels import (
     DEFAULT_LANG,
     check_lang,
+    format_ci,
     format_kpi,
     format_share,
     kpi_label,
@@ -146,12 +148,6 @@ def _png_data_uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _ci_text(key: str, ci: float | None, lang: str) -> str:
-    if ci is None:
-        return t("plot.undefined", lang)
-    return "± " + format_kpi(key, abs(ci), lang).lstrip("+")
-
-
 def _dist_text(dist: Any) -> str:
     """``exponential (mean_s: 300)``: the distribution as the scenario file states it."""
     if not isinstance(dist, Mapping):
@@ -205,17 +201,15 @@ def scenario_rows(run: RunData, lang: str) -> list[tuple[str, str]]:
     if text:
         rows.append((t("report.arrivals", lang), text))
     agents = sc.get("agents") or {}
-    if agents.get("headcount") is not None:
-        text = t("report.agents.headcount", lang, n=agents["headcount"])
-    elif isinstance(agents.get("per_interval"), list):
-        low, high = _range_text(agents["per_interval"], lang)
-        text = t("report.agents.per_interval", lang, low=low, high=high)
-    elif agents.get("table"):
-        text = t("report.agents.table", lang, file=agents["table"])
-    else:
-        text = ""
+    text = _staffing_text(agents, lang)
     if text:
         rows.append((t("report.agents", lang), text))
+    for group in agents.get("groups") or []:
+        if isinstance(group, Mapping):
+            rows.append(_group_row(group, lang))
+    hours = _opening_hours_text(sc, lang)
+    if hours:
+        rows.append((t("report.opening_hours", lang), hours))
     answer_within_s, target = run.phone_service_level
     rows.append(
         (
@@ -246,6 +240,85 @@ def scenario_rows(run: RunData, lang: str) -> list[tuple[str, str]]:
     n = run.replications if run.replications is not None else "?"
     rows.append((t("report.seed", lang), t("report.seed.value", lang, seed=seed, n=n)))
     return rows
+
+
+def _days_text(days: Any, lang: str) -> str:
+    """``mon-fri`` of a scenario file in the report's words (``Mon-Fri``, ``ma-vr``)."""
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return re.sub(
+        r"[a-z]{3}",
+        lambda m: t(f"weekday.{names.index(m[0])}", lang) if m[0] in names else m[0],
+        str(days),
+    )
+
+
+def _hours_text(hours: Any, lang: str) -> str:
+    """``Mon-Fri 08:00-20:00, Sat 09:00-17:00`` from an hours mapping of the scenario."""
+    if not isinstance(hours, Mapping):
+        return str(hours)
+    return ", ".join(f"{_days_text(k, lang)} {v}" for k, v in hours.items())
+
+
+def _staffing_text(staffing: Mapping[str, Any], lang: str) -> str:
+    """Who is on duty in one pool or group: headcount, per-interval roster, table or shifts."""
+    if staffing.get("headcount") is not None:
+        return t("report.agents.headcount", lang, n=staffing["headcount"])
+    if isinstance(staffing.get("per_interval"), list):
+        low, high = _range_text(staffing["per_interval"], lang)
+        return t("report.agents.per_interval", lang, low=low, high=high)
+    if staffing.get("table"):
+        return t("report.agents.table", lang, file=staffing["table"])
+    shifts = [s for s in staffing.get("shifts") or [] if isinstance(s, Mapping)]
+    if shifts:
+        text = "; ".join(
+            t(
+                "report.agents.shift",
+                lang,
+                days=_days_text(s.get("days", "mon-sun"), lang),
+                start=s.get("start", "?"),
+                end=s.get("end", "?"),
+                n=s.get("agents", "?"),
+            )
+            for s in shifts
+        )
+        return t("report.agents.shifts", lang, shifts=text)
+    return ""
+
+
+def _group_row(group: Mapping[str, Any], lang: str) -> tuple[str, str]:
+    """One agent group: its staffing, the reasons (skills) and the channels it takes."""
+    skills = group.get("skills")
+    channels = group.get("channels") or ["phone"]
+    value = t(
+        "report.agents.group.value",
+        lang,
+        staffing=_staffing_text(group, lang),
+        skills=", ".join(map(str, skills)) if skills else t("report.agents.all_reasons", lang),
+        channels=", ".join(map(str, channels)),
+    )
+    return t("report.agents.group", lang, name=group.get("name", "?")), value
+
+
+def _opening_hours_text(sc: Mapping[str, Any], lang: str) -> str:
+    """The phone line's hours (24 h when none are given), channels with hours of their own,
+    and the holidays, so a reader sees why volume and staffing drop to zero at night."""
+    if not sc:
+        return ""
+    calendar = sc.get("calendar") or {}
+    channels = sc.get("channels") or {}
+    main = (channels.get("phone") or {}).get("opening_hours") or calendar.get("opening_hours")
+    parts = [_hours_text(main, lang) if main else t("report.opening_hours.always", lang)]
+    for name, channel in channels.items():
+        own = channel.get("opening_hours") if isinstance(channel, Mapping) else None
+        if name != "phone" and own:
+            parts.append(
+                t("report.opening_hours.channel", lang, channel=name, hours=_hours_text(own, lang))
+            )
+    holidays = calendar.get("holidays") or []
+    if holidays:
+        dates = ", ".join(str(d) for d in holidays)
+        parts.append(t("report.holidays", lang, dates=dates))
+    return "; ".join(parts)
 
 
 def _share_or_blank(value: Any, lang: str) -> str:
@@ -321,9 +394,7 @@ def _third_parties_table(run: RunData, lang: str) -> str:
     rows = []
     for p in parties:
         hours = p.get("hours")
-        hours_text = (
-            ", ".join(f"{k} {v}" for k, v in hours.items()) if isinstance(hours, Mapping) else ""
-        )
+        hours_text = _hours_text(hours, lang) if isinstance(hours, Mapping) else ""
         within = p.get("callback_within_h")
         rows.append(
             [
@@ -362,7 +433,7 @@ def _kpi_table(run: RunData, lang: str) -> str:
                 "<tr>"
                 f"<td>{_e(kpi_label(key, lang))}</td>"
                 f"<td class='num'>{_e(format_kpi(key, kpis.get(key), lang))}</td>"
-                f"<td class='num'>{_e(_ci_text(key, ci95.get(key), lang))}</td>"
+                f"<td class='num'>{_e(format_ci(key, ci95.get(key), lang))}</td>"
                 f"<td><code>{_e(key)}</code></td>"
                 "</tr>"
             )
@@ -385,7 +456,8 @@ def _figures_html(run: RunData, lang: str) -> str:
             parts.append(f"<p class='note'>{_e(text)}</p>")
             continue
         uri = _png_data_uri(png_bytes(fig.figure))
-        caption = _e(fig.title) + (f" — {_e(fig.note)}" if fig.note else "")
+        caption = f"<strong>{_e(fig.title)}</strong>"
+        caption += "".join(f" — {_e(text)}" for text in (fig.caption, fig.note) if text)
         parts.append(
             f"<figure><img src='{uri}' alt='{_e(fig.title)}'>"
             f"<figcaption>{caption}</figcaption></figure>"

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.assess import assess
-from simulator.labels import DEFAULT_LANG, format_kpi, kpi_label, number, t
+from simulator.labels import DEFAULT_LANG, format_ci, format_kpi, kpi_label, number, t
 from simulator.plots import ci_half_width, png_bytes, sweep_heatmap, sweep_line
 from simulator.report import ReportError, _e, _png_data_uri, page
 from simulator.rundata import RunDirError
@@ -161,7 +161,7 @@ def _points_table(results: pd.DataFrame, params: list[str], kpis: list[str], lan
             ci = cis.loc[point, k]
             text = format_kpi(k, mean_kpis.get(k), lang)
             if not pd.isna(ci) and mean_kpis.get(k) is not None:
-                text += " ± " + format_kpi(k, abs(float(ci)), lang).lstrip("+")
+                text += " " + format_ci(k, float(ci), lang)
             cells.append(f"<td class='num'>{_e(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     table = "<div class='wide'><table class='points'>" + "".join(rows) + "</table></div>"

@@ -42,7 +42,14 @@ from simulator.analytic import erlang_a, erlang_c
 from simulator.compare import paired_difference, run_paired
 from simulator.config import Scenario, load_scenario_dict
 from simulator.errors import CcsimError, ScenarioError
-from simulator.labels import DEFAULT_LANG, check_lang, format_kpi, kpi_label
+from simulator.labels import (
+    DEFAULT_LANG,
+    check_lang,
+    format_ci,
+    format_kpi,
+    format_kpi_change,
+    kpi_label,
+)
 from simulator.plots import ci_half_width
 
 EXPERIMENTS = {"meer-headcount": "meer_headcount.yaml"}
@@ -82,7 +89,7 @@ _LABELS = {
     "nl": {
         "repeat_contacts": "Herhaalcontacten (ook na gemiste terugbelafspraak)",
         "agent_hours": "Agenturen ingeroosterd (betaald)",
-        "agent_hours_needed": "Agenturen nodig voor het serviceniveau",
+        "agent_hours_needed": "Agenturen nodig voor het servicelevel",
         "title": "Meer headcount, of minder contacten?",
         "subtitle": "{name}: {n} replicaties, seed {seed}, gemeenschappelijke toevalsgetallen; "
         "staven: gemiddelde ± 95%-BI; labels: verschil met vandaag",
@@ -116,20 +123,20 @@ def metric_label(key: str, lang: str = DEFAULT_LANG) -> str:
     return _LABELS[check_lang(lang)].get(key) or kpi_label(key, lang)
 
 
+def _kpi_key(key: str) -> str:
+    """The KPI whose unit a metric has (the hours needed are agent hours)."""
+    return "agent_hours" if key == "agent_hours_needed" else key
+
+
 def format_metric(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
-    if key == "agent_hours_needed":
-        key = "agent_hours"
-    return format_kpi(key, value, lang)
+    return format_kpi(_kpi_key(key), value, lang)
 
 
 def _signed(key: str, value: float | None, ci: float | None, lang: str) -> str:
-    """``−1,234 ± 56`` for a paired difference."""
-    if value is None:
-        return "–"
-    sign = "+" if value > 0 else "−" if value < 0 else "±" if ci else ""
-    text = sign + format_metric(key, abs(value), lang).lstrip("+")
-    if ci is not None:
-        text += " ± " + format_metric(key, ci, lang).lstrip("+")
+    """``−1,234 ± 56`` for a paired difference; shares in points (``+2.0 pt``)."""
+    text = format_kpi_change(_kpi_key(key), value, lang)
+    if value is not None and ci is not None:
+        text += " " + format_ci(_kpi_key(key), ci, lang)
     return text
 
 
@@ -534,15 +541,18 @@ def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Any:
         ax.grid(True, axis="y", alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+    subtitle = _text("subtitle", lang, name=t.name, n=t.replications, seed=t.seed)
     fig.suptitle(
-        _text("title", lang)
-        + "\n"
-        + _text("subtitle", lang, name=t.name, n=t.replications, seed=t.seed),
+        _text("title", lang) + "\n" + textwrap_label(subtitle, SUBTITLE_CHARS),
         fontsize=TITLE_SIZE - 4,
         x=0.01,
         ha="left",
     )
     return fig
+
+
+SUBTITLE_CHARS = 110
+"""The figure's subtitle wraps here: in one line the Dutch one ran off the 1500-px picture."""
 
 
 def textwrap_label(label: str, width: int = 16) -> str:

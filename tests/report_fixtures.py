@@ -181,6 +181,47 @@ def synthetic_run(
     return path
 
 
+def multi_day_run(path: Path, days: int = 5) -> Path:
+    """A synthetic run of ``days`` days from Monday 2 Feb 2026 in half-hour intervals, open
+    08:00-18:00 on shifts, the line collapsing every morning 09:00-11:00 (service level 0.2)
+    while the daily service level stays above 0.6: what the average day and heat map show."""
+    folder = synthetic_run(path)
+    rng = np.random.default_rng(7)
+    rows = []
+    for rep in range(2):
+        for i in range(days * 48):
+            minute = 30 * (i % 48)
+            open_ = 8 * 60 <= minute < 18 * 60
+            morning = 9 * 60 <= minute < 11 * 60
+            offered = int(rng.poisson(60 if morning else 30)) if open_ else 0
+            sl = (0.2 if morning else 0.9) + rng.uniform(-0.05, 0.05) if offered else np.nan
+            rows.append(
+                {
+                    "replication": rep,
+                    "interval": i,
+                    "start_min": 30.0 * i,
+                    "in_warmup": i < 2,
+                    "offered": offered,
+                    "answered": offered,
+                    "abandoned": 0,
+                    "service_level": sl,
+                    "agents_on_duty": (12.0 + (i // 48)) if open_ else 0.0,
+                }
+            )
+    pd.DataFrame(rows).to_parquet(folder / "intervals.parquet", index=False)
+    scenario = yaml.safe_load((folder / "scenario.yaml").read_text(encoding="utf-8"))
+    scenario["horizon"] = {"start": "2026-02-02", "days": days, "interval_minutes": 30}
+    scenario["calendar"] = {"opening_hours": {"mon-fri": "08:00-18:00"}, "holidays": []}
+    scenario["agents"] = {
+        "shifts": [
+            {"days": "mon-fri", "start": "08:00", "end": "13:00", "agents": 12},
+            {"days": "mon-fri", "start": "13:00", "end": "18:00", "agents": 10},
+        ]
+    }
+    (folder / "scenario.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
+    return folder
+
+
 def simulated_run(path: Path, *extra: str) -> Path:
     """``ccsim run TINY --out path`` in-process (one worker: no forking inside tests)."""
     from simulator.cli import app
@@ -231,3 +272,18 @@ def check_self_contained(html: str) -> int:
         assert data.startswith(PNG_SIGNATURE)
         assert len(data) > 5_000
     return len(parser.images)
+
+
+def assert_inside(fig) -> None:
+    """Nothing drawn sticks out of the picture: a legend or title wider than the figure is cut
+    off in the PNG (constrained layout makes room around the axes but never narrows a legend)."""
+    from simulator.plots import png_bytes
+
+    png_bytes(fig)  # lay out as saved
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    tol = 0.02  # inches, about 2 px
+    assert box.x0 >= -tol, (box, width)
+    assert box.y0 >= -tol, (box, height)
+    assert box.x1 <= width + tol, (box, width)
+    assert box.y1 <= height + tol, (box, height)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,14 @@ def test_out_writes_tidy_csv_diff_csv_and_png(tmp_path):
     assert set(diff["kpi"]) == set(KPI_KEYS)
     assert (out / "compare.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "more − base" in result.stdout
+    # a change of a share is in percentage points, other KPIs keep their unit
+    (sl_row,) = [line for line in result.stdout.splitlines() if " service_level " in line]
+    assert re.search(r"[+−]\d+\.\d pt ± \d+\.\d pt", sl_row), sl_row
+    (asa_row,) = [line for line in result.stdout.splitlines() if " asa_s " in line]
+    assert re.search(r"[+−]\d+\.\d+ s ± \d+\.\d+ s", asa_row), asa_row
+    # as in `ccsim run`: KPIs of features neither scenario uses (chat, e-mail) are left out
+    assert "chat_offered" not in result.stdout
+    assert "0 or undefined in every scenario are not shown" in result.stdout
     again = invoke("compare", str(a), str(b), "--replications", "2", "--out", str(out))
     assert again.exit_code == 2
     assert "not empty" in again.output

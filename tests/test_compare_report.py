@@ -39,6 +39,7 @@ def compare_dir(path: Path) -> Path:
                     "contacts_per_issue": 1 / (1 - (1 - fcr) * 0.85),
                     "csat": 7.6,
                     "nps": 10.0,
+                    "chat_offered": 0.0,  # a feature no scenario uses: not shown
                 }
             )
     tidy = pd.DataFrame(rows)
@@ -72,10 +73,13 @@ def test_comparison_report(tmp_path):
     assert html.count(">Phase 3<") == 1
     # ASA differences are about -28 s and -20 s with CI 0.5 s: marked significant
     assert len(re.findall(r"−2\d\.\d\d s ± 0\.50 s \*", html)) == 2
-    assert "−2.8% ± 50.0%<" in html  # abandonment: CI includes zero, not marked
+    # abandonment: a change of a share is in percentage points; CI includes zero, not marked
+    assert "−2.8 pt ± 50.0 pt<" in html
     assert "Differences to baseline" in html
+    assert "Chats offered" not in html
     nl = render_compare_html(folder, "nl")
     assert "Kerncijfers per scenario" in nl
+    assert "−2,8 %-punt ± 50,0 %-punt<" in nl
 
 
 def test_cli_compare_with_report(tmp_path):

@@ -12,7 +12,18 @@ import pytest
 
 from simulator import labels
 from simulator.errors import CcsimError
-from simulator.labels import CATALOG, EN, NL, format_kpi, format_threshold, kpi_label, number, t
+from simulator.labels import (
+    CATALOG,
+    EN,
+    NL,
+    format_ci,
+    format_kpi,
+    format_kpi_change,
+    format_threshold,
+    kpi_label,
+    number,
+    t,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 USERS = ("assess.py", "plots.py", "report.py", "sweep_report.py", "compare_report.py")
@@ -45,7 +56,8 @@ def test_every_label_key_used_in_the_code_exists():
 
 def test_dutch_words_of_the_domain():
     assert kpi_label("asa_s", "nl").startswith("Wachttijd")
-    assert "Bereikbaarheid" in kpi_label("service_level", "nl")
+    assert kpi_label("service_level", "nl") == "Servicelevel"
+    assert t("group.accessibility", "nl") == "Bereikbaarheid"
     assert kpi_label("repeat_rate", "nl") == "Herhaalcontact"
     assert t("phase.3", "nl") == "Effectief — in één keer goed"
     assert kpi_label("asa_s") == "Average wait (ASA)"  # English is the default
@@ -71,3 +83,30 @@ def test_numbers_use_the_notation_of_the_language():
 def test_unknown_language_is_a_user_error():
     with pytest.raises(CcsimError, match="allowed: en or nl"):
         t("assess.title", "fr")
+
+
+def test_dutch_uses_one_term_for_service_level():
+    """One Dutch term, "servicelevel", never "serviceniveau", "service level" and the like."""
+    from simulator.training import _LABELS
+
+    texts = list(NL.values()) + list(_LABELS["nl"].values())
+    variants = re.compile(r"service[\s-]?(level|niveau)|bereikbaarheidsniveau", re.IGNORECASE)
+    found = {m.group(0).lower() for text in texts for m in variants.finditer(text)}
+    assert found == {"servicelevel"}, found
+
+
+def test_changes_of_percentage_kpis_are_points():
+    """70% to 72% is +2.0 points, not +2.0%; other KPIs keep their unit."""
+    assert format_kpi_change("service_level", 0.021) == "+2.1 pt"
+    assert format_kpi_change("abandon_rate", -0.0345, "nl") == "\u22123,5 %-punt"
+    assert format_kpi_change("fcr", 0.0) == "0.0 pt"
+    assert format_kpi_change("asa_s", -12.4) == "\u221212.40 s"
+    assert format_kpi_change("nps", 3.0) == "+3.0"  # formatted signed once, not "++3.0"
+    assert format_kpi_change("offered", 1234.0, "nl") == "+1.234"
+    assert format_kpi_change("occupancy", None) == "–"
+    assert format_ci("occupancy", 0.012) == "± 1.2 pt"
+    assert format_ci("repeat_rate", 0.012, "nl") == "± 1,2 %-punt"
+    assert format_ci("aht_s", 3.5) == "± 3.50 s"
+    assert format_ci("fcr", None) == "–"
+    for key in ("service_level", "abandon_rate", "fcr", "repeat_rate", "occupancy"):
+        assert "%" not in format_kpi_change(key, 0.05, "en")

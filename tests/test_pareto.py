@@ -17,10 +17,11 @@ from simulator.cli import app
 from simulator.compare import compare
 from simulator.config import load_scenario_dict
 from simulator.output import write_run
-from simulator.pareto import analyse, plan, report_section
+from simulator.pareto import analyse, pareto_figure, plan, ranking, report_section
 from simulator.rundata import load_run
 from simulator.runner import run
 from tests.conftest import merge
+from tests.report_fixtures import assert_inside
 
 HOURS_OPEN = 4  # new issues only in the first hours, so every journey ends before the horizon
 REPEAT = {"probability": 0.8, "delay": {"dist": "exponential", "mean_min": 10}}
@@ -187,6 +188,17 @@ def test_cli_json_table_png_and_report_section(run_dir, tmp_path):
     assert "Grondoorzaken" in html
     assert "Besparing: agenturen" in html
     assert "data:image/png;base64," in html
+
+
+def test_the_legend_fits_the_picture_in_dutch(run_dir):
+    """Five long Dutch entries in one row ran off the 1200-px picture; now they wrap."""
+    table = ranking(load_run(run_dir))
+    table["hours_redial"] = 0.1 * table["hours_new"]  # every kind of contact: the longest legend
+    for lang in ("en", "nl"):
+        fig = pareto_figure(table, lang)
+        (legend,) = fig.legends
+        assert len(legend.get_texts()) == 5  # four kinds of contact and the cumulative share
+        assert_inside(fig)
 
 
 def test_report_section_without_potential_says_how_to_get_it(tmp_path):

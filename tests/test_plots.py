@@ -8,8 +8,9 @@ import pytest
 from matplotlib.figure import Figure
 
 from simulator import plots
+from simulator.labels import format_share
 from simulator.rundata import load_run
-from tests.report_fixtures import synthetic_run
+from tests.report_fixtures import assert_inside, multi_day_run, simulated_run, synthetic_run
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -23,6 +24,7 @@ def assert_png(fig: Figure, tmp_path, name: str) -> None:
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert width >= 1000, "readable on a projector needs a wide picture"
     assert height >= 300
+    assert_inside(fig)
 
 
 @pytest.fixture(scope="module")
@@ -282,3 +284,95 @@ def test_sources_over_time_per_interval(tmp_path):
     labels = fig.legends[0].get_texts()
     assert [x.get_text() for x in labels] == ["New issue", "Repeat contact", "Redial"]
     assert_png(fig, tmp_path, "sources-time")
+
+
+@pytest.fixture(scope="module")
+def month(tmp_path_factory):
+    return load_run(multi_day_run(tmp_path_factory.mktemp("month") / "run"))
+
+
+def test_long_runs_add_the_average_day_and_a_heat_map(month, tmp_path):
+    for lang in ("en", "nl"):
+        figures = {f.key: f for f in plots.run_figures(month, lang)}
+        assert list(figures)[:4] == ["volume", "service_level", "average_day", "sl_heatmap"]
+        for f in figures.values():
+            assert f.figure is not None, f.note
+            assert f.caption, f.key
+            assert_png(f.figure, tmp_path, f"{lang}-{f.key}")
+    figures = {f.key: f for f in plots.run_figures(month, "nl")}
+    assert figures["volume"].title == "Contacten en agenturen per dag"  # not "per interval"
+    heat = figures["sl_heatmap"].figure.axes[0]
+    days = [x.get_text() for x in heat.get_yticklabels()]
+    assert days == ["ma 02-02", "di 03-02", "wo 04-02", "do 05-02", "vr 06-02"]
+
+
+def test_heat_map_is_the_interval_service_level_by_day_and_time(month):
+    intervals = month.intervals
+    counted = intervals[~intervals["in_warmup"]]
+    mean = counted.groupby("start_min")["service_level"].mean()
+    grid = plots.service_level_grid(intervals)
+    assert list(grid.index) == [0, 1, 2, 3, 4]
+    assert grid.columns[0] == 8 * 60  # open hours only
+    assert grid.columns[-1] == 17 * 60 + 30
+    for day in grid.index:
+        for minute in grid.columns:
+            expected = mean.get(day * 1440.0 + minute, np.nan)
+            got = grid.loc[day, minute]
+            assert (np.isnan(got) and np.isnan(expected)) or got == pytest.approx(expected)
+    # the morning collapse is there every day, while no day's total is below 60%
+    assert (grid.loc[:, 9 * 60 : 10 * 60 + 30] < 0.3).all().all()
+    assert (plots.daily_table(intervals)["service_level"] > 0.6).all()
+    image = plots.service_level_heatmap(intervals, 0.8, 20).axes[0].images[0]
+    np.testing.assert_array_equal(image.get_array().filled(np.nan), grid.to_numpy(dtype=float))
+
+
+def test_average_day_averages_the_days_with_contacts(month):
+    intervals = month.intervals
+    table = plots.average_day_table(intervals)
+    assert table.index[0] == 8 * 60
+    assert table.index[-1] == 17 * 60 + 30
+    for minute in (8 * 60, 9 * 60 + 30, 17 * 60 + 30):
+        rows = intervals[
+            (intervals["start_min"] % 1440 == minute)
+            & ~intervals["in_warmup"]
+            & (intervals["offered"] > 0)
+        ]
+        assert table.loc[minute, "offered"] == pytest.approx(rows["offered"].mean())
+        # agents: 12 on day 0 up to 16 on day 4, so the mean over the days is 14
+        assert table.loc[minute, "agents_on_duty"] == pytest.approx(rows["agents_on_duty"].mean())
+        per_rep = [
+            (r["service_level"] * r["offered"]).sum() / r["offered"].sum()
+            for _, r in rows.groupby("replication")
+        ]
+        assert table.loc[minute, "service_level"] == pytest.approx(np.mean(per_rep))
+    assert table.loc[9 * 60, "service_level"] < 0.3 < 0.8 < table.loc[14 * 60, "service_level"]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    return load_run(simulated_run(tmp_path_factory.mktemp("tiny") / "run"))
+
+
+def test_wait_picture_states_the_service_level_of_the_kpi_table(tiny):
+    """The share printed on the wait picture is the KPI service_level (base: offered), not the
+    share of answered contacts; the long tail is a labelled bar with exactly its count."""
+    within, _ = tiny.phone_service_level
+    data = plots.wait_data(tiny.contacts, tiny.warmup_s, within)
+    assert data.service_level == pytest.approx(tiny.kpis["service_level"], abs=1e-12)
+    answered_share = float(np.mean(data.answered <= within))
+    assert data.service_level < answered_share  # abandoned contacts count as missed
+    fig = plots.wait_figure(data, within, "en")
+    (text,) = [x for x in fig.axes[1].texts if x.get_gid() == "wait-service-level"]
+    assert format_share(tiny.kpis["service_level"]) in text.get_text()
+    assert "of offered" in text.get_text()
+
+    waits = data.answered
+    top = max(float(np.quantile(waits, 0.99)), 1.5 * within, 1.0)
+    edges, counts, overflow = plots.wait_histogram(waits, within)
+    assert edges[-1] == pytest.approx(top)
+    assert overflow == int((waits > top).sum()) > 0
+    assert counts.sum() + overflow == len(waits)
+    (bar,) = [p for p in fig.axes[0].patches if p.get_gid() == "wait-overflow"]
+    assert bar.get_height() == overflow
+    ticks = [x.get_text() for x in fig.axes[0].get_xticklabels()]
+    assert ticks[-1] == f"> {top:.0f} s"

@@ -24,6 +24,7 @@ from tests.report_fixtures import (
     PNG_SIGNATURE,
     TINY,
     check_self_contained,
+    multi_day_run,
     simulated_run,
     synthetic_run,
 )
@@ -92,7 +93,7 @@ def test_full_run_folder_shows_kpis_with_cis_and_all_pictures(tmp_path):
     html = render_html(run, "en")
     assert check_self_contained(html) == 5
     assert "62.0%" in html  # fcr
-    assert "± 1.9%" in html  # its CI (0.03 x 62%)
+    assert "± 1.9 pt" in html  # its CI (0.03 x 62%), in percentage points
     assert "Customer satisfaction (CSAT)" in html
     assert "proxies computed from the simulated customer journeys" in html
     assert "phase 2" in html.lower()
@@ -225,6 +226,22 @@ def test_browser_check_skips_without_chromium_but_fails_in_ci(monkeypatch):
         chromium()
 
 
+def test_multi_day_report_shows_the_average_day_heat_map_staffing_and_hours(tmp_path):
+    run = load_run(multi_day_run(tmp_path / "month"))
+    html = render_html(run, "en")
+    assert check_self_contained(html) == 7  # no source columns: no sources-per-day picture
+    for title in ("The average day", "Service level by day and time of day"):
+        assert f"<strong>{title}</strong> — " in html  # with a caption saying what it shows
+    assert "Contacts and agent hours per day</strong>" in html
+    assert "Contacts and agents per interval" not in html  # the daily figure's old caption
+    assert "shifts: Mon-Fri 08:00–13:00 12 agents; Mon-Fri 13:00–18:00 10 agents" in html
+    assert "<dt>Opening hours</dt><dd>Mon-Fri 08:00-18:00</dd>" in html
+    nl = render_html(run, "nl")
+    assert "diensten: ma-vr 08:00–13:00 12 agents; ma-vr 13:00–18:00 10 agents" in nl
+    assert "<dt>Openingstijden</dt><dd>ma-vr 08:00-18:00</dd>" in nl
+    assert "<strong>De gemiddelde dag</strong>" in nl
+
+
 def test_scenario_summary_shows_the_levers(tmp_path):
     import yaml
 
@@ -253,5 +270,5 @@ def test_scenario_summary_shows_the_levers(tmp_path):
     assert "Belt opnieuw als niet opgelost" in html
     assert "backoffice (30,0%)" in html
     assert "Selfservice" not in html  # no reason uses it: no empty column
-    assert "<td>mon-fri 09:00-17:00</td>" in html
+    assert "<td>ma-vr 09:00-17:00</td>" in html  # weekdays in the report's language
     assert "60,0%, na exponential (mean_s: 1200)" in html

@@ -7,6 +7,7 @@ everything else are the file's, so the what-ifs keep common random numbers.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,13 @@ from simulator.training import (
     apply_what_if,
     load_training,
     markdown_table,
+    metric_label,
     raise_fcr,
     run_training,
     scale_agents,
+    training_figure,
 )
+from tests.report_fixtures import assert_inside
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPERIMENT = ROOT / "experiments" / "meer_headcount.yaml"
@@ -75,6 +79,18 @@ def test_headcount_buys_waits_at_a_price_other_levers_remove_contacts(result) ->
     assert "at a price" in story[0]
     assert "fewer contacts" in story[1]
     assert markdown_table(result, "nl").startswith("| KPI | vandaag |")
+
+
+def test_changes_of_shares_are_points_and_the_dutch_figure_fits(result) -> None:
+    """Service level and abandonment change by points (%-punt), not percent; the Dutch
+    subtitle, longer than the English one, wraps instead of running off the picture."""
+    for lang, unit in (("en", "pt"), ("nl", "%-punt")):
+        rows = markdown_table(result, lang).splitlines()
+        (sl,) = [r for r in rows if r.startswith(f"| {metric_label('service_level', lang)} |")]
+        diffs = re.findall(r"\(([^)]*)\)", sl)
+        assert len(diffs) == 4
+        assert all(re.fullmatch(rf"[+−]?\d+[.,]\d {unit} ± \d+[.,]\d {unit}", d) for d in diffs)
+        assert_inside(training_figure(result, lang))
 
 
 def test_levers_change_the_base_as_written() -> None:
