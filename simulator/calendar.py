@@ -14,7 +14,7 @@ from datetime import date
 
 import numpy as np
 
-from simulator.hours import WeeklyHours
+from simulator.hours import WEEK_S, WeeklyHours
 from simulator.units import DAY_S, MINUTES_PER_DAY
 
 
@@ -71,6 +71,19 @@ class Calendar:
     @property
     def always_open(self) -> bool:
         return not self.holidays and self.hours.open_seconds_per_week() >= 7 * DAY_S
+
+    def open_fractions(self, interval_s: float) -> np.ndarray:
+        """Share of each reporting interval of the run that the weekly hours are open.
+
+        Holidays are ignored: a holiday closes the line, but its customers still have their
+        issues (they find the line closed and retry), so the day keeps its arrival profile.
+        """
+        edges = np.arange(round(self.days * DAY_S / interval_s) + 1) * interval_s
+        weeks, offset = np.divmod(self.week_offset_s + edges, WEEK_S)
+        open_before = weeks * self.hours.open_seconds_per_week()  # open seconds since a Monday
+        for start, end in self.hours.windows:
+            open_before += np.clip(offset - start, 0.0, end - start)
+        return np.diff(open_before) / interval_s
 
     def weekday(self, day: int) -> int:
         """0 = Monday for simulated day ``day``."""

@@ -11,7 +11,8 @@ import json
 import os
 import shlex
 import traceback
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import groupby
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,10 +22,13 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator import __version__
+from simulator.arrivals import cumulative_intensity
 from simulator.config import Scenario, load_scenario, scenario_json_schema
 from simulator.errors import CcsimError
+from simulator.hours import DAYS
 from simulator.output import check_out_dir, write_run
 from simulator.progress import progress_bar
+from simulator.units import DAY_S
 
 _ARGV = "ccsim.argv"
 
@@ -229,17 +233,38 @@ def validate(file: ScenarioFile) -> None:
 def _describe(scenario: Scenario) -> str:
     """A one-line gist of a scenario, so a user sees that the file says what was meant."""
     h = scenario.horizon
-    starts, rates = scenario.arrivals.rate_steps(h)
-    per_hour = float(np.sum(rates * np.diff(starts, append=h.horizon_s))) / h.horizon_s * 3600
     _, counts = scenario.agents.steps(h)
     low, high = int(np.min(counts)), int(np.max(counts))
     agents = f"{high} agents" if low == high else f"{low}–{high} agents"
     n_reasons = len(scenario.reasons)
     return (
-        f"{n_reasons} reason{'s' if n_reasons != 1 else ''}, "
-        f"{per_hour:,.0f} new issues/h on average, {agents}, "
+        f"{n_reasons} reason{'s' if n_reasons != 1 else ''}, {_demand(scenario)}, {agents}, "
         f"{h.days} day{'s' if h.days != 1 else ''}, {scenario.replications} replications"
     )
+
+
+def _demand(scenario: Scenario) -> str:
+    """Everyday new issues: the peak rate per hour and when, and the expected volume per day
+    (by weekday when the weekdays differ), which is what a planner reads off a forecast."""
+    h = scenario.horizon
+    starts, rates = scenario.arrival_steps()
+    edges, cum = cumulative_intensity(starts, rates, h.horizon_s)
+    per_day = np.diff(np.interp(np.arange(h.days + 1) * DAY_S, edges, cum))
+    peak = int(np.argmax(rates))
+    when = h.origin + timedelta(seconds=float(starts[peak]))
+    text = f"new issues peak {rates[peak] * 3600:,.0f}/h"
+    if len(starts) > 1:
+        text += f" ({when:%a %H:%M})"
+    weekdays = {(h.origin.weekday() + d) % 7: float(v) for d, v in enumerate(per_day[:7])}
+    volumes = [(DAYS[d].capitalize(), f"{weekdays[d]:,.0f}") for d in sorted(weekdays)]
+    if len({v for _, v in volumes}) == 1:
+        text += f", {volumes[0][1]} per day"
+    else:
+        runs = [list(g) for _, g in groupby(volumes, key=lambda dv: dv[1])]
+        days = [r[0][0] if len(r) == 1 else f"{r[0][0]}–{r[-1][0]}" for r in runs]
+        text += ", per day " + ", ".join(f"{d} {r[0][1]}" for d, r in zip(days, runs, strict=True))
+    drivers = scenario.expected_issues()[1]
+    return text + (f" (drivers add up to {drivers:,.0f} in all)" if drivers else "")
 
 
 @app.command()

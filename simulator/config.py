@@ -14,6 +14,7 @@ errors into ``ScenarioError``s in ``simulator.scenario_errors``.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from datetime import date, datetime, time, timedelta
@@ -33,9 +34,9 @@ from pydantic import (
 )
 
 from simulator.calendar import INTRADAY_PROFILES, Calendar, intraday_weights
-from simulator.distribution_spec import Distribution
+from simulator.distribution_spec import MAX_DURATION_S, Distribution
 from simulator.errors import MISSING, ScenarioError, one_of
-from simulator.hours import DAYS, DAYS_PATTERN, HOURS_ALLOWED, HoursError, WeeklyHours, parse_days
+from simulator.hours import DAYS, DAYS_PATTERN, HoursError, WeeklyHours, parse_days
 from simulator.scenario_errors import describe, problems
 from simulator.units import DAY_S, MINUTES_PER_DAY
 from simulator.validation import (
@@ -59,6 +60,14 @@ from simulator.validation import (
 
 DEFAULT_START = date(2024, 1, 1)
 """Calendar date of time 0 when ``horizon.start`` is absent: a Monday, as the spec promises."""
+MAX_DAYS = 3660
+"""Longest horizon (about ten years); far beyond planning, and it bounds the per-interval arrays."""
+MAX_ISSUES = 5_000_000
+"""Most expected new issues per replication (``CCSIM_MAX_ISSUES`` changes it): a replication keeps
+every contact in memory (about 1 kB each, measured) and simulates some 70,000 contacts a second,
+so this is about 5 GB and over a minute per replication before repeats."""
+MAX_AGENTS = 100_000
+"""Most agents on duty at once: each is an object of the engine."""
 
 
 def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
@@ -71,7 +80,7 @@ def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.n
 class Horizon(Model):
     """The simulated period, and how it is cut into reporting intervals."""
 
-    days: int = Field(default=1, ge=1)
+    days: int = Field(default=1, ge=1, le=MAX_DAYS)
     """Simulated calendar days."""
     warmup_minutes: float = Field(default=0.0, ge=0)
     """Contacts arriving before this are simulated but not counted."""
@@ -146,6 +155,10 @@ class Arrivals(Model):
     absent means flat."""
     channel_mix: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
     """Share of new issues whose first contact uses each channel; absent means all phone."""
+    follow_opening_hours: bool = True
+    """New issues arrive only while the line is open: ``per_day`` is spread over the open part
+    of each day (the profile renormalised to it), a ``per_hour`` rate holds while open. False:
+    they arrive round the clock, and those who find the line closed are refused and retry."""
 
     _check_mix = field_validator("channel_mix")(classmethod(lambda cls, v: check_shares(v)))
 
@@ -201,25 +214,39 @@ class Arrivals(Model):
         return self
 
     def rate_steps(
-        self, horizon: Horizon, weekday0: int | None = None
+        self, horizon: Horizon, open_share: np.ndarray | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         """Start times (s) and rates of new issues per second: piecewise constant, whole horizon.
 
-        ``weekday0`` is the weekday of day 0 (default: that of ``horizon.start``).
+        ``open_share`` (the open share of every interval of the horizon, see
+        ``Scenario.arrival_steps``) confines arrivals to open hours: a day's ``per_day`` volume
+        is kept and spread over its open intervals; a ``per_hour`` rate is kept and holds only
+        while open. A day with no open weight (closed, or no weight in its open hours) keeps its
+        profile: its customers find the line closed and retry.
         """
-        if isinstance(self.per_hour, list):
-            return _daily_steps(np.asarray(self.per_hour) / 3600.0, horizon)
-        if self.per_hour is not None:
+        if self.per_hour is not None and open_share is None:
+            if isinstance(self.per_hour, list):
+                return _daily_steps(np.asarray(self.per_hour) / 3600.0, horizon)
             return np.zeros(1), np.array([self.per_hour / 3600.0])
+        starts = np.arange(horizon.days * horizon.intervals_per_day) * horizon.interval_s
+        if self.per_hour is not None:
+            per_interval = np.broadcast_to(
+                np.asarray(self.per_hour) / 3600.0, (horizon.intervals_per_day,)
+            )
+            rates = np.tile(per_interval, horizon.days) * open_share
+            return starts.astype(np.float64), rates
         weights = intraday_weights(self.intraday or "flat", horizon.intervals_per_day)
-        if weekday0 is None:
-            weekday0 = (horizon.start or DEFAULT_START).weekday()
+        weights = np.broadcast_to(weights, (horizon.days, weights.size))
+        if open_share is not None:
+            open_weights = weights * open_share.reshape(weights.shape)
+            total = open_weights.sum(axis=1, keepdims=True)
+            weights = np.divide(open_weights, total, out=np.array(weights), where=total > 0)
+        weekday0 = (horizon.start or DEFAULT_START).weekday()
         factors = self.day_of_week or {}
         day_factor = np.array(
             [factors.get(DAYS[(weekday0 + d) % 7], 1.0) for d in range(horizon.days)]
         )
-        rates = self.per_day * day_factor[:, None] * weights[None, :] / horizon.interval_s
-        starts = np.arange(rates.size) * horizon.interval_s
+        rates = self.per_day * day_factor[:, None] * weights / horizon.interval_s
         return starts.astype(np.float64), rates.ravel()
 
 
@@ -288,7 +315,7 @@ class ThirdPartyUse(Model):
     probability: float = Field(ge=0, le=1)
     """Share of this reason's contacts that need the third party."""
     mode: ThirdPartyModes = Field(default_factory=ThirdPartyModes)
-    consult_hold_s: float = Field(default=0.0, ge=0)
+    consult_hold_s: float = Field(default=0.0, ge=0, le=MAX_DURATION_S)
     """Hold time added to the handle time of a consult."""
 
 
@@ -301,7 +328,7 @@ class Reason(Model):
     0 suits a reason that only a driver (an invoice run, an incident) causes."""
     handle_time: Distribution
     """Talk time of a contact."""
-    wrap_up_s: float = Field(default=0.0, ge=0)
+    wrap_up_s: float = Field(default=0.0, ge=0, le=MAX_DURATION_S)
     """After-call work, added to every handle time."""
     fcr: float = Field(default=1.0, ge=0, le=1)
     """Probability that the first answered contact resolves the issue."""
@@ -326,7 +353,7 @@ class ThirdParty(Model):
     """Weekly working hours; absent means always. A job started in hours is finished."""
     work_time: Distribution
     """Time one job takes (including the callback when the third party calls)."""
-    callback_within_h: float = Field(default=24.0, gt=0)
+    callback_within_h: float = Field(default=24.0, gt=0, le=MAX_DURATION_S / 3600)
     """Promised to the customer: the callback comes within this many hours."""
     on_time_probability: float = Field(default=1.0, ge=0, le=1)
     """Reliability: the job is taken up at once with this probability, else only after the
@@ -401,7 +428,7 @@ class Satisfaction(Model):
 class ServiceLevel(Model):
     """The target: ``target`` of offered contacts answered within ``answer_within_s``."""
 
-    answer_within_s: float = Field(default=20.0, ge=0)
+    answer_within_s: float = Field(default=20.0, ge=0, le=MAX_DURATION_S)
     target: float = Field(default=0.8, gt=0, le=1)
 
 
@@ -507,8 +534,20 @@ class Incident(Model):
     kind: Literal["incident"]
     reason: str
     start: datetime
-    duration_h: float = Field(gt=0)
+    duration_h: float = Field(gt=0, le=MAX_DURATION_S / 3600)
     extra_per_hour: float = Field(gt=0)
+
+    @field_validator("start")
+    @classmethod
+    def _local_time(cls, start: datetime) -> datetime:
+        """The run's clock is local time without a zone, like every other date in a scenario."""
+        if start.tzinfo is not None:
+            reject(
+                "has a time zone",
+                allowed="an ISO date-time without time zone, such as 2026-01-05T08:00",
+                value=start.isoformat(),
+            )
+        return start
 
 
 class ProactiveOutbound(Model):
@@ -547,7 +586,7 @@ class Chat(Model):
 class EmailServiceLevel(Model):
     """``target`` of e-mails answered within ``answer_within_h`` hours."""
 
-    answer_within_h: float = Field(default=24.0, gt=0)
+    answer_within_h: float = Field(default=24.0, gt=0, le=MAX_DURATION_S / 3600)
     target: float = Field(default=0.9, gt=0, le=1)
 
 
@@ -578,6 +617,9 @@ class Channels(Model):
 
 _HHMM = re.compile(r"(\d{1,2}):(\d{2})")
 _START_ALLOWED = "HH:MM (a daily pattern) or an ISO date-time such as 2026-01-05T08:00"
+_SHIFT_DAYS_ALLOWED = (
+    'weekdays mon..sun: one day ("sat"), a range ("mon-fri"), or a list of both ("mon,wed,fri-sun")'
+)
 
 
 def _clock(value: Any, name: str) -> float:  # noqa: RET503 (reject never returns)
@@ -594,14 +636,14 @@ class Shift(Model):
     days: str = Field(default="mon-sun", json_schema_extra={"pattern": DAYS_PATTERN})
     start: str
     end: str
-    agents: int = Field(ge=0)
+    agents: int = Field(ge=0, le=MAX_AGENTS)
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
         try:
             parse_days(self.days)
         except HoursError as exc:
-            reject(str(exc), at=("days",), allowed=HOURS_ALLOWED, value=self.days)
+            reject(str(exc), at=("days",), allowed=_SHIFT_DAYS_ALLOWED, value=self.days)
         if _clock(self.start, "start") == _clock(self.end, "end"):
             reject("the shift has no length", at=("end",), allowed="an end != start")
         return self
@@ -628,7 +670,7 @@ class Overtime(Model):
     """Overtime starts when more than this many contacts wait as the staffing falls."""
     max_agents: int = Field(ge=1)
     """At most this many of the agents going off duty stay."""
-    max_minutes: float = Field(gt=0)
+    max_minutes: float = Field(gt=0, le=MAX_DURATION_S / 60)
     """They stay at most this long, and take a contact only if it ends within that time."""
 
 
@@ -640,9 +682,9 @@ class _Staffing(Model):
 
     model_config = ConfigDict(json_schema_extra=exactly_one_schema(*_STAFFING))
 
-    headcount: int | None = Field(default=None, ge=0)
+    headcount: int | None = Field(default=None, ge=0, le=MAX_AGENTS)
     """A constant number of agents, always on duty."""
-    per_interval: list[Annotated[int, Field(ge=0)]] | None = None
+    per_interval: list[Annotated[int, Field(ge=0, le=MAX_AGENTS)]] | None = None
     """Agents on duty per interval of a day, repeated daily."""
     table: str | None = Field(default=None, min_length=1)
     """CSV file (relative to the scenario file) with columns start (HH:MM, a daily pattern, or
@@ -781,6 +823,13 @@ def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int
             at=("table",),
             where=f"{where}'agents': ",
         )
+        if agents > MAX_AGENTS:
+            reject(
+                f"{where}'agents': more than {MAX_AGENTS:,}",
+                at=("table",),
+                allowed=f"a whole number from 0 to {MAX_AGENTS:,}",
+                value=row["agents"],
+            )
         if rows and type(start) is not type(rows[-1][0]):
             reject(
                 f"{where}'start': mixes HH:MM and date-times",
@@ -1003,6 +1052,50 @@ class Scenario(Model):
             )
         return self
 
+    @model_validator(mode="after")
+    def _runnable(self) -> Scenario:
+        """Refuse what would not finish in memory: absurd volumes or numbers of agents."""
+        limit = _issue_limit()
+        everyday, drivers = self.expected_issues()
+        if not everyday + drivers <= limit:  # also refuses NaN (inf x 0)
+            parts = f" ({_count(everyday)} everyday, {_count(drivers)} from drivers)"
+            reject(
+                f"{_count(everyday + drivers)} new issues expected per replication"
+                f"{parts if drivers else ''}, more than the limit of {limit:,}",
+                at=("arrivals",) if everyday >= drivers else ("drivers",),
+                allowed=f"at most {limit:,} expected new issues per replication: fewer "
+                "horizon.days or a smaller volume, or raise the limit with the environment "
+                "variable CCSIM_MAX_ISSUES (a replication needs about 1 kB per contact)",
+            )
+        peak = int(np.max(self.agents.steps(self.horizon)[1]))
+        if peak > MAX_AGENTS:
+            reject(
+                f"{peak:,} agents on duty at once",
+                at=("agents",),
+                allowed=f"at most {MAX_AGENTS:,} agents on duty at once",
+            )
+        return self
+
+    def expected_issues(self) -> tuple[float, float]:
+        """Expected new issues per replication: everyday, and at most this many from drivers
+        (every contact of an invoice landing counted, wherever its delay puts it)."""
+        h = self.horizon
+        starts, rates = self.arrival_steps()
+        with np.errstate(over="ignore", invalid="ignore"):  # absurd inputs: inf or NaN
+            everyday = float(np.sum(rates * np.diff(starts, append=h.horizon_s)))
+        drivers = 0.0
+        for driver in self.drivers:
+            if isinstance(driver, InvoiceRun):
+                landings = driver.dispatch.landing_days(h.origin.date(), h.days)
+                per_landing = driver.recipients / driver.dispatch.spread_days
+                drivers += len(landings) * per_landing * driver.contact_rate
+            elif isinstance(driver, Incident):
+                start = (driver.start - h.origin).total_seconds()
+                end = start + driver.duration_h * 3600.0
+                overlap = max(min(end, h.horizon_s) - max(start, 0.0), 0.0)
+                drivers += driver.extra_per_hour * overlap / 3600.0
+        return everyday, drivers
+
     def reason_index(self, name: str) -> int:
         return next(i for i, r in enumerate(self.reasons) if r.name == name)
 
@@ -1017,12 +1110,46 @@ class Scenario(Model):
             self.calendar.holidays,
         )
 
+    def arrival_steps(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start times (s) and rates per second of everyday new issues over the horizon.
+
+        With ``arrivals.follow_opening_hours`` they follow the weekly hours of the main
+        first-contact channel: the largest share of ``arrivals.channel_mix`` (the phone when
+        absent or tied; e-mail is always open). Issues are drawn before their channel, so one
+        time-of-day pattern serves every channel.
+        """
+        h, mix = self.horizon, self.arrivals.channel_mix or {"phone": 1.0}
+        main = max(CHANNELS, key=lambda c: (mix.get(c, 0.0), c == "phone"))
+        channel = {"phone": self.channels.phone, "chat": self.channels.chat}.get(main)
+        weekly = channel and (channel.opening_hours or self.calendar.opening_hours)
+        if not self.arrivals.follow_opening_hours or not weekly:
+            return self.arrivals.rate_steps(h)
+        return self.arrivals.rate_steps(h, self.clock(weekly).open_fractions(h.interval_s))
+
     def party(self, name: str) -> ThirdParty:
         return next(p for p in self.third_parties if p.name == name)
 
     def to_yaml_dict(self) -> dict[str, Any]:
         """The scenario as run, defaults filled in, in the YAML form (times in seconds)."""
         return self.model_dump(mode="json", exclude_none=True)
+
+
+def _issue_limit() -> int:
+    """``MAX_ISSUES``, or the whole number in the environment variable ``CCSIM_MAX_ISSUES``."""
+    text = os.environ.get("CCSIM_MAX_ISSUES", "").strip()
+    if not text:
+        return MAX_ISSUES
+    if not text.isdigit():
+        reject(
+            f"the environment variable CCSIM_MAX_ISSUES={text!r} is not a whole number",
+            allowed="CCSIM_MAX_ISSUES unset, or a whole number of new issues per replication",
+        )
+    return int(text)
+
+
+def _count(expected: float) -> str:
+    """An expected count for a message; overflowed arithmetic says so instead of 'inf'."""
+    return f"about {expected:,.0f}" if math.isfinite(expected) else "more than 1e308"
 
 
 # -- loading ----------------------------------------------------------------------------------

@@ -124,8 +124,13 @@ class Distribution(Model):
         if not isinstance(kind, str) or kind not in _KINDS:
             reject("unknown distribution", at=("dist",), allowed=one_of(_KINDS), value=kind)
         if kind == "empirical" and "csv" in data:
-            return _empirical_from_csv(data, csv_base_dir(info))
-        return {"kind": kind, "params": _parse_params(data, _KINDS[kind])}
+            spec = _empirical_from_csv(data, csv_base_dir(info))
+            _check_finite_draws(spec["params"], {"values": ("csv", data["csv"])})
+            return spec
+        params = _parse_params(data, _KINDS[kind])
+        given = {(split_unit(str(key)) or (key,))[0]: (str(key), data[key]) for key in data}
+        _check_finite_draws(params, given)
+        return {"kind": kind, "params": params}
 
     @model_serializer
     def to_yaml_dict(self) -> dict[str, Any]:
@@ -251,6 +256,38 @@ def _parse_params(data: Mapping[str, Any], params: Sequence[_Param]) -> dict[str
             value=data[given["max"][0]],
         )
     return out
+
+
+MAX_DURATION_S = 1e9
+"""Longest duration a distribution may take (about 32 years): far beyond any time in a contact
+center, and it keeps draws, sums and moments finite."""
+MIN_CV, MAX_CV = 1e-150, 100.0
+"""Range of cv: below it a gamma's shape 1/cv^2 overflows (use ``dist: deterministic``); above
+it a lognormal's median is under 1/100 of its mean."""
+
+
+def _check_finite_draws(params: Mapping[str, Any], given: Mapping[str, tuple[str, Any]]) -> None:
+    """Refuse parameters (in seconds) whose draws would overflow or turn NaN in float64:
+    durations beyond ``MAX_DURATION_S``, a cv outside ``MIN_CV``..``MAX_CV``. ``given`` holds
+    the key and the value as written of each parameter."""
+    for name, value in params.items():
+        key, written = given[name]
+        if name == "cv":
+            if not MIN_CV <= value <= MAX_CV:
+                reject(
+                    "cv out of range",
+                    at=(key,),
+                    allowed=f"a cv from {MIN_CV:g} to {MAX_CV:g} (without variation: "
+                    "dist: deterministic)",
+                    value=written,
+                )
+        elif name != "k" and (longest := float(np.max(value))) > MAX_DURATION_S:
+            reject(
+                f"{'a value' if name == 'values' else name} of {longest:,.0f} s is too long",
+                at=(key,),
+                allowed=f"durations of at most {MAX_DURATION_S:,.0f} s (about 32 years)",
+                value=written,
+            )
 
 
 def _empirical_from_csv(data: Mapping[str, Any], base_dir: Path) -> dict[str, Any]:

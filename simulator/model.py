@@ -319,7 +319,7 @@ class ContactCenter:
 
         # Arrival sources: the everyday rate (reason drawn by share) and each demand driver
         # (reason fixed), each an iterator of times on its own stream.
-        starts, rates = scenario.arrivals.rate_steps(h)
+        starts, rates = scenario.arrival_steps()
         self._sources: list[tuple[int, Iterator[float]]] = [
             (-1, arrival_times(streams, starts, rates, self.horizon_s))
         ]

@@ -83,6 +83,92 @@ def test_start_date_decides_the_weekday_factors():
     assert per_day[1] == pytest.approx(480)
 
 
+def _per_interval_volume(sc: Any) -> np.ndarray:
+    """Expected new issues in each reporting interval of the horizon."""
+    h = sc.horizon
+    starts, rates = sc.arrival_steps()
+    grid = np.arange(h.days * h.intervals_per_day) * h.interval_s
+    return rates[np.searchsorted(starts, grid, side="right") - 1] * h.interval_s
+
+
+def test_arrival_profile_follows_opening_hours_and_keeps_the_day_volume():
+    hours = {"mon-fri": "08:15-20:00", "sat": "10:00-14:00"}  # 08:00-08:30 is half open
+    arrivals = {"per_day": 1000, "intraday": "typical_weekday", "day_of_week": {"sun": 0.5}}
+    sc = build({"arrivals": arrivals, "calendar": {"opening_hours": hours}})
+    volume = _per_interval_volume(sc).reshape(7, 48)
+    assert np.allclose(volume.sum(axis=1), [1000] * 6 + [500])  # each day keeps its volume
+    weights = intraday_weights("typical_weekday", 48)
+    monday = weights * np.r_[np.zeros(16), 0.5, np.ones(23), np.zeros(8)]
+    assert np.allclose(volume[0], 1000 * monday / monday.sum())  # renormalised, half at 08:00
+    assert np.allclose(np.r_[volume[5, :20], volume[5, 28:]], 0)  # Saturday 10-14 only
+    assert np.allclose(volume[6], 500 * weights)  # Sunday is closed: its profile is kept
+    # a holiday does not move demand either: its callers find the line closed and retry
+    holiday = build(
+        {"arrivals": arrivals, "calendar": {"opening_hours": hours, "holidays": ["2026-01-06"]}}
+    )
+    assert np.allclose(_per_interval_volume(holiday), volume.ravel())
+    # the opt-out: the profile is the one of the whole day, as written
+    free = build(merge({"arrivals": arrivals}, {"arrivals": {"follow_opening_hours": False}}))
+    assert np.allclose(_per_interval_volume(free).reshape(7, 48)[0], 1000 * weights)
+
+
+def test_a_per_hour_rate_holds_while_open():
+    hours = {"calendar": {"opening_hours": {"mon-fri": "08:15-20:00"}}}
+    constant = build(merge({"arrivals": {"per_day": None, "per_hour": 60}}, hours))
+    volume = _per_interval_volume(constant).reshape(7, 48)
+    assert np.allclose(volume[0], 30 * np.r_[np.zeros(16), 0.5, np.ones(23), np.zeros(8)])
+    assert np.allclose(volume[5:], 0)
+    rates = [float(i) for i in range(48)]
+    listed = build(merge({"arrivals": {"per_day": None, "per_hour": rates}}, hours))
+    assert np.allclose(_per_interval_volume(listed).reshape(7, 48)[2], volume[0] / 60 * rates)
+    always = build({"arrivals": {"per_day": None, "per_hour": 60}})
+    assert len(always.arrival_steps()[0]) == 1  # no hours (spec A1): the rate as given
+
+
+def test_arrivals_follow_the_hours_of_the_main_first_contact_channel():
+    chat = {"opening_hours": {"mon-sun": "12:00-14:00"}}
+    base = {
+        "calendar": {"opening_hours": {"mon-fri": "08:00-20:00"}},
+        "channels": {"chat": chat, "email": {}},
+        "agents": {
+            "headcount": None,
+            "groups": [{"name": "all", "channels": ["phone", "chat", "email"], "headcount": 9}],
+        },
+        "arrivals": {"intraday": "typical_weekday"},
+    }
+    by_chat = build(merge(base, {"arrivals": {"channel_mix": {"phone": 0.3, "chat": 0.7}}}))
+    volume = _per_interval_volume(by_chat).reshape(7, 48)
+    assert np.allclose(volume[:, 24:28].sum(axis=1), 480)  # chat's 12:00-14:00, every day
+    by_email = build(merge(base, {"arrivals": {"channel_mix": {"phone": 0.2, "email": 0.8}}}))
+    weights = intraday_weights("typical_weekday", 48)
+    assert np.allclose(_per_interval_volume(by_email), 480 * np.tile(weights, 7))
+    tied = build(merge(base, {"arrivals": {"channel_mix": {"phone": 0.5, "email": 0.5}}}))
+    assert np.allclose(_per_interval_volume(tied).reshape(7, 48)[:5, :16], 0)  # the phone's
+
+
+def test_nobody_is_refused_when_arrivals_follow_the_hours():
+    """typical_weekday with mon-fri 08:00-20:00 over five weekdays: no repeats, so every refusal
+    would be an arrival in closed hours. Following the hours there are none and the day volume
+    is kept (issues Poisson over replications); the opt-out refuses the night's share again."""
+    spec = {
+        "horizon": {"days": 5},
+        "arrivals": {"intraday": "typical_weekday"},
+        "calendar": {"opening_hours": {"mon-fri": "08:00-20:00"}},
+    }
+    follow, free = build(spec), build(merge(spec, {"arrivals": {"follow_opening_hours": False}}))
+    weights = intraday_weights("typical_weekday", 48)
+    closed_share = weights[:16].sum() + weights[40:].sum()  # before 08:00 and from 20:00
+    reps = range(follow.replications)
+    kpis = [replication_kpis(simulate(follow, r), follow) for r in reps]
+    issues = sum(k["issues"] for k in kpis)
+    assert all(k["refused"] == 0 for k in kpis)
+    expected = 480 * 5 * len(reps)
+    assert abs(issues - expected) <= 4 * math.sqrt(expected)
+    refused = sum(replication_kpis(simulate(free, r), free)["refused"] for r in reps)
+    expected = expected * closed_share
+    assert abs(refused - expected) <= 4 * math.sqrt(expected)
+
+
 def test_shifts_add_up_skip_holidays_and_may_cross_midnight():
     sc = build(
         {
@@ -112,7 +198,8 @@ def test_shifts_add_up_skip_holidays_and_may_cross_midnight():
 
 def test_closed_line_refuses_and_customers_retry_after_opening():
     hours = {"opening_hours": {"mon-fri": "08:00-18:00"}}
-    flat = {"arrivals": {"per_day": 480}}  # round the clock: many find the line closed
+    # round the clock (not following the hours): many find the line closed
+    flat = {"arrivals": {"per_day": 480, "follow_opening_hours": False}}
     never = build(merge(flat, {"calendar": {**hours, "closed_retry": {"probability": 0.0}}}))
     always = build(merge(flat, {"calendar": {**hours, "closed_retry": {"probability": 1.0}}}))
     for sc, retry in ((never, False), (always, True)):
@@ -257,6 +344,9 @@ def test_driver_and_calendar_errors_name_the_field():
     incident = {"kind": "incident", "reason": "general", "start": "2026-01-07T09:00"}
     with pytest.raises(ScenarioError, match=r"drivers\[0\]\.bogus: unknown key 'bogus'.*extra_per"):
         build({"drivers": [{**incident, "duration_h": 3, "extra_per_hour": 9, "bogus": 1}]})
+    zoned = {**incident, "start": "2026-01-07T09:00+01:00", "duration_h": 3, "extra_per_hour": 9}
+    with pytest.raises(ScenarioError, match=r"drivers\[0\]\.start: has a time zone"):
+        build({"drivers": [zoned]})
     with pytest.raises(ScenarioError, match=r"drivers\[0\]: missing key 'kind'"):
         build({"drivers": [{"reason": "general"}]})
     with pytest.raises(ScenarioError, match=r"drivers\[0\]\.start: not a.*date-time such as"):
@@ -274,3 +364,13 @@ def test_driver_and_calendar_errors_name_the_field():
                 }
             }
         )
+
+
+def test_a_bad_shift_day_pattern_shows_what_one_looks_like():
+    shift = {"days": "mon-fry", "start": "08:00", "end": "16:00", "agents": 3}
+    with pytest.raises(ScenarioError) as err:
+        build({"agents": {"headcount": None, "shifts": [shift]}})
+    message = str(err.value)
+    assert "agents.shifts[0].days: unknown day 'mon-fry'" in message
+    assert '"mon-fri"' in message
+    assert '"mon,wed,fri-sun"' in message

@@ -18,6 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator import __version__
+from simulator.calendar import intraday_weights
 from simulator.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -330,6 +331,23 @@ def test_validate_accepts_the_minimal_scenario():
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith(f"{path}: valid (scenario minimal: 1 reason, ")
     assert "90 agents" in result.stdout
+
+
+def test_validate_prints_the_peak_rate_and_the_volume_per_day(tmp_path):
+    """Not a 24-hour average: the peak hour (typical_weekday renormalised to 08:00-20:00, so
+    Monday's 1,200 issues peak at 10:00) and the volume of each weekday, equal ones grouped."""
+    week = SMALL.replace("days: 1,", "days: 7,").replace(
+        "arrivals: {per_hour: 200}",
+        "calendar: {opening_hours: {mon-fri: '08:00-20:00', sat: '09:00-17:00'}}\n"
+        "arrivals: {per_day: 1000, intraday: typical_weekday, "
+        "day_of_week: {mon: 1.2, sat: 0.5, sun: 0}}",
+    )
+    weights = intraday_weights("typical_weekday", 24)[8:20]  # hours of a weekday
+    peak = 1200 * weights.max() / weights.sum()
+    result = invoke("validate", write(tmp_path, week))
+    assert result.exit_code == 0, result.stderr
+    assert f"new issues peak {peak:,.0f}/h (Mon 10:00)" in result.stdout
+    assert "per day Mon 1,200, Tue–Fri 1,000, Sat 500, Sun 0," in result.stdout
 
 
 def test_validate_rejects_a_bad_file(tmp_path):
