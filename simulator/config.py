@@ -925,6 +925,10 @@ class Scenario(Model):
             ("arrivals", "intraday"): self.arrivals.intraday,
             ("agents", "per_interval"): self.agents.per_interval,
         }
+        lists |= {
+            ("agents", "groups", i, "per_interval"): group.per_interval
+            for i, group in enumerate(self.agents.groups or ())
+        }
         issues = [
             Issue(
                 at,

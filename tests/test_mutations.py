@@ -132,6 +132,15 @@ def _handle_time(spec: dict[str, Any]) -> dict[str, Any]:
             r"handle_time\.max_h: max of 3,600,000,000 s is too long \(got 1000000\)",
         ),
         ({"agents": {"headcount": 10**9}}, r"agents\.headcount: .*100000"),
+        (
+            {
+                "agents": {
+                    "headcount": None,
+                    "groups": [{"name": "g", "skills": ["general"], "per_interval": [3, 4]}],
+                }
+            },
+            r"agents\.groups\[0\]\.per_interval: has 2 values but a day has 48 intervals",
+        ),
     ],
 )
 def test_validation_refuses_what_cannot_run(change, message):
