@@ -5,9 +5,16 @@ replications) -> :class:`RunResult` (pandas tables, KPIs with 95% confidence int
 
 The public names are imported on first use, so ``import simulator.analytic`` stays light
 (no numba, no SimPy).
+
+numba's on-disk cache of compiled samplers goes to a per-user folder, never into the package:
+files left in ``site-packages/simulator/__pycache__`` outlive ``pip uninstall`` and then shadow
+a later (editable) install of the package.
 """
 
+import os
+import sys
 from importlib import import_module
+from pathlib import Path
 
 __all__ = [
     "CcsimError",
@@ -19,6 +26,19 @@ __all__ = [
     "run",
 ]
 __version__ = "0.1.0"
+
+
+def numba_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/ccsim/numba`` (``~/.cache/ccsim/numba`` when unset or relative)."""
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "ccsim" / "numba"
+
+
+if not os.environ.get("NUMBA_CACHE_DIR"):  # a folder the user chose wins
+    os.environ["NUMBA_CACHE_DIR"] = str(numba_cache_dir())
+    if "numba" in sys.modules:  # imported before ccsim: its settings are already read
+        sys.modules["numba"].config.reload_config()
 
 _WHERE = {
     "CcsimError": "simulator.errors",

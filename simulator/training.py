@@ -185,17 +185,20 @@ class Training:
 
 
 def default_experiment(name: str) -> Path:
-    """The file of a named experiment: ``experiments/`` here, else next to the package."""
+    """The file of a named experiment: ``experiments/`` here (an edited copy wins), else the
+    one installed with the package (``simulator/experiments``, with ``simulator/scenarios``
+    beside it), else the repository's when running from a checkout or an editable install."""
     if name not in EXPERIMENTS:
         raise TrainingError(
             f"unknown training experiment {name!r}; allowed: {', '.join(EXPERIMENTS)}"
         )
-    for root in (Path.cwd(), Path(__file__).resolve().parent.parent):
+    package = Path(__file__).resolve().parent
+    for root in (Path.cwd(), package, package.parent):
         path = root / "experiments" / EXPERIMENTS[name]
         if path.is_file():
             return path
     raise TrainingError(
-        f"experiments/{EXPERIMENTS[name]} not found here or next to the ccsim package; "
+        f"experiments/{EXPERIMENTS[name]} not found here or in the ccsim package; "
         "give its path with --experiment"
     )
 
