@@ -1,8 +1,10 @@
 """The ``ccsim`` command line: run, validate, schema (spec A2).
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
-2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error.
-Progress bars go to stderr; ``--json`` prints exactly one JSON object on stdout.
+2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error,
+130 interrupted by Ctrl-C or ``kill PID`` (SIGTERM, handled alike: worker processes are stopped,
+half-written output removed). Progress bars go to stderr; ``--json`` prints exactly one JSON
+object on stdout.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from simulator.config import Scenario, load_scenario, scenario_json_schema
 from simulator.errors import CcsimError
 from simulator.hours import DAYS
 from simulator.output import check_out_dir, write_run
+from simulator.pool import sigterm_as_interrupt
 from simulator.progress import progress_bar
 from simulator.units import DAY_S
 
@@ -57,6 +60,8 @@ class CcsimGroup(typer.core.TyperGroup):
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM via main(): 130 whatever typer's version
+            raise typer.Exit(130) from None
         except CcsimError as err:  # bad input or circumstances: the message is enough
             typer.echo(f"error: {err}", err=True)
             raise typer.Exit(2) from None
@@ -588,7 +593,8 @@ def train_command(
 
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
-    app()
+    with sigterm_as_interrupt():
+        app()
 
 
 if __name__ == "__main__":

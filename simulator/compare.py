@@ -12,9 +12,8 @@ from __future__ import annotations
 import math
 import os
 import shutil
-import tempfile
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,8 @@ from scipy import stats
 from simulator.config import Scenario
 from simulator.errors import CcsimError
 from simulator.kpis import KPI_KEYS
+from simulator.output import staging_folder
+from simulator.pool import worker_pool
 from simulator.runner import Replication, RunResult, collect, default_workers, run_replication
 
 COMPARE_CSV = "compare.csv"
@@ -96,7 +97,7 @@ def run_paired(
             if progress:
                 progress(finished)
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             futures = {pool.submit(run_replication, scenarios[i], r, seed): i for i, r in tasks}
             for future in as_completed(futures):
                 done[futures[future]].append(future.result())
@@ -264,8 +265,7 @@ def write_comparison(comparison: Comparison, out: Path, *, force: bool = False) 
 
     out = Path(out)
     check_out(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    staging = staging_folder(out)
     try:
         comparison.tidy().to_csv(staging / COMPARE_CSV, index=False)
         comparison.diff_table().to_csv(staging / DIFF_CSV, index=False)

@@ -64,8 +64,7 @@ def write_run(
     """Write the files of a run into ``out_dir``, atomically (see the module docstring)."""
     out_dir = Path(out_dir)
     check_out_dir(out_dir, force)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    staging = staging_folder(out_dir)
     try:
         result.summary.to_csv(staging / "summary.csv", index=False)
         result.intervals.to_parquet(staging / "intervals.parquet", index=False)
@@ -97,6 +96,22 @@ def write_run(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def staging_folder(target: Path) -> Path:
+    """An empty hidden sibling of ``target`` to fill and then rename into place, with the
+    permissions ``mkdir`` would give ``target`` (``mkdtemp`` makes a folder private)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    staging.chmod(0o777 & ~umask())
+    return staging
+
+
+def umask() -> int:
+    """The process's umask: reading it means setting it, so it is set back at once."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _move_into_place(staging: Path, out_dir: Path) -> None:

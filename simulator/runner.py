@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,6 +27,7 @@ from simulator.kpis import (
     summarise,
 )
 from simulator.model import simulate
+from simulator.pool import worker_pool
 
 
 class ConservationError(CcsimError):
@@ -118,7 +119,7 @@ def run(
             if progress:
                 progress(len(done))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with worker_pool(workers) as pool:
             futures = [pool.submit(run_replication, scenario, r, seed) for r in range(n)]
             for future in as_completed(futures):
                 done.append(future.result())

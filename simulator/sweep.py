@@ -36,6 +36,7 @@ import math
 import os
 import re
 import shutil
+import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -50,6 +51,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from simulator import __version__
 from simulator.config import Scenario, load_scenario, load_scenario_dict, read_yaml
 from simulator.errors import CcsimError, ScenarioError, field_path, show_value, unknown_key_message
+from simulator.output import umask
+from simulator.pool import sigterm_as_interrupt, worker_pool
 from simulator.progress import progress_bar
 from simulator.units import split_unit
 
@@ -497,18 +500,13 @@ def _run_here(tasks: list[PointTask], done: Done) -> None:
 
 
 def _run_local(tasks: list[PointTask], workers: int, done: Done) -> None:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers)
-    try:
+    with worker_pool(workers) as pool:
         futures = {pool.submit(run_point, task): task for task in tasks}
         for future in as_completed(futures):
             exc = future.exception()
             done(futures[future], None if exc else future.result(), exc)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C: do not wait for the rest
-        raise
-    pool.shutdown()
 
 
 def _connect(address: str) -> Any:
@@ -577,7 +575,8 @@ def run_sweep(
     """Run every point not yet finished in ``out`` and write ``out/results.parquet``.
 
     ``workers`` local processes (default: the number of cores), or the Dask cluster at
-    ``scheduler``. ``force`` discards whatever ``out`` holds and starts over.
+    ``scheduler``. ``force`` discards whatever ``out`` holds and starts over. ``progress``
+    shows a progress bar, and on Ctrl-C or SIGTERM how many points are saved.
     """
     if workers is not None and scheduler is not None:
         raise SweepError("give --workers or --scheduler, not both")
@@ -587,7 +586,17 @@ def run_sweep(
     client = _connect(scheduler) if scheduler is not None else None
     try:
         _start_folder(exp, out, resume)
-        return _run_points(exp, out, workers, client, progress)
+        with sigterm_as_interrupt():
+            return _run_points(exp, out, workers, client, progress)
+    except KeyboardInterrupt:
+        if progress:
+            saved = sum((out / "points" / f"{p.id}.parquet").is_file() for p in exp.points)
+            print(
+                f"interrupted: {saved} of {len(exp.points)} points saved in {out}; "
+                "run the same command to resume",
+                file=sys.stderr,
+            )
+        raise
     finally:
         if client is not None:
             client.close()
@@ -737,17 +746,11 @@ def _write_atomic(path: Path, content: str | pd.DataFrame) -> None:
         else:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 f.write(content)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; results are not
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes files private; results are not
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _column_kinds(exp: Experiment) -> dict[str, str]:
