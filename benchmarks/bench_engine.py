@@ -83,7 +83,7 @@ def _ccsim_scenario(days: int):
         return simulator.load_scenario(str(SCENARIO))
     import yaml
 
-    from simulator.config import load_scenario_dict
+    from simulator.scenario.models import load_scenario_dict
 
     data = yaml.safe_load(SCENARIO.read_text())
     data.setdefault("horizon", {})["days"] = days
@@ -104,7 +104,7 @@ def run_ccsim(days: int, repeat: int = 3) -> tuple[int, list[float], dict[str, f
     ``seconds[0]`` is the first call, numba compilation included; ``seconds[1:]`` are the timed
     repeats. Raises ImportError while the engine does not exist yet.
     """
-    from simulator.model import simulate
+    from simulator.engine.center import simulate
 
     scenario = _ccsim_scenario(days)
     seconds = []
@@ -114,7 +114,7 @@ def run_ccsim(days: int, repeat: int = 3) -> tuple[int, list[float], dict[str, f
         seconds.append(time.perf_counter() - t0)
     contacts = _ccsim_contacts(records, scenario)
     try:
-        from simulator.kpis import replication_kpis
+        from simulator.results.kpis import replication_kpis
 
         kpis = replication_kpis(records, scenario)
     except ImportError:

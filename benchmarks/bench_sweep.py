@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from simulator.sweep import PointTask, load_experiment, load_sweep, run_point, run_sweep
+from simulator.studies.sweep import PointTask, load_experiment, load_sweep, run_point, run_sweep
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "minimal.yaml"
 """Spec A1, read from the library file like bench_engine.py, so both benchmark the same model."""

@@ -43,11 +43,11 @@ if not os.environ.get("NUMBA_CACHE_DIR"):  # a folder the user chose wins
 _WHERE = {
     "CcsimError": "simulator.errors",
     "ScenarioError": "simulator.errors",
-    "Scenario": "simulator.config",
-    "load_scenario": "simulator.config",
-    "RunResult": "simulator.runner",
-    "run": "simulator.runner",
-    "load_sweep": "simulator.sweep",
+    "Scenario": "simulator.scenario.models",
+    "load_scenario": "simulator.scenario.models",
+    "RunResult": "simulator.runs.replications",
+    "run": "simulator.runs.replications",
+    "load_sweep": "simulator.studies.sweep",
 }
 
 

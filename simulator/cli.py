@@ -24,13 +24,13 @@ from rich.console import Console
 from rich.table import Table
 
 from simulator import __version__
-from simulator.arrivals import cumulative_intensity
-from simulator.config import Scenario, load_scenario, scenario_json_schema
+from simulator.engine.arrivals import cumulative_intensity
 from simulator.errors import CcsimError
-from simulator.hours import DAYS
-from simulator.output import check_out_dir, write_run
-from simulator.pool import sigterm_as_interrupt
-from simulator.progress import progress_bar
+from simulator.runs.output import check_out_dir, write_run
+from simulator.runs.pool import sigterm_as_interrupt
+from simulator.runs.progress import progress_bar
+from simulator.scenario.hours import DAYS
+from simulator.scenario.models import Scenario, load_scenario, scenario_json_schema
 from simulator.units import DAY_S
 
 _ARGV = "ccsim.argv"
@@ -148,11 +148,11 @@ def run_command(
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     # Imported here so that validate, schema and --version do not load numba and SimPy.
-    from simulator.horizon import horizon_warning
-    from simulator.runner import default_workers, run
+    from simulator.present.warnings import horizon_warning
+    from simulator.runs.replications import default_workers, run
 
     if report:
-        from simulator.report import check_report_options
+        from simulator.present.report import check_report_options
 
         check_report_options(out, lang)  # refuse before the run, not after it
     scenario = load_scenario(file)
@@ -176,7 +176,7 @@ def run_command(
             force=force,
         )
         if report:
-            from simulator.report import write_report
+            from simulator.present.report import write_report
 
             typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
@@ -195,8 +195,8 @@ def _warn_horizon_trap(warning: str | None) -> None:
 def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
     """The KPI table of ``ccsim run`` on stdout, from the spec A2 object. KPIs of features the
     run does not use (0 or undefined in every replication) are left out and counted below."""
-    from simulator.kpis import worth_showing
-    from simulator.labels import format_ci, format_kpi, kpi_label
+    from simulator.present.labels import format_ci, format_kpi, kpi_label
+    from simulator.results.kpis import worth_showing
 
     n = summary["replications"]
     table = Table(
@@ -295,7 +295,7 @@ def report_command(
     ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run: KPIs, pictures and growth phase."""
-    from simulator.report import write_report  # loads matplotlib: only for reports
+    from simulator.present.report import write_report  # loads matplotlib: only for reports
 
     typer.echo(str(write_report(run_dir, out, lang)))
 
@@ -309,7 +309,7 @@ def assess_command(
     ] = False,
 ) -> None:
     """Place a run in the growth model (phases 1-5) and name what keeps it from the next phase."""
-    from simulator.assess import assess_run_dir, render_text
+    from simulator.studies.assess import assess_run_dir, render_text
 
     assessment = assess_run_dir(run_dir, lang)
     if as_json:
@@ -345,16 +345,20 @@ def sweep_command(
     lang: ReportLang = "en",
 ) -> None:
     """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
-    from simulator.horizon import sweep_warning
-    from simulator.sweep import load_sweep, print_summary, run_sweep  # loads pandas: sweeps only
+    from simulator.present.warnings import sweep_warning
+    from simulator.studies.sweep import (  # loads pandas: sweeps only
+        load_sweep,
+        print_summary,
+        run_sweep,
+    )
 
     if report:
-        from simulator.labels import check_lang
+        from simulator.present.labels import check_lang
 
         check_lang(lang)  # refuse before the sweep, not after it
     outcome = run_sweep(experiment, out, workers=workers, scheduler=scheduler, force=force)
     if report:
-        from simulator.report import write_report
+        from simulator.present.report import write_report
 
         typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
@@ -390,10 +394,10 @@ def compare_command(
     lang: ReportLang = "en",
 ) -> None:
     """Run scenarios with common random numbers; paired differences to the first, with CIs."""
-    from simulator.compare import CompareError, check_out, compare, print_comparison
+    from simulator.studies.compare import CompareError, check_out, compare, print_comparison
 
     if report:
-        from simulator.report import check_report_options
+        from simulator.present.report import check_report_options
 
         check_report_options(out, lang)  # refuse before the runs, not after them
     if len(files) < 2:
@@ -412,11 +416,11 @@ def compare_command(
             progress=advance,
         )
     if out is not None:
-        from simulator.compare import write_comparison
+        from simulator.studies.compare import write_comparison
 
         typer.echo(f"written: {write_comparison(result, out, force=force)}", err=True)
         if report:
-            from simulator.report import write_report
+            from simulator.present.report import write_report
 
             typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
@@ -441,8 +445,15 @@ def pareto_command(
     ] = None,
 ) -> None:
     """Rank contact reasons by the agent hours they cause; re-simulate each reason's fix."""
-    from simulator.labels import check_lang
-    from simulator.pareto import PARETO_JSON, pareto_figure, plan, print_pareto, save_json, simulate
+    from simulator.present.labels import check_lang
+    from simulator.studies.pareto import (
+        PARETO_JSON,
+        pareto_figure,
+        plan,
+        print_pareto,
+        save_json,
+        simulate,
+    )
 
     check_lang(lang)
     planned = plan(run_dir, target_fcr)  # every what-if validated before any simulation
@@ -450,7 +461,7 @@ def pareto_command(
         result = simulate(planned, workers=workers, progress=advance)
     save_json(result, Path(run_dir) / PARETO_JSON)
     if out is not None:
-        from simulator.plots import save_png
+        from simulator.present.figures import save_png
 
         typer.echo(f"written: {save_png(pareto_figure(result.table, lang), out)}", err=True)
     if as_json:
@@ -509,7 +520,7 @@ def staff_command(
 ) -> None:
     """Fewest agents per interval that meet the service-level target; agent hours and FTE.
     A simulation search that does not converge prints what it has and why, then exits 3."""
-    from simulator import staffing
+    from simulator.studies import staffing
 
     scenario = load_scenario(file)
     if out is not None:
@@ -573,8 +584,8 @@ def train_command(
     lang: Lang = "en",
 ) -> None:
     """Training experiment: what-ifs side by side with common random numbers and paired CIs."""
-    from simulator import training
-    from simulator.labels import check_lang
+    from simulator.present.labels import check_lang
+    from simulator.studies import training
 
     check_lang(lang)
     exp = training.run_named(

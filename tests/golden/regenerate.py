@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.config import load_scenario
-from simulator.runner import run
+from simulator.runs.replications import run
+from simulator.scenario.models import load_scenario
 
 GOLDEN = Path(__file__).resolve().parent
 CASES = {

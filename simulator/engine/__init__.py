@@ -1,0 +1,1 @@
+"""The SimPy engine: one replication of a scenario -> records (numpy, no pandas)."""

@@ -1,0 +1,1 @@
+"""What people look at: labels, terminal tables, figures and HTML reports."""

@@ -1,0 +1,1 @@
+"""Records -> tables and KPIs: frames, KPI catalogue, statistics, run folders."""

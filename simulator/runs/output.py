@@ -1,0 +1,132 @@
+"""The folder that ``ccsim run --out DIR`` leaves behind: tables, the scenario as run, metadata.
+
+The folder is meant to be all that later commands (``report``, ``assess``, ``pareto``) need, so
+it is written completely or not at all: files go into a temporary sibling folder that is renamed
+into place at the end. An existing non-empty folder is never overwritten without ``force``, and
+even then the old folder is removed only once the new one is complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from simulator import __version__
+from simulator.errors import CcsimError
+from simulator.studies.assess import default_only_kpis
+
+if TYPE_CHECKING:  # the runner loads numba and SimPy; writing a folder needs neither
+    from simulator.runs.replications import RunResult
+
+OUTPUT_FILES = (
+    "summary.csv",
+    "intervals.parquet",
+    "contacts.parquet",
+    "journeys.parquet",
+    "agents.parquet",
+    "scenario.yaml",
+    "meta.json",
+)
+
+
+class OutDirError(CcsimError):
+    """The output folder cannot be used as asked: bad input, not a bug."""
+
+
+def check_out_dir(out_dir: Path, force: bool) -> None:
+    """Refuse a folder that ``write_run`` would overwrite without ``force``."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutDirError(f"{out_dir}: exists and is not a folder; choose another --out")
+    if not force and out_dir.is_dir() and any(out_dir.iterdir()):
+        raise OutDirError(
+            f"{out_dir}: folder exists and is not empty; "
+            "choose another --out or give --force to replace it"
+        )
+
+
+def write_run(
+    result: RunResult,
+    out_dir: Path,
+    *,
+    command_line: str,
+    started: datetime,
+    finished: datetime,
+    workers: int,
+    force: bool = False,
+) -> None:
+    """Write the files of a run into ``out_dir``, atomically (see the module docstring)."""
+    out_dir = Path(out_dir)
+    check_out_dir(out_dir, force)
+    staging = staging_folder(out_dir)
+    try:
+        result.summary.to_csv(staging / "summary.csv", index=False)
+        result.intervals.to_parquet(staging / "intervals.parquet", index=False)
+        result.contacts.to_parquet(staging / "contacts.parquet", index=False)
+        result.journeys.to_parquet(staging / "journeys.parquet", index=False)
+        result.agents.to_parquet(staging / "agents.parquet", index=False)
+        scenario_yaml = yaml.safe_dump(
+            result.scenario.to_yaml_dict(), sort_keys=False, allow_unicode=True
+        )
+        (staging / "scenario.yaml").write_text(scenario_yaml, encoding="utf-8")
+        meta = {
+            "ccsim_version": __version__,
+            "scenario": result.scenario.name,
+            "seed": result.seed,
+            "replications": result.replications,
+            "workers": workers,
+            "command_line": command_line,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": finished.isoformat(timespec="seconds"),
+            "kpis": result.kpis,
+            "ci95": result.ci95,
+            # scenario.yaml has the defaults written out; what the file stated is kept here
+            "default_only_kpis": default_only_kpis(result.scenario),
+        }
+        (staging / "meta.json").write_text(
+            json.dumps(meta, indent=2, allow_nan=False) + "\n", encoding="utf-8"
+        )
+        _move_into_place(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def staging_folder(target: Path) -> Path:
+    """An empty hidden sibling of ``target`` to fill and then rename into place, with the
+    permissions ``mkdir`` would give ``target`` (``mkdtemp`` makes a folder private)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    staging.chmod(0o777 & ~umask())
+    return staging
+
+
+def umask() -> int:
+    """The process's umask: reading it means setting it, so it is set back at once."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _move_into_place(staging: Path, out_dir: Path) -> None:
+    """Rename the complete ``staging`` folder to ``out_dir``, replacing what ``force`` allowed."""
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    # Move the old folder aside first: a rename cannot replace a non-empty folder.
+    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
+    old = retired / out_dir.name
+    os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except OSError:
+        os.replace(old, out_dir)
+        raise
+    finally:
+        shutil.rmtree(retired, ignore_errors=True)

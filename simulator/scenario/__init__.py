@@ -1,0 +1,1 @@
+"""The scenario spec: YAML -> validated, frozen pydantic models (no runtime arrays)."""

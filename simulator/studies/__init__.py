@@ -1,0 +1,1 @@
+"""Studies built from runs: compare, sweep, pareto, training, staffing, assessment."""

@@ -1,0 +1,349 @@
+"""Growth-phase assessment: where the simulated center stands in the ccsim growth model.
+
+The gates are exactly the table of the domain notes (``shared/spec/domain.md``): a center is in
+the highest phase whose every gate it passes, and phase 5 also requires phase 4. The rule is
+applied as written: lower phases are not required for phases 2-4, but gates of lower phases that
+fail are listed as a note, so a reader is not misled by a high phase reached with a poor queue.
+
+A KPI the run does not hold (CSAT and NPS before the journey model, or undefined values) makes its
+gate "not measured": never guessed and never passed. So does a KPI that follows only from a default
+the scenario file never stated (see ``default_only_kpis``): ``fcr`` is 1 unless given, so a file
+without it would pass every FCR gate on an assumption, not on a simulated outcome. A phase with a
+gate not measured cannot be reached. Criteria a simulation cannot produce at all
+(registration share, CES ranking) are shown as "not measured" for information only; they are not
+among the testable gates.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from simulator.present.labels import (
+    DEFAULT_LANG,
+    check_lang,
+    format_kpi,
+    format_threshold,
+    kpi_label,
+    t,
+)
+from simulator.results.rundir import load_run
+
+if TYPE_CHECKING:
+    from simulator.scenario.models import Scenario
+
+Status = Literal["passed", "failed", "not_measured"]
+
+_OPS: dict[str, Callable[[float, float], bool]] = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
+_OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+# KPI values are means over replications: 0.75 may arrive as 0.7499999999999999. Values are
+# rounded to this many decimals before comparison, so a boundary value counts as the boundary.
+_DECIMALS = 9
+
+
+@dataclass(frozen=True)
+class Gate:
+    """``key op threshold`` on a mean KPI, e.g. ``fcr >= 0.50``."""
+
+    key: str
+    op: str
+    threshold: float
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return f"{_OP_SIGNS[self.op]} {format_threshold(self.key, self.threshold, lang)}"
+
+
+@dataclass(frozen=True)
+class PhaseRule:
+    """The gates of one phase, the phase it requires, and what a simulation cannot measure."""
+
+    phase: int
+    gates: tuple[Gate, ...]
+    requires: int | None = None
+    unmeasurable: tuple[str, ...] = ()
+
+
+PHASES: tuple[PhaseRule, ...] = (
+    PhaseRule(1, ()),
+    PhaseRule(
+        2,
+        (Gate("fcr", ">=", 0.50), Gate("asa_s", "<=", 300.0), Gate("abandon_rate", "<=", 0.10)),
+        unmeasurable=("registration_share",),
+    ),
+    PhaseRule(3, (Gate("fcr", ">=", 0.75), Gate("csat", ">=", 7.5))),
+    PhaseRule(
+        4,
+        (
+            Gate("fcr", ">=", 0.85),
+            Gate("repeat_rate", "<", 0.10),
+            Gate("csat", ">=", 8.0),
+            Gate("nps", ">=", 30.0),
+        ),
+        unmeasurable=("ces_rank",),
+    ),
+    PhaseRule(5, (Gate("nps", ">", 40.0), Gate("csat", ">=", 8.5)), requires=4),
+)
+TOP_PHASE = PHASES[-1].phase
+_PROXIES = ("csat", "nps")
+
+
+@dataclass
+class GateResult:
+    """One gate checked against the run: the value is ``None`` when not measured."""
+
+    key: str
+    op: str
+    threshold: float
+    value: float | None
+    status: Status
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "op": self.op,
+            "threshold": self.threshold,
+            "value": self.value,
+            "status": self.status,
+        }
+
+
+@dataclass
+class PhaseResult:
+    """The gates of one phase; ``passed`` when every gate (and a required phase) passed."""
+
+    phase: int
+    gates: list[GateResult]
+    passed: bool
+    requires: int | None = None
+    requires_met: bool = True
+    unmeasurable: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "phase": self.phase,
+            "passed": self.passed,
+            "requires_phase": self.requires,
+            "gates": [g.to_json() for g in self.gates],
+            "not_measurable": list(self.unmeasurable),
+        }
+
+
+@dataclass
+class Assessment:
+    """The phase reached, every phase's gates, and what keeps the center from the next one."""
+
+    phase: int
+    phases: list[PhaseResult]
+    blockers: list[GateResult] = field(default_factory=list)
+    blocked_by_phase: int | None = None
+    lower_gaps: list[tuple[int, GateResult]] = field(default_factory=list)
+    missing_proxies: list[str] = field(default_factory=list)
+    default_only: list[str] = field(default_factory=list)
+    """Gate KPIs not measured because only an unstated default decides them."""
+
+    @property
+    def next_phase(self) -> int | None:
+        return self.phase + 1 if self.phase < TOP_PHASE else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Machine-readable result of ``ccsim assess --json``."""
+        return {
+            "phase": self.phase,
+            "next_phase": self.next_phase,
+            "phases": [p.to_json() for p in self.phases],
+            "blockers": [g.to_json() for g in self.blockers],
+            "blocked_by_phase": self.blocked_by_phase,
+            "lower_gaps": [{"phase": p, **g.to_json()} for p, g in self.lower_gaps],
+            "not_measured": self.missing_proxies,
+            "default_only": self.default_only,
+        }
+
+
+def default_only_kpis(scenario: Scenario) -> list[str]:
+    """The gate KPIs whose value follows only from defaults the scenario file never stated.
+
+    ``fcr`` (and with it ``repeat_rate``: repeats come only from unresolved contacts) is decided
+    by the reasons' ``fcr`` (default 1) and by third parties, whose transfers and callbacks leave
+    the first contact unresolved; ``abandon_rate`` by the phone's ``patience`` (default: nobody
+    abandons). Stated-ness is pydantic's ``model_fields_set``, so this needs the scenario as
+    loaded from its file (``scenario.yaml`` of a run folder has every default written out). The
+    satisfaction proxies are model outputs of waits, repeats and resolution: measured.
+    """
+    reasons = scenario.reasons
+    out = []
+    if not any("fcr" in r.model_fields_set or r.third_party is not None for r in reasons):
+        out += ["fcr", "repeat_rate"]
+    if "patience" not in scenario.channels.phone.model_fields_set:
+        out.append("abandon_rate")
+    return out
+
+
+def check_gate(
+    gate: Gate, kpis: Mapping[str, float | None], default_only: Collection[str] = ()
+) -> GateResult:
+    """A gate against the mean KPIs; a missing or undefined KPI is "not measured", and so is one
+    in ``default_only`` (its simulated value is kept, for information)."""
+    value = kpis.get(gate.key)
+    if value is None or gate.key in default_only:
+        shown = None if value is None else float(value)
+        return GateResult(gate.key, gate.op, gate.threshold, shown, "not_measured")
+    ok = _OPS[gate.op](round(float(value), _DECIMALS), gate.threshold)
+    return GateResult(gate.key, gate.op, gate.threshold, float(value), "passed" if ok else "failed")
+
+
+def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ()) -> Assessment:
+    """Place a center with these mean KPIs in the growth model; the gates of ``default_only``
+    KPIs (see ``default_only_kpis``) are not measured."""
+    results: dict[int, PhaseResult] = {}
+    for rule in PHASES:
+        gates = [check_gate(g, kpis, default_only) for g in rule.gates]
+        requires_met = rule.requires is None or results[rule.requires].passed
+        passed = requires_met and all(g.status == "passed" for g in gates)
+        results[rule.phase] = PhaseResult(
+            rule.phase, gates, passed, rule.requires, requires_met, rule.unmeasurable
+        )
+    phase = max(p for p, r in results.items() if r.passed)
+    assessment = Assessment(phase=phase, phases=list(results.values()))
+    if phase < TOP_PHASE:
+        nxt = results[phase + 1]
+        assessment.blockers = [g for g in nxt.gates if g.status != "passed"]
+        if not nxt.requires_met:
+            assessment.blocked_by_phase = nxt.requires
+    for p in range(2, phase):
+        assessment.lower_gaps += [(p, g) for g in results[p].gates if g.status == "failed"]
+    assessment.missing_proxies = [k for k in _PROXIES if kpis.get(k) is None]
+    gated = {g.key for rule in PHASES for g in rule.gates}
+    assessment.default_only = [k for k in default_only if k in gated]
+    return assessment
+
+
+def assess_run_dir(run_dir: Path | str, lang: str = DEFAULT_LANG) -> Assessment:
+    """The assessment of a run folder from its mean KPIs and default-only KPIs (meta.json)."""
+    check_lang(lang)  # a bad --lang is refused before the folder is read
+    run = load_run(run_dir)
+    return assess(run.kpis, run.default_only_kpis)
+
+
+def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:
+    return t(f"phase.{phase}", lang)
+
+
+def status_text(status: Status, lang: str = DEFAULT_LANG) -> str:
+    return t(f"assess.status.{status}", lang)
+
+
+def blocker_lines(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
+    """Sentences naming what keeps the center from the next phase (empty at the top)."""
+    nxt = a.next_phase
+    if nxt is None:
+        return []
+    lines = []
+    if a.blocked_by_phase is not None:
+        lines.append(t("assess.blocker.phase", lang, required=a.blocked_by_phase))
+    for g in a.blockers:
+        gate = Gate(g.key, g.op, g.threshold)
+        key = "assess.blocker" if g.status == "failed" else "assess.blocker.unmeasured"
+        lines.append(
+            t(
+                key,
+                lang,
+                kpi=kpi_label(g.key, lang),
+                value=format_kpi(g.key, g.value, lang),
+                phase=nxt,
+                threshold=gate.text(lang),
+            )
+        )
+    return lines
+
+
+def notes(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
+    """The caveats a reader must see next to the phase: missing proxies, lower-phase gaps."""
+    out = []
+    if a.default_only:
+        kpis = ", ".join(kpi_label(k, lang) for k in a.default_only)
+        out.append(t("assess.default_only", lang, kpis=kpis))
+    if a.missing_proxies:
+        out.append(
+            t(
+                "assess.missing_proxies",
+                lang,
+                kpis=", ".join(kpi_label(k, lang) for k in a.missing_proxies),
+            )
+        )
+    else:
+        out.append(t("assess.proxies", lang))
+    if a.lower_gaps:
+        gaps = "; ".join(
+            f"{t('phase.short', lang, n=p)}: {kpi_label(g.key, lang)} "
+            f"{format_kpi(g.key, g.value, lang)} ({Gate(g.key, g.op, g.threshold).text(lang)})"
+            for p, g in a.lower_gaps
+        )
+        out.append(t("assess.lower_gaps", lang, gaps=gaps))
+    return out
+
+
+def gate_rows(a: Assessment, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str, str, str]]:
+    """Rows ``(phase, gate, threshold, simulated value, result)`` of the assessment table."""
+    rows = []
+    for p in a.phases:
+        label = f"{p.phase} {phase_name(p.phase, lang)}"
+        if not p.gates and p.requires is None:
+            rows.append((label, t("assess.always", lang), "", "", status_text("passed", lang)))
+        if p.requires is not None:
+            req = "passed" if p.requires_met else "failed"
+            rows.append(
+                (label, kpi_label(f"phase_{p.requires}", lang), "", "", status_text(req, lang))
+            )
+        for g in p.gates:
+            rows.append(
+                (
+                    label,
+                    kpi_label(g.key, lang),
+                    Gate(g.key, g.op, g.threshold).text(lang),
+                    format_kpi(g.key, g.value, lang),
+                    status_text(g.status, lang),
+                )
+            )
+        for key in p.unmeasurable:
+            not_measured = status_text("not_measured", lang)
+            rows.append((label, kpi_label(key, lang), "", "", not_measured))
+    return rows
+
+
+def render_text(a: Assessment, lang: str = DEFAULT_LANG) -> str:
+    """The assessment as plain text for the terminal."""
+    rows = gate_rows(a, lang)
+    headers = tuple(
+        t(f"assess.col.{c}", lang) for c in ("phase", "gate", "threshold", "value", "status")
+    )
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [
+        t("assess.title", lang),
+        "",
+        t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang)),
+        t("assess.rule", lang),
+        "",
+        fmt.format(*headers).rstrip(),
+        fmt.format(*("-" * w for w in widths)),
+    ]
+    lines += [fmt.format(*r).rstrip() for r in rows]
+    lines.append("")
+    if a.next_phase is None:
+        lines.append(t("assess.top", lang))
+    else:
+        nxt = a.next_phase
+        lines.append(t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang)))
+        lines += [f"  - {line}" for line in blocker_lines(a, lang)]
+    lines.append("")
+    lines += notes(a, lang)
+    return "\n".join(lines) + "\n"

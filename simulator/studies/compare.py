@@ -1,0 +1,340 @@
+"""``ccsim compare``: scenarios run with common random numbers and their paired differences.
+
+Replication r of every scenario uses the same seed and the same named random streams, so the
+same customers arrive with the same handle times and patience wherever the scenarios share their
+structure. The difference of a KPI is therefore taken per replication (scenario i minus the
+first) and its 95% CI is the t interval over those differences: much narrower than comparing
+two independent means, which is the point of common random numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from concurrent.futures import as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulator.errors import CcsimError
+from simulator.results.kpis import KPI_KEYS
+from simulator.runs.output import staging_folder
+from simulator.runs.pool import worker_pool
+from simulator.runs.replications import (
+    Replication,
+    RunResult,
+    collect,
+    default_workers,
+    run_replication,
+)
+from simulator.scenario.models import Scenario
+
+COMPARE_CSV = "compare.csv"
+DIFF_CSV = "diff.csv"
+COMPARE_PNG = "compare.png"
+
+PAIRING_NOTE = (
+    "Differences are paired per replication (same seed, common random numbers); pairing removes "
+    "noise only where the scenarios share their structure (horizon, reasons, third parties)."
+)
+
+
+class CompareError(CcsimError):
+    """A comparison that cannot be made as asked (too few scenarios, unusable --out)."""
+
+
+def paired_difference(
+    first: Sequence[float] | np.ndarray, other: Sequence[float] | np.ndarray
+) -> tuple[float | None, float | None]:
+    """Mean of ``other - first`` per replication and the half-width of its 95% t interval.
+
+    Replications where either value is undefined (NaN) are left out; ``None`` when nothing is
+    left (mean) or fewer than two differences remain (CI). Identical differences give a CI of
+    exactly 0, so a scenario compared with itself shows ``0 ± 0`` and not rounding noise.
+    """
+    a = np.asarray(first, dtype=np.float64)
+    b = np.asarray(other, dtype=np.float64)
+    d = (b - a)[~(np.isnan(a) | np.isnan(b))]
+    n = len(d)
+    if n == 0:
+        return None, None
+    if np.all(d == d[0]):
+        return float(d[0]), (0.0 if n >= 2 else None)
+    mean = float(d.mean())
+    if n < 2:
+        return mean, None
+    return mean, float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
+
+
+def _finite(v: Any) -> float | None:
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def run_paired(
+    scenarios: Sequence[Scenario],
+    *,
+    replications: int,
+    seed: int,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[RunResult]:
+    """Run every scenario with the same seed and replication numbers (common random numbers).
+
+    All scenario x replication tasks share one process pool, so two cores stay busy even when
+    each scenario has fewer replications than there are workers.
+    """
+    tasks = [(i, r) for i in range(len(scenarios)) for r in range(replications)]
+    workers = default_workers(len(tasks)) if workers is None else max(1, min(workers, len(tasks)))
+    done: dict[int, list[Replication]] = {i: [] for i in range(len(scenarios))}
+    finished = 0
+    if workers == 1:
+        for i, r in tasks:
+            done[i].append(run_replication(scenarios[i], r, seed))
+            finished += 1
+            if progress:
+                progress(finished)
+    else:
+        with worker_pool(workers) as pool:
+            futures = {pool.submit(run_replication, scenarios[i], r, seed): i for i, r in tasks}
+            for future in as_completed(futures):
+                done[futures[future]].append(future.result())
+                finished += 1
+                if progress:
+                    progress(finished)
+    return [collect(sc, seed, done[i]) for i, sc in enumerate(scenarios)]
+
+
+def structure_notes(scenarios: Sequence[Scenario], seed: int) -> list[str]:
+    """Where the scenarios differ in ways that weaken pairing, said in words (never refused)."""
+    notes = [PAIRING_NOTE]
+    first = scenarios[0]
+
+    def horizon(sc: Scenario) -> tuple:
+        h = sc.horizon
+        return (h.days, h.warmup_minutes, h.interval_minutes, h.start)
+
+    for sc in scenarios[1:]:
+        if horizon(sc) != horizon(first):
+            notes.append(
+                f"{sc.name!r} has a different horizon than {first.name!r}: it still runs with "
+                f"seed {seed}, but its replications line up only partly with the first."
+            )
+        if [r.name for r in sc.reasons] != [r.name for r in first.reasons]:
+            notes.append(
+                f"{sc.name!r} has other reasons than {first.name!r}: their customers draw from "
+                "other streams, so pairing helps less."
+            )
+    seeds = sorted({sc.seed for sc in scenarios})
+    if seeds != [seed]:
+        notes.append(
+            f"The files give seed(s) {', '.join(map(str, seeds))}; every scenario ran with seed "
+            f"{seed} so that the replications are paired."
+        )
+    return notes
+
+
+def _unique_labels(names: Sequence[str]) -> list[str]:
+    """Names made unique (``A``, ``A (2)``) for tables, files and plot legends."""
+    seen: dict[str, int] = {}
+    labels = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        labels.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return labels
+
+
+@dataclass
+class Comparison:
+    """Scenarios run with common random numbers and their paired differences to the first."""
+
+    results: list[RunResult]
+    files: list[str]
+    seed: int
+    replications: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [r.scenario.name for r in self.results]
+
+    @property
+    def labels(self) -> list[str]:
+        return _unique_labels(self.names)
+
+    def kpis(self) -> dict[str, list[float | None]]:
+        return {k: [_finite(r.kpis.get(k)) for r in self.results] for k in KPI_KEYS}
+
+    def ci95(self) -> dict[str, list[float | None]]:
+        return {k: [_finite(r.ci95.get(k)) for r in self.results] for k in KPI_KEYS}
+
+    def diff(self) -> dict[str, list[dict[str, float | None]]]:
+        """``diff[k][i]``: scenario i+1 minus the first, paired over replications."""
+        base = self.results[0].summary.sort_values("replication")
+        out: dict[str, list[dict[str, float | None]]] = {}
+        for key in KPI_KEYS:
+            rows = []
+            for other in self.results[1:]:
+                o = other.summary.sort_values("replication")
+                mean, ci = paired_difference(base[key].to_numpy(), o[key].to_numpy())
+                rows.append({"mean": mean, "ci95": ci})
+            out[key] = rows
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """The object of spec A2b, plus each scenario's own CI, files, seed and notes."""
+        return {
+            "scenarios": self.names,
+            "kpis": self.kpis(),
+            "diff": self.diff(),
+            "ci95": self.ci95(),
+            "files": self.files,
+            "seed": self.seed,
+            "replications": self.replications,
+            "notes": self.notes,
+        }
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per scenario x replication with every KPI (compare.csv)."""
+        frames = []
+        for label, r in zip(self.labels, self.results, strict=True):
+            s = r.summary.sort_values("replication")
+            frames.append(s.assign(scenario=label)[["scenario", "replication", *KPI_KEYS]])
+        return pd.concat(frames, ignore_index=True)
+
+    def diff_table(self) -> pd.DataFrame:
+        """One row per (other scenario, KPI): both means and the paired difference (diff.csv)."""
+        kpis, diff = self.kpis(), self.diff()
+        rows = []
+        for i, label in enumerate(self.labels[1:], start=1):
+            for key in KPI_KEYS:
+                rows.append(
+                    {
+                        "scenario": label,
+                        "baseline": self.labels[0],
+                        "kpi": key,
+                        "mean": kpis[key][i],
+                        "baseline_mean": kpis[key][0],
+                        "diff": diff[key][i - 1]["mean"],
+                        "diff_ci95": diff[key][i - 1]["ci95"],
+                    }
+                )
+        return pd.DataFrame(rows)
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    files: Sequence[str] | None = None,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """Run ``scenarios`` with common random numbers; seed and replications default to the
+    first scenario's, so the comparison is reproducible from the first file alone."""
+    if len(scenarios) < 2:
+        raise CompareError("compare needs at least two scenario files")
+    n = scenarios[0].replications if replications is None else replications
+    s = scenarios[0].seed if seed is None else seed
+    results = run_paired(scenarios, replications=n, seed=s, workers=workers, progress=progress)
+    return Comparison(
+        results=results,
+        files=list(files) if files is not None else [sc.name for sc in scenarios],
+        seed=s,
+        replications=n,
+        notes=structure_notes(scenarios, s),
+    )
+
+
+def check_out(out: Path, force: bool) -> None:
+    """Refuse an --out folder before the runs, not after them (same rule as ``ccsim run``)."""
+    if out.exists() and not out.is_dir():
+        raise CompareError(f"{out}: exists and is not a folder; choose another --out")
+    if not force and out.is_dir() and any(out.iterdir()):
+        raise CompareError(
+            f"{out}: folder exists and is not empty; choose another --out or give --force"
+        )
+
+
+def write_comparison(comparison: Comparison, out: Path, *, force: bool = False) -> Path:
+    """Write compare.csv, diff.csv and compare.png into ``out``, completely or not at all."""
+    from simulator.present.figures import comparison_figure, save_png  # matplotlib only when asked
+
+    out = Path(out)
+    check_out(out, force)
+    staging = staging_folder(out)
+    try:
+        comparison.tidy().to_csv(staging / COMPARE_CSV, index=False)
+        comparison.diff_table().to_csv(staging / DIFF_CSV, index=False)
+        results = {
+            label: (r.kpis, r.ci95)
+            for label, r in zip(comparison.labels, comparison.results, strict=True)
+        }
+        save_png(comparison_figure(results), staging / COMPARE_PNG)
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def print_comparison(comparison: Comparison) -> None:
+    """The terminal table: per KPI each scenario's mean and its paired difference to the first.
+
+    As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
+    left out and counted below the table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.present.labels import format_ci, format_kpi, format_kpi_change, kpi_label
+    from simulator.results.kpis import worth_showing
+
+    labels = comparison.labels
+    kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
+    n = comparison.replications
+    table = Table(
+        title=f"{' vs '.join(labels)} — seed {comparison.seed}, {n} replication"
+        f"{'s' if n != 1 else ''} (common random numbers)",
+        title_justify="left",
+    )
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column(labels[0], justify="right")
+    for label in labels[1:]:
+        table.add_column(label, justify="right")
+        table.add_column(f"{label} − {labels[0]} (± 95% CI)", justify="right", style="bold")
+    hidden = 0
+    for key in KPI_KEYS:
+        values = kpis[key]
+        if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
+            hidden += 1
+            continue
+        row = [kpi_label(key), key, format_kpi(key, values[0])]
+        for i, d in enumerate(diff[key], start=1):
+            row.append(format_kpi(key, values[i]))
+            ci = "" if d["mean"] is None or d["ci95"] is None else " " + format_ci(key, d["ci95"])
+            row.append(format_kpi_change(key, d["mean"]) + ci)
+        table.add_row(*row)
+    console = Console(highlight=False)
+    if not console.is_terminal:  # a file or a pipe: wide enough that no column is cut
+        console = Console(highlight=False, width=80 + 40 * len(labels))
+    console.print(table)
+    if hidden:
+        console.print(
+            f"{hidden} KPIs that are 0 or undefined in every scenario are not shown; "
+            "--json has all.",
+            style="dim",
+        )
+    for note in comparison.notes:
+        console.print(f"note: {note}")

@@ -1,0 +1,1307 @@
+"""Staffing: the fewest agents per interval that meet the phone service-level target (ccsim staff).
+
+Three methods, one output (spec A2b):
+
+- ``erlang-c`` and ``erlang-a`` solve each interval on its own with ``simulator/analytic.py``. Their
+  demand is by default the *expected offered contacts* per interval: new issues times the expected
+  contacts per issue (repeats after unresolved contacts, redials after abandoned calls), all placed
+  in the interval of the new issue (a simplification: in reality a repeat comes later). With
+  ``demand="issues"`` they get new issues only, which is what a planner without journey data does.
+- ``simulation`` starts from Erlang A (Erlang C when nobody abandons) and searches with the full
+  model, because repeats, redials and callbacks move work between intervals and the FIFO queue
+  carries a backlog from one interval into the next: no interval can be staffed on its own there.
+
+Closed hours (opening hours, holidays) get 0 agents and no demand in every method (spec D8). The
+engine refuses a call in closed time and the customer retries after the next opening
+(``calendar.closed_retry``); the analytic demand follows the same path (``open_demand``), so the
+demand of closed hours is staffed after opening, where the simulation sees it, not in the night.
+A partly open interval is staffed for the rate while it is open, for the whole interval (a roster
+is no finer than an interval); its ``offered_per_hour`` is averaged over the whole interval.
+
+Whole agents are what a roster needs; ``agents_exact`` interpolates the binding metric between
+whole agents so that totals over many intervals (or queues) are not inflated by rounding each one.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from simulator import analytic
+from simulator.errors import CcsimError
+from simulator.scenario.distributions import Distribution
+from simulator.scenario.hours import WEEK_S
+from simulator.scenario.models import Horizon, Scenario, load_scenario_dict
+from simulator.units import MINUTES_PER_DAY
+
+if TYPE_CHECKING:  # the runner loads numba and SimPy; the analytic methods need neither
+    from matplotlib.figure import Figure
+
+    from simulator.runs.replications import RunResult
+
+METHODS = ("erlang-c", "erlang-a", "simulation")
+DEMANDS = ("contacts", "issues")
+CONFIDENCE = 0.95
+"""Two-sided confidence of the per-interval bounds that steer the simulation search."""
+MAX_ITERATIONS = 30
+"""Simulation runs of the search at most (the report says whether it converged)."""
+OUTPUT_FILES = ("staffing.csv", "staffing.parquet", "staffing.png")
+# Fixed-point iterations between abandonment and redial/repeat volume, and their tolerance.
+_FIXED_POINT_STEPS = 200
+_FIXED_POINT_TOL = 1e-10
+# Agents searched at most per interval: far beyond any real need, so hitting it means the target
+# cannot be reached (e.g. a service-level target of 1 within 0 s).
+_MAX_AGENTS = 1_000_000
+
+
+class StaffingError(CcsimError):
+    """Staffing cannot be computed as asked (bad option or unreachable target): exit code 2."""
+
+
+# -- targets --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Targets:
+    """What every interval must meet: the service level and the optional caps."""
+
+    answer_within_s: float
+    service_level: float
+    max_abandon: float | None = None
+    max_occupancy: float | None = None
+
+    def met(self, sl: float, abandon: float, occupancy: float) -> bool:
+        """Whether an interval with these KPIs meets every target (NaN never meets)."""
+        ok = sl >= self.service_level - 1e-12
+        if self.max_abandon is not None:
+            ok = ok and abandon <= self.max_abandon + 1e-12
+        if self.max_occupancy is not None:
+            ok = ok and occupancy <= self.max_occupancy + 1e-12
+        return bool(ok)
+
+    def slack(self, sl: float, abandon: float, occupancy: float) -> list[float]:
+        """One number per target, >= 0 when it is met; linear in the metric, for interpolation."""
+        out = [sl - self.service_level]
+        if self.max_abandon is not None:
+            out.append(self.max_abandon - abandon)
+        if self.max_occupancy is not None:
+            out.append(self.max_occupancy - occupancy)
+        return out
+
+
+def targets_for(
+    scenario: Scenario, max_abandon: float | None = None, max_occupancy: float | None = None
+) -> Targets:
+    """The scenario's phone service-level target plus the optional caps, checked."""
+    for name, value in (("--max-abandon", max_abandon), ("--max-occupancy", max_occupancy)):
+        if value is not None and not 0 < value <= 1:
+            raise StaffingError(f"{name} must be a fraction > 0 and <= 1 (got {value})")
+    sl = scenario.channels.phone.service_level
+    return Targets(sl.answer_within_s, sl.target, max_abandon, max_occupancy)
+
+
+# -- demand ---------------------------------------------------------------------------------------
+def customer_contacts_per_issue(
+    fcr: float,
+    later_fcr: float,
+    repeat_probability: float,
+    max_contacts: int | None,
+    answered: float = 1.0,
+) -> float:
+    """Expected customer contacts (first contact and repeats, redials not) of one issue.
+
+    Derivation. A customer contact is answered with probability ``answered`` = q (an unanswered
+    one, abandoned without a redial, ends the journey: the customer gave up). The first answered
+    contact resolves the issue with probability f1 = ``fcr``, later ones with f2 = ``later_fcr``;
+    an unresolved customer contacts again with probability p, as long as fewer than M =
+    ``max_contacts`` contacts were made. So contact 2 happens with probability u1 = q (1 - f1) p
+    and each further contact k + 1 with probability u2 = q (1 - f2) p given contact k:
+
+        E[contacts] = 1 + u1 (1 + u2 + ... + u2^(M-2)) = 1 + u1 (1 - u2^(M-1)) / (1 - u2),
+
+    a geometric series truncated at M (1 + u1 (M - 1) when u2 = 1; 1 + u1 / (1 - u2) without a
+    limit). With f1 = f2 = f and q = 1 this is spec C's 1 / (1 - (1 - f) p).
+    """
+    u1 = answered * (1.0 - fcr) * repeat_probability
+    u2 = answered * (1.0 - later_fcr) * repeat_probability
+    if max_contacts is None:
+        if u2 >= 1.0:
+            return math.inf
+        return 1.0 + u1 / (1.0 - u2)
+    if max_contacts <= 1:
+        return 1.0
+    if u2 >= 1.0:
+        return 1.0 + u1 * (max_contacts - 1)
+    return 1.0 + u1 * (1.0 - u2 ** (max_contacts - 1)) / (1.0 - u2)
+
+
+def attempts_per_contact(abandon: float, redial_probability: float, max_attempts: int) -> float:
+    """Expected calls of one customer contact, redials included: sum of (a r)^k, k < max_attempts.
+
+    Attempt k + 1 is made when attempt k was abandoned (probability a) and the customer redials
+    (r), for at most ``max_attempts`` attempts; a is the abandonment probability of each attempt.
+    """
+    x = abandon * redial_probability
+    if x >= 1.0:
+        return float(max_attempts)
+    return (1.0 - x**max_attempts) / (1.0 - x)
+
+
+def answered_share(abandon: float, redial_probability: float, max_attempts: int) -> float:
+    """Probability that a customer contact is answered at one of its ``max_attempts`` attempts:
+    attempt k + 1 is reached with probability (a r)^k and answered with 1 - a."""
+    return (1.0 - abandon) * attempts_per_contact(abandon, redial_probability, max_attempts)
+
+
+@dataclass(frozen=True)
+class _Flow:
+    """One reason as analytic staffing sees it."""
+
+    weight: float  # new issues of this reason that reach the phone, per new issue
+    handle_s: float  # mean handle time: talk (x self-service failure factor) + hold + wrap-up
+    fcr: float
+    later_fcr: float
+    repeat_probability: float
+    max_contacts: int | None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """Expected phone contacts per new issue, and their mean handle time, given abandonment."""
+
+    flows: tuple[_Flow, ...]
+    redial_probability: float
+    max_attempts: int
+    demand: str
+
+    @property
+    def depends_on_abandonment(self) -> bool:
+        """Whether abandonment changes the volume (redials, or repeats cut short by giving up)."""
+        if self.demand == "issues":
+            return False
+        repeats = any(f.repeat_probability > 0 and min(f.fcr, f.later_fcr) < 1 for f in self.flows)
+        return self.redial_probability > 0 or repeats
+
+    def per_issue(self, abandon: float = 0.0) -> tuple[float, float]:
+        """(phone calls per new issue, their mean handle time in s) for per-attempt abandonment."""
+        if self.demand == "issues":
+            weight = sum(f.weight for f in self.flows)
+            return weight, sum(f.weight * f.handle_s for f in self.flows) / weight
+        q = answered_share(abandon, self.redial_probability, self.max_attempts)
+        calls = attempts_per_contact(abandon, self.redial_probability, self.max_attempts)
+        contacts = [
+            f.weight
+            * customer_contacts_per_issue(
+                f.fcr, f.later_fcr, f.repeat_probability, f.max_contacts, q
+            )
+            for f in self.flows
+        ]
+        total = sum(contacts)
+        aht = sum(c * f.handle_s for c, f in zip(contacts, self.flows, strict=True)) / total
+        return total * calls, aht
+
+
+def workload(scenario: Scenario, demand: str = "contacts") -> Workload:
+    """What the analytic methods feed on. Self-service deflection and its longer handle times and
+    third-party consult holds are included; third-party transfers and callbacks (and the repeats
+    of missed callbacks) are not: the simulation method accounts for those."""
+    if demand not in DEMANDS:
+        raise StaffingError(f"--demand must be one of {', '.join(DEMANDS)} (got {demand!r})")
+    flows = []
+    for i, r in enumerate(scenario.reasons):
+        reach, talk = 1.0, r.handle_time.mean
+        if (ss := r.self_service) is not None:
+            reach = 1.0 - ss.offered * ss.success
+            failed = ss.offered * (1.0 - ss.success) / reach if reach > 0 else 0.0
+            talk *= 1.0 + failed * (ss.failure_handle_factor - 1.0)
+        hold = 0.0
+        if (tp := r.third_party) is not None:
+            hold = tp.probability * tp.mode.consult * tp.consult_hold_s
+        flow = _Flow(
+            weight=r.share * reach,
+            handle_s=talk + hold + r.wrap_up_s,
+            fcr=r.fcr,
+            later_fcr=r.later_fcr,
+            repeat_probability=r.repeat.probability,
+            max_contacts=r.repeat.max_contacts,
+        )
+        if demand == "contacts" and math.isinf(
+            customer_contacts_per_issue(
+                flow.fcr, flow.later_fcr, flow.repeat_probability, flow.max_contacts
+            )
+        ):
+            raise StaffingError(
+                f"reasons[{i}] ({r.name}): later contacts never resolve and the customer always "
+                "contacts again without a limit, so the expected contacts per issue are infinite; "
+                "set reasons[].repeat.max_contacts or a later fcr > 0"
+            )
+        flows.append(flow)
+    if sum(f.weight for f in flows) <= 0:
+        raise StaffingError("self-service deflects every issue: there is no phone demand to staff")
+    redial = scenario.channels.phone.redial
+    return Workload(
+        flows=tuple(flows),
+        redial_probability=redial.probability if redial else 0.0,
+        max_attempts=redial.max_attempts if redial else 1,
+        demand=demand,
+    )
+
+
+def interval_means(starts: np.ndarray, values: np.ndarray, horizon: Horizon) -> np.ndarray:
+    """Time average over each reporting interval of a piecewise-constant function of time."""
+    edges = np.arange(round(horizon.horizon_s / horizon.interval_s) + 1) * horizon.interval_s
+    starts = np.asarray(starts, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    cumulative = np.concatenate(([0.0], np.cumsum(values[:-1] * np.diff(starts))))
+    step = np.clip(np.searchsorted(starts, edges, side="right") - 1, 0, None)
+    integral = cumulative[step] + values[step] * (edges - starts[step])
+    return np.diff(integral) / horizon.interval_s
+
+
+# -- opening hours -------------------------------------------------------------------------------
+def open_minutes(scenario: Scenario) -> np.ndarray:
+    """Whether the phone line is open in each minute of the horizon. Opening hours are whole
+    minutes and holidays whole days, so a minute is open or closed throughout."""
+    clock = scenario.clock()
+    minutes = np.arange(scenario.horizon.days * MINUTES_PER_DAY)
+    if clock.always_open:
+        return np.ones(len(minutes), dtype=bool)
+    windows = np.asarray(clock.hours.windows)
+    week_s = (minutes * 60.0 + clock.week_offset_s) % WEEK_S
+    k = np.searchsorted(windows[:, 0], week_s, side="right") - 1
+    in_window = (k >= 0) & (week_s < windows[np.maximum(k, 0), 1])
+    return in_window & ~np.isin(minutes // MINUTES_PER_DAY, sorted(clock.holidays))
+
+
+def _below(dist: Distribution, t: np.ndarray) -> np.ndarray:
+    """P(D < t) of a delay distribution (left limit, so a fixed delay of one hour after opening
+    lands in the minute that starts then, as in the engine)."""
+    p = dist.params
+    if dist.kind == "exponential":
+        return stats.expon.cdf(t, scale=p["mean"])
+    if dist.kind in ("lognormal", "gamma"):
+        cv2 = float(p["cv"]) ** 2
+        if dist.kind == "gamma":
+            return stats.gamma.cdf(t, 1.0 / cv2, scale=float(p["mean"]) * cv2)
+        s2 = math.log1p(cv2)
+        return stats.lognorm.cdf(t, math.sqrt(s2), scale=float(p["mean"]) * math.exp(-s2 / 2))
+    if dist.kind == "erlang":
+        return stats.gamma.cdf(t, p["k"], scale=float(p["mean"]) / float(p["k"]))
+    if dist.kind == "uniform":
+        lo, hi = float(p["min"]), float(p["max"])
+        return np.clip((t - lo) / (hi - lo), 0.0, 1.0) if hi > lo else (t > lo).astype(float)
+    values = np.sort(np.atleast_1d(p["value"] if dist.kind == "deterministic" else p["values"]))
+    return np.searchsorted(values, t, side="left") / len(values)
+
+
+def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Per reporting interval: the share of it that the phone line is open, and the new issues
+    that reach the open line in it.
+
+    The engine refuses a call that finds the line closed; the customer tries again
+    ``calendar.closed_retry.delay`` after the next opening with probability
+    ``closed_retry.probability`` (and is refused again if the line has closed by then), else
+    gives up; a retry after the horizon is not simulated. The expected volume follows the same
+    path minute by minute: the demand of closed hours moves to the hours after opening (the
+    morning rush of a line that was closed overnight), less the customers who give up, so a closed
+    interval has no demand and the intervals after opening carry what the engine puts there.
+    """
+    h = scenario.horizon
+    rates = interval_means(*scenario.arrival_steps(), h)
+    is_open = open_minutes(scenario)
+    volume = np.repeat(rates * 60.0, h.interval_minutes)
+    reached = np.where(is_open, volume, 0.0)
+    n = len(volume)
+    openings = np.flatnonzero(is_open & ~np.concatenate(([True], is_open[:-1])))
+    next_opening = np.searchsorted(openings, np.arange(n))  # len(openings): none in the horizon
+    pending = np.bincount(next_opening, np.where(is_open, 0.0, volume), len(openings) + 1)
+    landing = np.diff(_below(scenario.calendar.closed_retry.delay, np.arange(n + 1) * 60.0))
+    retry_p = scenario.calendar.closed_retry.probability
+    for k, start in enumerate(openings):
+        retries = pending[k] * retry_p * landing[: n - start]
+        now_open = is_open[start:]
+        reached[start:] += np.where(now_open, retries, 0.0)
+        refused = np.where(now_open, 0.0, retries)
+        pending += np.bincount(next_opening[start:], refused, len(openings) + 1)
+    per_interval = (-1, h.interval_minutes)
+    return is_open.reshape(per_interval).mean(axis=1), reached.reshape(per_interval).sum(axis=1)
+
+
+# -- analytic methods ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Point:
+    """One interval at one whole number of agents."""
+
+    agents: int
+    offered_per_s: float
+    aht_s: float
+    service_level: float
+    abandon_rate: float
+    occupancy: float
+    asa_s: float
+
+
+def _evaluate(
+    method: str,
+    issues_per_s: float,
+    agents: int,
+    work: Workload,
+    targets: Targets,
+    patience_s: float | None,
+) -> _Point:
+    """KPIs of one interval: the volume is solved as a fixed point with the abandonment it causes
+    (fewer agents, more abandonment, more redials), which damps quickly because redials and
+    repeats are capped."""
+    abandon = 0.0
+    for _ in range(_FIXED_POINT_STEPS):
+        per_issue, aht = work.per_issue(abandon)
+        rate = issues_per_s * per_issue
+        if method == "erlang-c":
+            c = analytic.erlang_c(rate, aht, agents, targets.answer_within_s)
+            return _Point(agents, rate, aht, c.service_level, 0.0, c.occupancy, c.asa_s)
+        a = analytic.erlang_a(rate, aht, agents, patience_s, targets.answer_within_s)
+        if not work.depends_on_abandonment or abs(a.p_abandon - abandon) < _FIXED_POINT_TOL:
+            break
+        abandon = a.p_abandon
+    occupancy = a.occupancy if agents > 0 else 1.0
+    asa = a.asa_s if not math.isnan(a.asa_s) else math.inf
+    return _Point(agents, rate, aht, a.service_level, a.p_abandon, occupancy, asa)
+
+
+def _solve_interval(
+    method: str,
+    issues_per_s: float,
+    work: Workload,
+    targets: Targets,
+    patience_s: float | None,
+) -> tuple[_Point | None, float]:
+    """Fewest whole agents meeting every target (binary search: the KPIs are monotone in the
+    agents) and the fractional staffing interpolated on the binding target between n - 1 and n."""
+    if issues_per_s <= 0:
+        return None, 0.0
+    cache: dict[int, _Point] = {}
+
+    def point(n: int) -> _Point:
+        if n not in cache:
+            try:
+                cache[n] = _evaluate(method, issues_per_s, n, work, targets, patience_s)
+            except ValueError:  # Erlang A overloaded beyond its state space: certainly too few
+                cache[n] = _Point(n, math.nan, math.nan, 0.0, 1.0, 1.0, math.inf)
+        return cache[n]
+
+    def ok(n: int) -> bool:
+        p = point(n)
+        return targets.met(p.service_level, p.abandon_rate, p.occupancy)
+
+    per_issue, aht = work.per_issue(0.0)
+    hi = max(1, math.ceil(issues_per_s * per_issue * aht))
+    while not ok(hi):
+        hi *= 2
+        if hi > _MAX_AGENTS:
+            raise StaffingError(
+                f"no staffing up to {_MAX_AGENTS:,} agents meets the targets "
+                f"(service level {targets.service_level:g} within {targets.answer_within_s:g} s"
+                f"{_caps_text(targets)}); lower the target"
+            )
+    lo = -1  # the largest count known to miss (-1: none yet)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if mid >= 0 and ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    best = point(hi)
+    if hi == 0:
+        return best, 0.0
+    below = point(hi - 1)
+    exact = float(hi - 1)
+    for s_below, s_at in zip(
+        targets.slack(below.service_level, below.abandon_rate, below.occupancy),
+        targets.slack(best.service_level, best.abandon_rate, best.occupancy),
+        strict=True,
+    ):
+        if s_below < 0:  # this target binds between hi - 1 and hi
+            frac = -s_below / (s_at - s_below) if s_at > s_below else 1.0
+            exact = max(exact, hi - 1 + min(max(frac, 0.0), 1.0))
+    return best, exact
+
+
+def _caps_text(targets: Targets) -> str:
+    caps = ""
+    if targets.max_abandon is not None:
+        caps += f", abandonment <= {targets.max_abandon:g}"
+    if targets.max_occupancy is not None:
+        caps += f", occupancy <= {targets.max_occupancy:g}"
+    return caps
+
+
+def patience_mean(scenario: Scenario, method: str) -> float | None:
+    """Mean patience for Erlang A (which assumes it exponential), or None when nobody abandons."""
+    patience = scenario.channels.phone.patience
+    if patience is None:
+        if method == "erlang-a":
+            raise StaffingError(
+                "--method erlang-a needs channels.phone.patience (nobody abandons without it); "
+                "use --method erlang-c"
+            )
+        return None
+    return patience.mean
+
+
+# -- results --------------------------------------------------------------------------------------
+@dataclass
+class StaffingResult:
+    """Agents per interval over the horizon, their totals and the KPIs they achieve."""
+
+    method: str
+    demand: str
+    targets: Targets
+    horizon: Horizon
+    table: pd.DataFrame
+    """One row per reporting interval of the horizon (see ``INTERVAL_KEYS`` and extras)."""
+    scheduled: np.ndarray
+    """The scenario's own agents on duty per interval (time average), for the plot."""
+    hours_per_fte_week: float
+    shrinkage: float
+    kpis: dict[str, float | None]
+    notes: list[str]
+    simulation: dict[str, Any] | None = None
+    kpis_ci95: dict[str, float | None] = field(default_factory=dict)
+
+    @property
+    def interval_hours(self) -> float:
+        return self.horizon.interval_minutes / 60.0
+
+    @property
+    def agent_hours(self) -> float:
+        return float(self.table["agents"].sum()) * self.interval_hours
+
+    @property
+    def agent_hours_exact(self) -> float:
+        return float(self.table["agents_exact"].sum()) * self.interval_hours
+
+    def fte_of(self, agent_hours: float) -> float:
+        """FTE after shrinkage (spec A2b): hours / (weekly hours x days / 7) / (1 - shrinkage)."""
+        weeks = self.horizon.days / 7.0
+        return agent_hours / (self.hours_per_fte_week * weeks) / (1.0 - self.shrinkage)
+
+    @property
+    def fte(self) -> float:
+        return self.fte_of(self.agent_hours)
+
+    @property
+    def fte_exact(self) -> float:
+        return self.fte_of(self.agent_hours_exact)
+
+    def by_day(self) -> pd.DataFrame:
+        """One row per day: date, offered contacts, agent hours, peak agents, FTE (what the
+        horizon would need if every day were like this one, so the horizon's FTE is their mean),
+        and service level and abandonment weighted by offered contacts."""
+        table = self.table
+        offered = table["offered_per_hour"] * self.interval_hours
+        frame = pd.DataFrame(
+            {
+                "day": table["start_min"].to_numpy() // MINUTES_PER_DAY,
+                "offered": offered,
+                "agents": table["agents"],
+                "answered_in_time": offered * table["service_level"].fillna(0.0),
+                "abandoned": offered * table["abandon_rate"].fillna(0.0),
+            }
+        )
+        days = frame.groupby("day").agg(
+            offered=("offered", "sum"),
+            agent_hours=("agents", "sum"),
+            peak_agents=("agents", "max"),
+            answered_in_time=("answered_in_time", "sum"),
+            abandoned=("abandoned", "sum"),
+        )
+        hours = days["agent_hours"] * self.interval_hours
+        some = days["offered"].where(days["offered"] > 0)  # a closed day has no service level
+        origin = self.horizon.origin.date()
+        return pd.DataFrame(
+            {
+                "day": days.index + 1,
+                "date": [origin + timedelta(days=int(d)) for d in days.index],
+                "offered": days["offered"],
+                "agent_hours": hours,
+                "peak_agents": days["peak_agents"],
+                "fte": [self.fte_of(x) * self.horizon.days for x in hours],
+                "service_level": days["answered_in_time"] / some,
+                "abandon_rate": days["abandoned"] / some,
+            }
+        ).reset_index(drop=True)
+
+    @property
+    def converged(self) -> bool:
+        """False only when the simulation search stopped at its run limit (exit code 3)."""
+        return self.simulation is None or bool(self.simulation["converged"])
+
+    @property
+    def reason(self) -> str | None:
+        """Why the search did not converge (None when it did)."""
+        return None if self.simulation is None else self.simulation.get("reason")
+
+    def to_json(self) -> dict[str, Any]:
+        """The object of spec A2b, plus totals of the fractional staffing, KPIs and notes."""
+        rows = [
+            {key: _json_value(row[key]) for key in self.table.columns}
+            for row in self.table.to_dict("records")
+        ]
+        out: dict[str, Any] = {
+            "method": self.method,
+            "demand": self.demand,
+            "service_level": {
+                "answer_within_s": self.targets.answer_within_s,
+                "target": self.targets.service_level,
+            },
+            "max_abandon": self.targets.max_abandon,
+            "max_occupancy": self.targets.max_occupancy,
+            "interval_minutes": self.horizon.interval_minutes,
+            "intervals": rows,
+            "agent_hours": round(self.agent_hours, 6),
+            "fte": round(self.fte, 6),
+            "agent_hours_exact": round(self.agent_hours_exact, 6),
+            "fte_exact": round(self.fte_exact, 6),
+            "hours_per_fte_week": self.hours_per_fte_week,
+            "shrinkage": self.shrinkage,
+            "kpis": {k: _json_value(v) for k, v in self.kpis.items()},
+            "notes": self.notes,
+            "converged": self.converged,
+        }
+        if self.reason is not None:
+            out["reason"] = self.reason
+        if self.kpis_ci95:
+            out["ci95"] = {k: _json_value(v) for k, v in self.kpis_ci95.items()}
+        if self.simulation is not None:
+            out["simulation"] = self.simulation
+        return out
+
+
+def _json_value(value: Any) -> Any:
+    """Plain Python for JSON: numpy scalars unwrapped, NaN and infinity as null."""
+    if isinstance(value, np.integer | np.bool_):
+        return value.item()
+    if isinstance(value, float | np.floating):
+        value = float(value)
+        return None if not math.isfinite(value) else value
+    return value
+
+
+INTERVAL_KEYS = (
+    "start_min",
+    "offered_per_hour",
+    "agents",
+    "agents_exact",
+    "service_level",
+    "abandon_rate",
+    "occupancy",
+)
+
+
+def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
+    """What the numbers assume, stated with them rather than only in the README."""
+    notes = []
+    if not scenario.clock().always_open:
+        notes.append(
+            "closed hours (opening hours, holidays) get 0 agents; a partly open interval is "
+            "staffed for the rate while it is open"
+            + (
+                ""
+                if method == "simulation"
+                else "; calls of closed hours are placed where the engine puts them: after "
+                "the next opening by calendar.closed_retry, less those who give up"
+            )
+        )
+    if method == "simulation":
+        notes.append(
+            "simulation: the full model with common random numbers (the same seed for every "
+            "candidate staffing), one staffing per interval of the day, repeated every day "
+            "except while closed"
+        )
+        return notes
+    if demand == "contacts":
+        notes.append(
+            "demand = expected offered contacts: new issues x expected contacts per issue "
+            "(repeats and redials), placed in the interval of the new issue (a simplification: "
+            "real repeats arrive later; --method simulation moves them in time)"
+        )
+    else:
+        notes.append("demand = new issues only: no repeats and no redials (--demand issues)")
+    if any(r.third_party and r.third_party.mode.consult < 1 for r in scenario.reasons):
+        notes.append("third-party transfers and callbacks are not in the analytic demand")
+    if method == "erlang-a":
+        kind = scenario.channels.phone.patience.kind  # type: ignore[union-attr]
+        notes.append(
+            "Erlang A assumes exponential patience with the scenario's mean"
+            + ("" if kind == "exponential" else f" (the scenario's is {kind})")
+        )
+    else:
+        notes.append("Erlang C: nobody abandons, whatever the scenario's patience")
+    return notes
+
+
+def _scheduled(scenario: Scenario) -> np.ndarray:
+    starts, counts = scenario.agents.steps(scenario.horizon)
+    return interval_means(starts, counts, scenario.horizon)
+
+
+def staff_analytic(
+    scenario: Scenario,
+    method: str = "erlang-a",
+    demand: str = "contacts",
+    max_abandon: float | None = None,
+    max_occupancy: float | None = None,
+) -> StaffingResult:
+    """Erlang C or Erlang A staffing, each interval on its own (see the module docstring)."""
+    if method not in ("erlang-c", "erlang-a"):
+        raise StaffingError(f"analytic method must be erlang-c or erlang-a (got {method!r})")
+    targets = targets_for(scenario, max_abandon, max_occupancy)
+    patience = patience_mean(scenario, method)
+    work = workload(scenario, demand)
+    h = scenario.horizon
+    open_share, issues = open_demand(scenario)
+    solved: dict[float, tuple[_Point | None, float]] = {}
+    rows = []
+    for i, (share, volume) in enumerate(zip(open_share, issues, strict=True)):
+        # the rate while open: what the agents of a partly open interval face
+        key = float(volume / (share * h.interval_s)) if share > 0 else 0.0
+        if key not in solved:
+            solved[key] = _solve_interval(method, key, work, targets, patience)
+        point, exact = solved[key]
+        rows.append(
+            {
+                "start_min": i * h.interval_minutes,
+                "offered_per_hour": 0.0 if point is None else point.offered_per_s * share * 3600,
+                "agents": 0 if point is None else point.agents,
+                "agents_exact": exact,
+                "service_level": math.nan if point is None else point.service_level,
+                "abandon_rate": math.nan if point is None else point.abandon_rate,
+                "occupancy": math.nan if point is None else point.occupancy,
+                "asa_s": math.nan if point is None else point.asa_s,
+                "aht_s": math.nan if point is None else point.aht_s,
+                "new_issues_per_hour": volume / h.interval_s * 3600.0,
+                "open_share": share,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["agents"] = table["agents"].astype(np.int64)
+    return StaffingResult(
+        method=method,
+        demand=demand,
+        targets=targets,
+        horizon=h,
+        table=table,
+        scheduled=_scheduled(scenario),
+        hours_per_fte_week=scenario.agents.hours_per_fte_week,
+        shrinkage=scenario.agents.shrinkage,
+        kpis=_analytic_kpis(table),
+        notes=_notes(method, demand, scenario),
+    )
+
+
+def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
+    """Whole-horizon KPIs of the analytic staffing: interval KPIs weighted by volume or time."""
+    offered = table["offered_per_hour"].to_numpy()
+    # agents of a partly open interval are on duty all of it but busy only while it is open
+    busy = (table["occupancy"] * table["agents"] * table["open_share"]).fillna(0.0).to_numpy()
+    total = offered.sum()
+    answered = offered * (1.0 - table["abandon_rate"].fillna(0.0).to_numpy())
+    asa = table["asa_s"].fillna(0.0).to_numpy()
+    agents = table["agents"].sum()
+    return {
+        "offered_per_hour": float(total / len(table)),
+        "service_level": float(np.nansum(offered * table["service_level"]) / total),
+        "abandon_rate": float(np.nansum(offered * table["abandon_rate"]) / total),
+        "asa_s": float((answered * asa).sum() / answered.sum()) if answered.sum() > 0 else None,
+        "occupancy": float(busy.sum() / agents) if agents > 0 else None,
+    }
+
+
+# -- simulation method ---------------------------------------------------------------------------
+def with_staffing(scenario: Scenario, per_interval: np.ndarray, base_dir: Path | None) -> Scenario:
+    """The scenario with its agents replaced (shrinkage and FTE hours kept) by one count per
+    interval of a day (repeated daily) or of the whole horizon. Days that differ (a closed
+    weekend or holiday) go in as an ``agents.table`` of date-times, read before this returns."""
+    h = scenario.horizon
+    counts = np.asarray(per_interval, dtype=np.int64)
+    daily = counts[: h.intervals_per_day]
+    data = scenario.to_yaml_dict()
+    agents = {k: data["agents"][k] for k in ("shrinkage", "hours_per_fte_week")}
+    source = f"<{scenario.name}: staffing candidate>"
+    if len(counts) == len(daily) or np.array_equal(counts, np.tile(daily, h.days)):
+        data["agents"] = {**agents, "per_interval": [int(n) for n in daily]}
+        return load_scenario_dict(data, source=source, base_dir=base_dir)
+    rows = [
+        f"{(h.origin + timedelta(minutes=int(i) * h.interval_minutes)).isoformat()},{counts[i]}\n"
+        for i in np.flatnonzero(np.diff(counts, prepend=-1))
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        table = Path(folder) / "staffing.csv"
+        table.write_text("start,agents\n" + "".join(rows))
+        data["agents"] = {**agents, "table": str(table)}
+        return load_scenario_dict(data, source=source, base_dir=base_dir)
+
+
+@dataclass(frozen=True)
+class _CellStats:
+    """Per reporting interval of the horizon: mean and CI half-width over replications."""
+
+    mean: dict[str, np.ndarray]
+    half: dict[str, np.ndarray]
+    offered: np.ndarray  # mean offered contacts per interval
+
+
+def _cell_stats(intervals: pd.DataFrame, n_cells: int) -> _CellStats:
+    """Mean and t-interval half-width per interval of SL, abandonment, occupancy (NaN ignored)."""
+    frame = intervals.copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["abandon_rate"] = frame["abandoned"] / frame["offered"].where(frame["offered"] > 0)
+    grouped = frame.groupby("interval")
+    mean, half = {}, {}
+    for key in ("service_level", "abandon_rate", "occupancy"):
+        m = grouped[key].mean().reindex(range(n_cells)).to_numpy(dtype=float)
+        s = grouped[key].std(ddof=1).reindex(range(n_cells)).to_numpy(dtype=float)
+        n = grouped[key].count().reindex(range(n_cells)).to_numpy(dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1))
+            h = np.where(n >= 2, t * np.nan_to_num(s) / np.sqrt(n), np.inf)
+        mean[key], half[key] = m, h
+    offered = grouped["offered"].mean().reindex(range(n_cells)).to_numpy(dtype=float)
+    return _CellStats(mean, half, offered)
+
+
+def _verdicts(
+    cells: _CellStats, targets: Targets, counted: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cell: (misses on the mean, misses with confidence, meets with confidence).
+
+    A cell without counted contacts (warm-up, or nothing offered) decides nothing.
+    """
+    m, h = cells.mean, cells.half
+    sl, ab, occ = m["service_level"], m["abandon_rate"], m["occupancy"]
+    known = counted & ~np.isnan(sl)
+    miss = sl < targets.service_level - 1e-12
+    sure_miss = sl + h["service_level"] < targets.service_level
+    sure_meet = sl - h["service_level"] > targets.service_level
+    if targets.max_abandon is not None:
+        miss |= ab > targets.max_abandon + 1e-12
+        sure_miss |= ab - h["abandon_rate"] > targets.max_abandon
+        sure_meet &= ab + h["abandon_rate"] < targets.max_abandon
+    if targets.max_occupancy is not None:
+        occ_known = ~np.isnan(occ)
+        miss |= occ_known & (occ > targets.max_occupancy + 1e-12)
+        sure_miss |= occ_known & (occ - h["occupancy"] > targets.max_occupancy)
+        sure_meet &= ~occ_known | (occ + h["occupancy"] < targets.max_occupancy)
+    return miss & known, sure_miss & known, sure_meet & known
+
+
+def staff_simulation(
+    scenario: Scenario,
+    *,
+    max_abandon: float | None = None,
+    max_occupancy: float | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    base_dir: Path | None = None,
+    max_iterations: int = MAX_ITERATIONS,
+    progress: Callable[[str], None] | None = None,
+) -> StaffingResult:
+    """Search the fewest agents per interval of the day with the full model.
+
+    Start: Erlang A on expected contacts (Erlang C without patience), the busiest day's count per
+    interval of the day. Closed intervals keep 0 agents and decide nothing (a slot open on some
+    days only is staffed on those days). Each iteration simulates the candidate with the same
+    seed (common random numbers: candidates differ only where staffing does) and, per interval of
+    the day over all days of the horizon:
+
+    - an interval whose mean KPI misses a target gets agents: one, or, when it misses with 95%
+      confidence, as many as Erlang A needs for the contacts the simulation actually offered there
+      (repeats and redials from other intervals included);
+    - an interval that meets every target with 95% confidence loses one agent on trial; when the
+      trial then misses, the agent is put back and that count is the interval's floor.
+
+    It stops when no interval changes (converged: every interval meets the targets on the mean
+    over replications) or after ``max_iterations`` runs (not converged: ``reason`` says which
+    intervals still miss by how much, and ``ccsim staff`` exits 3). The final staffing is then
+    simulated with one agent fewer in every interval at once, to interpolate ``agents_exact`` and
+    to show how much the last agent matters.
+    """
+    from simulator.runs.replications import run
+
+    targets = targets_for(scenario, max_abandon, max_occupancy)
+    method = "erlang-a" if scenario.channels.phone.patience is not None else "erlang-c"
+    start = staff_analytic(scenario, method, "contacts", max_abandon, max_occupancy)
+    h = scenario.horizon
+    per_day = h.intervals_per_day
+    n_cells = h.days * per_day
+    reps = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+    starts_min = np.arange(n_cells) * h.interval_minutes
+    counted = starts_min * 60.0 >= h.warmup_s  # intervals that start before warm-up decide nothing
+    open_share = start.table["open_share"].to_numpy()
+    decides = counted & (open_share > 0)  # nor do closed ones: they keep 0 agents
+    work = workload(scenario, "contacts")
+    patience = patience_mean(scenario, method)
+    day_of = np.arange(n_cells) // per_day
+    slot_of = np.arange(n_cells) % per_day
+
+    def on_duty(agents: np.ndarray) -> np.ndarray:
+        """The staffing of the interval of the day on every day, nobody while closed."""
+        return np.where(open_share > 0, np.tile(agents, h.days), 0)
+
+    def simulate(agents: np.ndarray) -> RunResult:
+        staffing = with_staffing(scenario, on_duty(agents), base_dir)
+        return run(staffing, replications=reps, seed=seed, workers=workers)
+
+    # the busiest day's start: one staffing per interval of the day must meet every day's target
+    agents = start.table["agents"].to_numpy().reshape(h.days, per_day).max(axis=0)
+    floor = np.zeros(per_day, dtype=np.int64)
+    trial_from = np.full(per_day, -1, dtype=np.int64)  # count before a removal trial, else -1
+    history: list[dict[str, Any]] = []
+    converged = False
+    result = cells = None
+    for iteration in range(1, max_iterations + 1):
+        result = simulate(agents)
+        cells = _cell_stats(result.intervals, n_cells)
+        miss, sure_miss, sure_meet = _verdicts(cells, targets, decides)
+        slot_miss = np.zeros(per_day, bool)
+        slot_sure_miss = np.zeros(per_day, bool)
+        slot_known = np.zeros(per_day, bool)
+        slot_sure_meet = np.ones(per_day, bool)
+        known = decides & ~np.isnan(cells.mean["service_level"])
+        np.logical_or.at(slot_miss, slot_of, miss)
+        np.logical_or.at(slot_sure_miss, slot_of, sure_miss)
+        np.logical_or.at(slot_known, slot_of, known)
+        np.logical_and.at(slot_sure_meet, slot_of, sure_meet | ~known)
+        slot_sure_meet &= slot_known
+        agent_hours = float(on_duty(agents).sum() * h.interval_minutes / 60.0)
+        history.append(
+            {
+                "iteration": iteration,
+                "agent_hours": agent_hours,
+                "intervals_missing": int(slot_miss.sum()),
+                "service_level": _json_value(result.kpis.get("service_level")),
+            }
+        )
+        if progress:
+            progress(
+                f"iteration {iteration}: {agent_hours:,.1f} agent hours, "
+                f"{int(slot_miss.sum())} intervals below target"
+            )
+        new = agents.copy()
+        for j in range(per_day):
+            if slot_miss[j]:
+                if trial_from[j] >= 0:  # the removal trial failed: put the agent back
+                    new[j] = trial_from[j]
+                    floor[j] = trial_from[j]
+                elif slot_sure_miss[j]:
+                    need = _need_for_observed(
+                        cells.offered[(slot_of == j) & known], h, method, work, targets, patience
+                    )
+                    new[j] = max(agents[j] + 1, need)
+                else:
+                    new[j] = agents[j] + 1
+            elif (
+                slot_known[j]
+                and agents[j] > max(floor[j], 0)
+                and (
+                    slot_sure_meet[j]
+                    or _fewer_predicted_to_meet(
+                        cells, (slot_of == j) & known, agents[j], h, method, work, targets, patience
+                    )
+                )
+            ):
+                new[j] = agents[j] - 1
+        trial_from = np.where(new < agents, agents, -1)
+        if np.array_equal(new, agents):
+            converged = True
+            break
+        if iteration == max_iterations:
+            break  # report the staffing that was simulated, not an untested next candidate
+        agents = new
+    assert result is not None
+    assert cells is not None
+
+    fewer = simulate(np.maximum(agents - 1, 0))
+    fewer_cells = _cell_stats(fewer.intervals, n_cells)
+    full = on_duty(agents)
+    exact = _exact_between(full, cells, fewer_cells, targets)
+    table = pd.DataFrame(
+        {
+            "start_min": starts_min,
+            "offered_per_hour": cells.offered / (h.interval_minutes / 60.0),
+            "agents": full,
+            "agents_exact": exact,
+            "service_level": cells.mean["service_level"],
+            "abandon_rate": cells.mean["abandon_rate"],
+            "occupancy": cells.mean["occupancy"],
+            "service_level_ci95": cells.half["service_level"],
+            "service_level_one_fewer": fewer_cells.mean["service_level"],
+            "day": day_of + 1,
+            "counted": counted,
+            "open_share": open_share,
+        }
+    )
+    kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
+    kpi_keys += ("issues", "contacts_per_issue")
+    notes = _notes("simulation", "contacts", scenario)
+    notes.append(
+        f"start: {method} on expected contacts ({start.agent_hours:,.1f} agent hours); "
+        f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
+        f"of {reps} replications; interval decisions use {CONFIDENCE:.0%} t-intervals"
+    )
+    search: dict[str, Any] = {"converged": converged}
+    if not converged:
+        search["reason"] = _not_converged(cells, miss, targets, h, len(history), new != agents)
+    if not counted.all():
+        notes.append("intervals that start in the warm-up keep the starting staffing")
+    return StaffingResult(
+        method="simulation",
+        demand="contacts",
+        targets=targets,
+        horizon=h,
+        table=table,
+        scheduled=_scheduled(scenario),
+        hours_per_fte_week=scenario.agents.hours_per_fte_week,
+        shrinkage=scenario.agents.shrinkage,
+        kpis={k: result.kpis.get(k) for k in kpi_keys},
+        kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
+        notes=notes,
+        simulation={
+            **search,
+            "iterations": len(history),
+            "replications": reps,
+            "seed": seed,
+            "confidence": CONFIDENCE,
+            "start_method": method,
+            "start_agent_hours": start.agent_hours,
+            "history": history,
+            "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
+        },
+    )
+
+
+def _not_converged(
+    cells: _CellStats,
+    miss: np.ndarray,
+    targets: Targets,
+    h: Horizon,
+    runs: int,
+    changing: np.ndarray,
+) -> str:
+    """Why the search stopped unfinished: the intervals that still miss a target on the mean over
+    replications and by how much, or, when none does, how many were still being changed."""
+    where = np.flatnonzero(miss)
+    if not len(where):
+        return (
+            f"after {runs} runs (--max-runs) every interval meets the targets on the mean, but "
+            f"{int(changing.sum())} intervals of the day were still changing (trials with one "
+            "agent fewer, or an agent put back)"
+        )
+    shown = []
+    for i in where[:5]:
+        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        gaps = []
+        for name, value, limit, short in (
+            ("service level", sl, targets.service_level, targets.service_level - sl),
+            ("abandonment", ab, targets.max_abandon, ab - (targets.max_abandon or 0.0)),
+            ("occupancy", occ, targets.max_occupancy, occ - (targets.max_occupancy or 0.0)),
+        ):
+            if limit is not None and short > 1e-12:
+                gaps.append(f"{name} {value:.2%} (target {limit:.0%}, off by {short:.2%})")
+        shown.append(f"{_clock(int(i) * h.interval_minutes, h.days > 1)} {', '.join(gaps)}")
+    more = f"; and {len(where) - len(shown)} more" if len(where) > len(shown) else ""
+    return (
+        f"after {runs} runs (--max-runs) {len(where)} intervals still miss the target on the mean "
+        f"over replications: {'; '.join(shown)}{more}"
+    )
+
+
+def _fewer_predicted_to_meet(
+    cells: _CellStats,
+    where: np.ndarray,
+    agents: int,
+    h: Horizon,
+    method: str,
+    work: Workload,
+    targets: Targets,
+    patience: float | None,
+) -> bool:
+    """Whether one agent fewer would still meet the targets in every day's cell of an interval,
+    predicting the change of each KPI from the analytic model at the simulated volume. This picks
+    which removals are worth a trial; the trial itself is simulated."""
+    mix = _contact_mix(work)
+    for i in np.flatnonzero(where):
+        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        if math.isnan(sl) or cells.offered[i] <= 0:
+            continue
+        rate = cells.offered[i] / h.interval_s
+        try:
+            at = _evaluate(method, rate, agents, mix, targets, patience)
+            fewer = _evaluate(method, rate, agents - 1, mix, targets, patience)
+        except ValueError:
+            return False
+        if not targets.met(
+            sl + fewer.service_level - at.service_level,
+            (0.0 if math.isnan(ab) else ab) + fewer.abandon_rate - at.abandon_rate,
+            (0.0 if math.isnan(occ) else occ) + fewer.occupancy - at.occupancy,
+        ):
+            return False
+    return True
+
+
+def _contact_mix(work: Workload) -> Workload:
+    """Observed contacts fed as issues with the contact mix of reasons (so its mean handle time)
+    and no further repeats or redials: those are in the observed volume already."""
+    flows = tuple(
+        replace(
+            f,
+            weight=f.weight
+            * customer_contacts_per_issue(f.fcr, f.later_fcr, f.repeat_probability, f.max_contacts),
+        )
+        for f in work.flows
+    )
+    return Workload(flows, 0.0, 1, "issues")
+
+
+def _need_for_observed(
+    offered: np.ndarray,
+    h: Horizon,
+    method: str,
+    work: Workload,
+    targets: Targets,
+    patience: float | None,
+) -> int:
+    """Agents the analytic method needs for the busiest simulated volume of an interval of the
+    day: a jump that closes most of a large gap in one iteration."""
+    volume = float(np.nanmax(offered)) if np.isfinite(offered).any() else 0.0
+    if volume <= 0:
+        return 0
+    issues_mode = _contact_mix(work)
+    point, _ = _solve_interval(method, volume / h.interval_s, issues_mode, targets, patience)
+    return 0 if point is None else point.agents
+
+
+def _exact_between(
+    agents: np.ndarray, at: _CellStats, fewer: _CellStats, targets: Targets
+) -> np.ndarray:
+    """Fractional agents per interval: the binding target interpolated between the simulated
+    KPIs with one agent fewer everywhere and with the staffing found."""
+    exact = agents.astype(float)
+    for i, n in enumerate(agents):
+        if n == 0:
+            continue
+        below = targets.slack(
+            fewer.mean["service_level"][i],
+            fewer.mean["abandon_rate"][i],
+            fewer.mean["occupancy"][i],
+        )
+        top = targets.slack(
+            at.mean["service_level"][i], at.mean["abandon_rate"][i], at.mean["occupancy"][i]
+        )
+        if any(math.isnan(v) for v in below + top) or min(top) < 0:
+            continue  # undefined, or the target is not met on the mean: keep the whole count
+        value = n - 1.0
+        for s_below, s_at in zip(below, top, strict=True):
+            if s_below < 0:
+                frac = -s_below / (s_at - s_below) if s_at > s_below else 1.0
+                value = max(value, n - 1 + min(max(frac, 0.0), 1.0))
+        exact[i] = value
+    return exact
+
+
+# -- entry point and output ----------------------------------------------------------------------
+def staff(
+    scenario: Scenario,
+    method: str = "erlang-a",
+    demand: str = "contacts",
+    *,
+    max_abandon: float | None = None,
+    max_occupancy: float | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    base_dir: Path | None = None,
+    max_runs: int | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> StaffingResult:
+    """Staffing of ``scenario`` by ``method`` (see the module docstring); ``max_runs`` bounds the
+    simulation search (default ``MAX_ITERATIONS``)."""
+    if method not in METHODS:
+        raise StaffingError(f"--method must be one of {', '.join(METHODS)} (got {method!r})")
+    if demand not in DEMANDS:
+        raise StaffingError(f"--demand must be one of {', '.join(DEMANDS)} (got {demand!r})")
+    if method != "simulation":
+        return staff_analytic(scenario, method, demand, max_abandon, max_occupancy)
+    if demand != "contacts":
+        raise StaffingError(
+            "--demand issues applies to erlang-c and erlang-a; the simulation method always "
+            "simulates every contact"
+        )
+    return staff_simulation(
+        scenario,
+        max_abandon=max_abandon,
+        max_occupancy=max_occupancy,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        base_dir=base_dir,
+        max_iterations=MAX_ITERATIONS if max_runs is None else max_runs,
+        progress=progress,
+    )
+
+
+def staffing_plot(result: StaffingResult, lang: str = "en") -> Figure:
+    """Required (whole agents) against the scenario's scheduled agents, with offered contacts per
+    hour on a second axis: staffing against demand in one picture."""
+    from simulator.present.figures import staffing_figure
+
+    table = result.table
+    return staffing_figure(
+        table["start_min"], table["agents"], result.scheduled, lang, table["offered_per_hour"]
+    )
+
+
+def check_out(out_dir: Path, force: bool) -> None:
+    """Refuse to overwrite staffing files in ``out_dir`` without ``force`` (before any work)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise StaffingError(f"{out_dir}: exists and is not a folder; choose another --out")
+    existing = [name for name in OUTPUT_FILES if (out_dir / name).exists()]
+    if existing and not force:
+        raise StaffingError(
+            f"{out_dir}: already holds {', '.join(existing)}; choose another --out or give --force"
+        )
+
+
+def write_outputs(
+    result: StaffingResult, out_dir: Path | None = None, plot: Path | None = None
+) -> list[Path]:
+    """Write staffing.csv, staffing.parquet and staffing.png into ``out_dir`` and/or the plot to
+    ``plot``; each file is written under a temporary name and renamed, so none is half-written."""
+    written: list[Path] = []
+    targets: list[tuple[Path, Callable[[Path], None]]] = []
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        targets += [
+            (out_dir / "staffing.csv", lambda p: result.table.to_csv(p, index=False)),
+            (out_dir / "staffing.parquet", lambda p: result.table.to_parquet(p, index=False)),
+        ]
+    pngs = ([out_dir / "staffing.png"] if out_dir is not None else []) + ([plot] if plot else [])
+    if pngs:
+        fig = staffing_plot(result)
+        for png in pngs:
+            targets.append((png, lambda p: fig.savefig(p, format="png", dpi=fig.dpi)))
+    for path, write in targets:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        write(tmp)
+        tmp.replace(path)
+        written.append(path)
+    return written
+
+
+def print_table(result: StaffingResult, console: Any = None, by_interval: bool = False) -> None:
+    """The staffing table of ``ccsim staff`` on stdout, then the totals: one row per interval, or
+    per day for a horizon of several days (the intervals of weeks are too many to read) unless
+    ``by_interval``."""
+    from rich.console import Console
+    from rich.table import Table
+
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:  # piped or captured: rich would cut the rows at 80 columns
+            console = Console(highlight=False, width=120)
+    t = result.targets
+    title = (
+        f"{result.method} staffing ({result.demand}): service level {t.service_level:.0%} within "
+        f"{t.answer_within_s:g} s{_caps_text(t)}"
+    )
+    table = Table(title=title, title_justify="left")
+    k = result.kpis
+    multi_day = result.horizon.days > 1
+    if multi_day and not by_interval:
+        for name in ("day", "offered", "agent h", "peak agents", "FTE", "SL", "abandon"):
+            table.add_column(name, justify="left" if name == "day" else "right", no_wrap=True)
+        days = result.by_day()
+        for row in days.to_dict("records"):
+            table.add_row(
+                f"{row['date']:%a %Y-%m-%d}",
+                f"{row['offered']:,.0f}",
+                f"{row['agent_hours']:,.1f}",
+                f"{int(row['peak_agents'])}",
+                f"{row['fte']:,.1f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{days['offered'].sum():,.0f}",
+            f"{result.agent_hours:,.1f}",
+            f"{int(days['peak_agents'].max())}",
+            f"{result.fte:,.1f}",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+        )
+    else:
+        columns = ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy")
+        for name in columns:
+            table.add_column(name, justify="left" if name == "interval" else "right", no_wrap=True)
+        for row in result.table.to_dict("records"):
+            table.add_row(
+                _clock(int(row["start_min"]), multi_day),
+                f"{row['offered_per_hour']:,.1f}",
+                f"{int(row['agents'])}",
+                f"{row['agents_exact']:.2f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+                _pct(row["occupancy"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{result.table['offered_per_hour'].mean():,.1f}",
+            f"{result.agent_hours:,.1f} h",
+            f"{result.agent_hours_exact:,.1f} h",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+            _pct(k.get("occupancy")),
+        )
+    console.print(table)
+    asa = k.get("asa_s")
+    console.print(
+        f"FTE after {result.shrinkage:.0%} shrinkage at {result.hours_per_fte_week:g} h/week: "
+        f"{result.fte:,.1f} (exact staffing: {result.fte_exact:,.1f}); overall ASA "
+        + ("–" if asa is None or not math.isfinite(asa) else f"{asa:.1f} s")
+    )
+    if multi_day and not by_interval:
+        console.print("per-interval rows: --intervals (or --json, --out)", style="dim")
+    if result.simulation is not None:
+        s = result.simulation
+        console.print(
+            f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
+            f"{s['iterations']} runs of {s['replications']} replications (seed {s['seed']})"
+            + (f": {result.reason}" if result.reason else "")
+        )
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim")
+
+
+def _clock(start_min: int, with_day: bool) -> str:
+    day, minute = divmod(start_min, 1440)
+    clock = f"{minute // 60:02d}:{minute % 60:02d}"
+    return f"day {day + 1} {clock}" if with_day else clock
+
+
+def _pct(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.1f}%"

@@ -1,0 +1,184 @@
+"""The scenario library (``scenarios/``): every file validates, runs and tells its story.
+
+Shortening, so the whole module stays well under 90 s on two busy cores: a file is loaded as a
+dict, ``horizon.days`` is cut to at most ``SHORT_DAYS`` and ``replications`` to 2 (see
+``shortened``); everything else is the file as written. The growth-phase files are two days by
+design and run at full length with their own replications, as ``ccsim run FILE --out DIR &&
+ccsim assess DIR`` would. The invoice comparison runs phase 1 and phase 3 over the first
+``INVOICE_DAYS`` days of their month (the invoice lands on day 9) with 3 replications and common
+random numbers.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import cache
+from itertools import takewhile
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import pytest
+import yaml
+from pydantic import BaseModel
+
+from simulator.results.kpis import KPI_KEYS
+from simulator.runs.output import OUTPUT_FILES
+from simulator.runs.replications import run
+from simulator.scenario.models import Scenario, load_scenario, load_scenario_dict
+from simulator.studies.assess import assess
+from simulator.studies.compare import compare
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+FILES = sorted(SCENARIOS.glob("*.yaml"))
+SHORT_DAYS = 7
+SHORT_REPLICATIONS = 2
+INVOICE_DAYS = 14
+
+
+def raw(name: str) -> dict[str, Any]:
+    """The YAML of a library file as a dict (the file's name as default ``name``)."""
+    data = yaml.safe_load((SCENARIOS / name).read_text(encoding="utf-8"))
+    data.setdefault("name", Path(name).stem)
+    return data
+
+
+def load(data: dict[str, Any]) -> Scenario:
+    """Validate a (changed) library dict; CSV paths stay relative to ``scenarios/``."""
+    return load_scenario_dict(data, source="<library>", base_dir=SCENARIOS)
+
+
+def shortened(name: str, days: int = SHORT_DAYS) -> dict[str, Any]:
+    """The file with at most ``days`` days and ``SHORT_REPLICATIONS`` replications."""
+    data = copy.deepcopy(raw(name))
+    horizon = data.setdefault("horizon", {})
+    horizon["days"] = min(horizon.get("days", 1), days)
+    data["replications"] = min(data.get("replications", 5), SHORT_REPLICATIONS)
+    return data
+
+
+def test_library_is_complete() -> None:
+    names = {f.name for f in FILES}
+    expected = {
+        "invoice_phase1.yaml",
+        "invoice_phase2.yaml",
+        "invoice_phase3.yaml",
+        "third_party_delivery.yaml",
+        "bike_shop_stores.yaml",
+        "first_to_second_line.yaml",
+        *(f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)),
+    }
+    assert expected <= names
+
+
+REPO = SCENARIOS.parent
+_PATH = re.compile(r"[\w./-]+\.(?:yaml|csv|py|parquet)\b")
+_NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")  # snake_case: a KPI, column or key
+
+
+def header(path: Path) -> str:
+    """The opening comment block of a library file, as one line of text without the ``#``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    block = takewhile(lambda line: line.startswith("#"), lines)
+    return " ".join(line.lstrip("#").strip() for line in block)
+
+
+def format_words(tp: Any, seen: set[type]) -> set[str]:
+    """Keys of the scenario format under ``tp``, and its literal values (e.g. driver kinds)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        if tp in seen:
+            return set()
+        seen.add(tp)
+        words: set[str] = set()
+        for name, f in tp.model_fields.items():
+            words |= {name, f.alias or name, *format_words(f.annotation, seen)}
+        return words
+    if get_origin(tp) is Literal:
+        return {a for a in get_args(tp) if isinstance(a, str)}
+    return set().union(*(format_words(a, seen) for a in get_args(tp)))
+
+
+@cache
+def known_names() -> frozenset[str]:
+    """What a header may name: KPI keys, output-table columns, scenario keys, library files."""
+    result = run(load(shortened("minimal.yaml", 1) | {"replications": 1}), workers=1)
+    tables = (result.intervals, result.contacts, result.journeys, result.agents)
+    columns = {str(c) for t in tables for c in t.columns}
+    files = {f.stem for f in FILES}
+    return frozenset({*KPI_KEYS, *columns, *format_words(Scenario, set()), *files})
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
+def test_file_validates_and_says_what_it_teaches(path: Path) -> None:
+    """The opening comment says what the file teaches, and whatever it points the reader at
+    exists: a renamed KPI, column or key, or a moved file, leaves a stale header that fails here
+    with the name. A bare ``.yaml`` name may be a copy the reader makes and is not checked."""
+    load_scenario(path)
+    text = header(path)
+    assert "What it teaches:" in text, f"{path.name}: no 'What it teaches:' in its opening comment"
+    paths = _PATH.findall(text)
+    missing = [p for p in paths if "/" in p and not (REPO / p).exists()]
+    missing += [p for p in paths if p.endswith(".parquet") and p not in OUTPUT_FILES]
+    assert not missing, f"{path.name} points at files that do not exist: {missing}"
+    unknown = sorted(set(_NAME.findall(_PATH.sub(" ", text))) - known_names())
+    assert not unknown, f"{path.name} names {unknown}: no KPI, output column, key or library file"
+
+
+_SKIP_SHORT_RUN = {f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)}  # run in full below
+RUN_FILES = [f for f in FILES if f.name not in _SKIP_SHORT_RUN]
+
+
+@pytest.mark.parametrize("path", RUN_FILES, ids=[f.stem for f in RUN_FILES])
+def test_shortened_run_conserves_contacts_and_issues(path: Path) -> None:
+    """Spec A3 invariants per replication (the runner also refuses a broken replication)."""
+    result = run(load(shortened(path.name)), workers=1)
+    s = result.summary
+    assert len(s) == SHORT_REPLICATIONS
+    assert (s.offered == s.answered + s.abandoned + s.in_system_at_end).all()
+    assert (s.issues == s.resolved + s.gave_up + s.deflected + s.open_at_end).all()
+    assert (s.offered > 0).all()
+    assert (s.answered > 0).all()
+
+
+@pytest.mark.parametrize("phase", [1, 2, 3, 4])
+def test_growth_file_lands_in_its_phase(phase: int) -> None:
+    result = run(load(raw(f"growth_phase{phase}.yaml")), workers=1)
+    s = result.summary
+    assert (s.issues == s.resolved + s.gave_up + s.deflected + s.open_at_end).all()
+    assert assess(result.kpis).phase == phase
+
+
+def test_invoice_phase3_needs_fewer_contacts_than_phase1() -> None:
+    """A clearer, spread invoice removes contacts: a significant paired difference (CRN)."""
+    scenarios = [
+        load(shortened(f"invoice_phase{n}.yaml", INVOICE_DAYS) | {"replications": 3})
+        for n in (1, 3)
+    ]
+    comparison = compare(scenarios, workers=1)
+    diff = comparison.diff()
+    for key in ("offered", "issues"):
+        mean, ci = diff[key][0]["mean"], diff[key][0]["ci95"]
+        assert mean is not None
+        assert ci is not None
+        assert mean + ci < 0, f"{key}: phase 3 - phase 1 = {mean:.0f} ± {ci:.0f}"
+    p1, p3 = (r.kpis for r in comparison.results)
+    assert p3["abandon_rate"] < p1["abandon_rate"]
+
+
+def test_first_to_second_line_aht_rises_while_workload_falls() -> None:
+    """Against the same file without self-service, same seed and agents: AHT higher, total
+    handle time of answered contacts (answered x AHT) lower."""
+    with_ss = raw("first_to_second_line.yaml")
+    without = copy.deepcopy(with_ss)
+    for reason in without["reasons"]:
+        reason.pop("self_service", None)
+    without["name"] = "first_to_second_line_without"
+    short = {"horizon": {**with_ss["horizon"], "days": 2}, "replications": 3}
+    comparison = compare([load(without | short), load(with_ss | short)], workers=1)
+    before, after = (r.summary for r in comparison.results)
+    assert after.aht_s.mean() > before.aht_s.mean() * 1.2
+    workload_before = (before.answered * before.aht_s).to_numpy()
+    workload_after = (after.answered * after.aht_s).to_numpy()
+    assert (workload_after < workload_before).all()
+    assert after.deflected.mean() > 0
+    assert before.deflected.sum() == 0
