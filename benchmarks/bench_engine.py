@@ -92,7 +92,9 @@ def _ccsim_scenario(days: int):
 
 def _ccsim_contacts(records, scenario) -> int:
     """Offered phone contacts of the whole run, warm-up included (counted outside the timing)."""
-    frame = records.contacts_frame([reason.name for reason in scenario.reasons])
+    from simulator.results.frames import contacts_frame
+
+    frame = contacts_frame(records, [reason.name for reason in scenario.reasons])
     if "channel" in frame.columns:
         frame = frame[frame["channel"] == "phone"]
     return len(frame)

@@ -2,17 +2,13 @@
 
 Following salabim's split, *tallies* are one row per contact or issue (wait, handle time,
 outcome) and *levels* are time-weighted series (agents on duty, queue length). The engine
-appends to plain lists (cheap on the hot path); frames are built once, at the end.
+appends to plain lists (cheap on the hot path); :mod:`simulator.results.frames` builds frames
+from them once, at the end, so the engine layer needs no pandas.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import numpy as np
-import pandas as pd
-
-from simulator.scenario.models import CHANNELS
 
 # Contact kinds: why a contact exists. A missed-callback contact is a repeat ("where is my
 # callback?") told apart because it is the third party's waste, not the agent's.
@@ -25,7 +21,6 @@ THIRD_PARTY_MODES = ("none", "consult", "transfer", "callback")
 
 # Third-party jobs (a transfer or a promised callback).
 JOB_PENDING, JOB_MADE, JOB_CANCELLED = 0, 1, 2
-JOB_STATUSES = ("pending", "made", "cancelled")
 
 # Self-service before the first contact.
 NO_SELF_SERVICE, SELF_SERVICE_SUCCESS, SELF_SERVICE_FAILED = 0, 1, 2
@@ -52,7 +47,7 @@ class Records:
     # per contact
     issue: list[int] = field(default_factory=list)
     kind: list[int] = field(default_factory=list)
-    channel: list[int] = field(default_factory=list)  # index into config.CHANNELS
+    channel: list[int] = field(default_factory=list)  # index into scenario.models.CHANNELS
     arrival: list[float] = field(default_factory=list)
     wait: list[float] = field(default_factory=list)
     outcome: list[int] = field(default_factory=list)
@@ -110,39 +105,3 @@ class Records:
     retries_after_horizon: int = 0  # tries again after a closed line
     callbacks_after_horizon: int = 0  # third-party callbacks and transfer results
     end_time: float = 0.0
-
-    def contacts_frame(self, reason_names: list[str]) -> pd.DataFrame:
-        """One row per contact; wait and handle time are NaN where they did not happen."""
-        outcome = np.asarray(self.outcome, dtype=np.int8)
-        answered = outcome == ANSWERED
-        waiting = outcome == WAITING
-        wait = np.asarray(self.wait, dtype=np.float64)
-        wait[waiting] = np.nan
-        handle = np.where(answered, np.asarray(self.handle, dtype=np.float64), np.nan)
-        issue = np.asarray(self.issue, dtype=np.int64)
-        reason = np.asarray(self.issue_reason, dtype=np.int64)[issue] if len(issue) else issue
-        return pd.DataFrame(
-            {
-                "replication": np.full(len(outcome), self.replication, dtype=np.int32),
-                "contact": np.arange(len(outcome), dtype=np.int64),
-                "issue": issue,
-                "reason": pd.Categorical.from_codes(reason, categories=reason_names),
-                "channel": pd.Categorical.from_codes(
-                    np.asarray(self.channel, dtype=np.int8), categories=list(CHANNELS)
-                ),
-                "kind": pd.Categorical.from_codes(
-                    np.asarray(self.kind, dtype=np.int8), categories=list(CONTACT_KINDS)
-                ),
-                "arrival_s": np.asarray(self.arrival, dtype=np.float64),
-                "wait_s": wait,
-                "outcome": pd.Categorical.from_codes(outcome, categories=list(CONTACT_OUTCOMES)),
-                "handle_s": handle,
-                "agent": np.asarray(self.agent, dtype=np.int32),
-                "third_party": pd.Categorical.from_codes(
-                    np.asarray(self.third_party, dtype=np.int8),
-                    categories=list(THIRD_PARTY_MODES),
-                ),
-                "hold_s": np.where(answered, np.asarray(self.hold, dtype=np.float64), np.nan),
-                "resolved": np.asarray(self.resolved, dtype=bool),
-            }
-        )

@@ -17,6 +17,7 @@ import pandas as pd
 
 from simulator.engine.center import simulate
 from simulator.errors import CcsimError
+from simulator.results.frames import contacts_frame
 from simulator.results.kpis import (
     KPI_KEYS,
     agent_table,
@@ -61,7 +62,7 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
         replication=replication,
         kpis=kpis,
         intervals=interval_table(rec, scenario),
-        contacts=rec.contacts_frame([r.name for r in scenario.reasons]),
+        contacts=contacts_frame(rec, [r.name for r in scenario.reasons]),
         journeys=journeys,
         agents=agent_table(rec, scenario),
     )
