@@ -24,7 +24,6 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.ticker import MaxNLocator, PercentFormatter
-from scipy import stats
 
 from simulator.present.labels import (
     DEFAULT_LANG,
@@ -33,8 +32,11 @@ from simulator.present.labels import (
     format_threshold,
     is_share,
     kpi_label,
+    short_number,
     t,
 )
+from simulator.results.catalogue import direction, headline
+from simulator.results.statistics import ci95
 from simulator.scenario.models import DEFAULT_START
 
 # Sizes for a projected slide: 12 x 6.5 inch at 100 dpi gives 1200 x 650 px.
@@ -868,17 +870,6 @@ def sources_figure(counts: pd.Series, lang: str = DEFAULT_LANG) -> Figure:
 # ---------------------------------------------------------------------------------------------
 # Comparisons, sweeps and staffing
 
-DEFAULT_COMPARE_KPIS = (
-    "asa_s",
-    "service_level",
-    "abandon_rate",
-    "fcr",
-    "contacts_per_issue",
-    "occupancy",
-    "offered",
-    "csat",
-)
-
 
 def comparison_figure(
     results: Mapping[str, tuple[Mapping[str, float | None], Mapping[str, float | None]]],
@@ -892,9 +883,7 @@ def comparison_figure(
     """
     names = list(results)
     if keys is None:
-        keys = [
-            k for k in DEFAULT_COMPARE_KPIS if any(results[n][0].get(k) is not None for n in names)
-        ]
+        keys = [k for k in headline() if any(results[n][0].get(k) is not None for n in names)]
     keys = list(keys) or ["offered"]
     ncols = min(3, len(keys))
     nrows = math.ceil(len(keys) / ncols)
@@ -926,50 +915,20 @@ def comparison_figure(
     return fig
 
 
-def ci_half_width(values: pd.Series) -> float:
-    """t(0.975, n-1) x s / sqrt(n), as in spec A2; NaN for fewer than 2 values."""
-    v = values.dropna().to_numpy(dtype=float)
-    if len(v) < 2:
-        return math.nan
-    return float(stats.t.ppf(0.975, len(v) - 1) * v.std(ddof=1) / math.sqrt(len(v)))
-
-
 def _param_label(name: str) -> str:
     return name
 
 
-# Which way is good, so heatmaps colour good green and bad red whatever the KPI's direction.
-HIGHER_IS_BETTER = {"service_level", "fcr", "csat", "nps", "resolved_share", "deflected_share"}
-LOWER_IS_BETTER = {
-    "asa_s",
-    "wait_p90_s",
-    "abandon_rate",
-    "abandoned",
-    "repeat_rate",
-    "contacts_per_issue",
-    "ces",
-    "gave_up_share",
-    "time_to_resolution_h",
-    "callbacks_missed",
-    "in_system_at_end",
-    "mean_queue_length",
-}
-
-
 def kpi_colormap(kpi: str) -> str:
-    """Red-yellow-green in the KPI's good direction; a neutral map when neither is better."""
-    if kpi in HIGHER_IS_BETTER:
-        return "RdYlGn"
-    if kpi in LOWER_IS_BETTER:
-        return "RdYlGn_r"
-    return "viridis"
+    """Red-yellow-green in the KPI's good direction (the catalogue's), so good is green and bad
+    red whatever the KPI; a neutral map when neither is better."""
+    return {"higher": "RdYlGn", "lower": "RdYlGn_r"}.get(direction(kpi), "viridis")
 
 
 def _tick(value: object, lang: str) -> str:
     """A parameter value as a tick label, in the language's decimal notation."""
     if isinstance(value, float | np.floating):
-        text = f"{float(value):g}"
-        return text.replace(".", ",") if lang == "nl" else text
+        return short_number(float(value), lang)
     return str(value)
 
 
@@ -1032,10 +991,10 @@ def sweep_line(
     ax = fig.axes[0]
     groups = [(None, results)] if group is None else list(results.groupby(group, sort=True))
     for i, (value, frame) in enumerate(groups):
-        agg = frame.groupby(x, sort=True)[kpi].agg(["mean", ci_half_width])
+        agg = frame.groupby(x, sort=True)[kpi].agg(["mean", ci95])
         xs = agg.index.to_numpy(dtype=float)
         mean = agg["mean"].to_numpy(dtype=float)
-        half = np.nan_to_num(agg["ci_half_width"].to_numpy(dtype=float))
+        half = np.nan_to_num(agg["ci95"].to_numpy(dtype=float))
         color = PALETTE[i % len(PALETTE)]
         label = None if group is None else f"{group} = {value}"
         ax.plot(xs, mean, marker="o", lw=LINE_WIDTH, color=color, label=label)

@@ -3,6 +3,8 @@
 ccsim's users present results to Dutch-speaking managers (see the domain notes), so every label a
 report shows comes from here rather than from string literals in the code; a test checks that both
 languages hold the same keys and placeholders. Error messages of the command line stay English.
+KPI names, units and decimals are the KPI catalogue's (``simulator/results/catalogue.py``): this
+module looks them up there and holds the words around them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import math
 
 from simulator.errors import CcsimError, one_of
+from simulator.results.catalogue import entry
 
 LANGS = ("en", "nl")
 DEFAULT_LANG = "en"
@@ -20,72 +23,6 @@ class LanguageError(CcsimError):
 
 
 EN: dict[str, str] = {
-    # KPI names (keys of spec A3 and of the journey model)
-    "kpi.offered": "Offered contacts",
-    "kpi.contacts": "Contacts (all channels)",
-    "kpi.answered": "Answered",
-    "kpi.abandoned": "Abandoned",
-    "kpi.abandon_rate": "Abandon rate",
-    "kpi.asa_s": "Average wait (ASA)",
-    "kpi.service_level": "Service level",
-    "kpi.wait_p90_s": "Wait, 90th percentile",
-    "kpi.aht_s": "Average handle time (AHT)",
-    "kpi.occupancy": "Occupancy",
-    "kpi.issues": "Customer issues",
-    "kpi.fcr": "First-contact resolution (FCR)",
-    "kpi.repeat_rate": "Repeat contact",
-    "kpi.redials": "Redials",
-    "kpi.contacts_per_issue": "Contacts per issue",
-    "kpi.in_system_at_end": "Waiting at end",
-    "kpi.refused": "Refused (line closed)",
-    "kpi.resolved": "Issues resolved",
-    "kpi.gave_up": "Issues given up",
-    "kpi.deflected": "Issues deflected (self-service)",
-    "kpi.open_at_end": "Issues open at end",
-    "kpi.mean_queue_length": "Mean queue length",
-    "kpi.agent_hours": "Agent hours on duty",
-    "kpi.csat": "Customer satisfaction (CSAT)",
-    "kpi.ces": "Customer effort (CES)",
-    "kpi.nps": "Net Promoter Score (NPS)",
-    "kpi.resolved_share": "Share resolved",
-    "kpi.gave_up_share": "Share given up",
-    "kpi.deflected_share": "Share deflected",
-    "kpi.time_to_resolution_h": "Time to resolution",
-    "kpi.callbacks_missed": "Missed callbacks",
-    "kpi.time_to_resolution_p90_h": "Time to resolution, 90th percentile",
-    "kpi.callbacks_promised": "Callbacks promised",
-    "kpi.callbacks_on_time": "Callbacks on time",
-    "kpi.callbacks_late": "Callbacks late",
-    "kpi.missed_callback_contacts": "Contacts after a missed callback",
-    "kpi.missed_callback_share": "Share of contacts after a missed callback",
-    "kpi.transfers": "Transfers",
-    "kpi.consult_hold_h": "Consult hold time",
-    "kpi.proactive_calls": "Proactive calls made",
-    "kpi.prevented": "Contacts prevented by a proactive call",
-    "kpi.overtime_h": "Overtime",
-    "kpi.occupancy_above_85_share": "Intervals above 85% occupancy",
-    "kpi.occupancy_above_90_share": "Intervals above 90% occupancy",
-    "kpi.longest_busy_stretch_h": "Longest back-to-back stretch of an agent",
-    "kpi.chat_offered": "Chats offered",
-    "kpi.chat_answered": "Chats answered",
-    "kpi.chat_abandoned": "Chats abandoned",
-    "kpi.chat_in_system_at_end": "Chats waiting at end",
-    "kpi.chat_abandon_rate": "Chat abandon rate",
-    "kpi.chat_asa_s": "Chat: average speed of answer",
-    "kpi.chat_service_level": "Chat service level",
-    "kpi.email_received": "E-mails received",
-    "kpi.email_answered": "E-mails answered",
-    "kpi.email_backlog_end": "E-mail backlog at end",
-    "kpi.email_service_level": "E-mail service level",
-    "kpi.email_throughput_h": "E-mail throughput time",
-    "kpi.repeats_after_horizon": "Repeats due after the horizon (not simulated)",
-    "kpi.redials_after_horizon": "Redials due after the horizon (not simulated)",
-    "kpi.retries_after_horizon": "Retries after a closed line due after the horizon",
-    "kpi.callbacks_after_horizon": "Third-party callbacks due after the horizon",
-    "kpi.due_after_horizon_share": "Share of contacts due after the horizon",
-    "kpi.registration_share": "Contacts registered with a reason",
-    "kpi.ces_rank": "Best customer effort (CES ranking)",
-    "kpi.phase_4": "Phase 4 reached",
     # KPI groups of the report's table
     "group.accessibility": "Accessibility",
     "group.efficiency": "Efficiency",
@@ -429,74 +366,33 @@ EN: dict[str, str] = {
     "pareto.col.what_if": "What-if",
     "pareto.col.saving_hours": "Saving: agent hours",
     "pareto.col.saving_contacts": "Saving: contacts",
+    # the training experiment (ccsim train)
+    "train.agent_hours": "Agent hours on duty (paid)",
+    "train.title": "More headcount, or fewer contacts?",
+    "train.subtitle": (
+        "{name}: {n} replications, seed {seed}, common random numbers; bars: mean ± 95% CI; "
+        "labels: difference to today"
+    ),
+    "train.hours": "Agent hours",
+    "train.on_duty": "on duty (paid)",
+    "train.needed": "needed for {sl}",
+    "train.metric": "KPI",
+    "train.story.more": (
+        "{what}: ASA {asa}, abandonment {ab}, but agent hours on duty {hours} and repeat "
+        "contacts {rep}: shorter waits at a price, the waste stays."
+    ),
+    "train.story.fewer": (
+        "{what}: contacts {off} (repeat contacts {rep}), ASA {asa}, agent hours needed {need}: "
+        "fewer contacts and shorter waits for the same agents."
+    ),
+    "train.story.fewer_same_wait": (
+        "{what}: contacts {off} (repeat contacts {rep}), ASA {asa}, agent hours needed {need}: "
+        "fewer contacts for the same agents."
+    ),
+    "train.story.none": "{what}: no significant change in contacts ({off}); ASA {asa}.",
 }
 
 NL: dict[str, str] = {
-    "kpi.offered": "Aangeboden contacten",
-    "kpi.contacts": "Contacten (alle kanalen)",
-    "kpi.answered": "Beantwoord",
-    "kpi.abandoned": "Opgehangen in de wachtrij",
-    "kpi.abandon_rate": "Afhaakpercentage",
-    "kpi.asa_s": "Wachttijd (gemiddeld, ASA)",
-    "kpi.service_level": "Servicelevel",
-    "kpi.wait_p90_s": "Wachttijd, 90e percentiel",
-    "kpi.aht_s": "Gemiddelde afhandeltijd (AHT)",
-    "kpi.occupancy": "Bezettingsgraad",
-    "kpi.issues": "Klantvragen",
-    "kpi.fcr": "In één keer goed (FCR)",
-    "kpi.repeat_rate": "Herhaalcontact",
-    "kpi.redials": "Opnieuw gebeld na ophangen",
-    "kpi.contacts_per_issue": "Contacten per klantvraag",
-    "kpi.in_system_at_end": "Wachtend aan het eind",
-    "kpi.refused": "Geweigerd (lijn gesloten)",
-    "kpi.resolved": "Klantvragen opgelost",
-    "kpi.gave_up": "Klantvragen opgegeven",
-    "kpi.deflected": "Klantvragen via selfservice",
-    "kpi.open_at_end": "Klantvragen open aan het eind",
-    "kpi.mean_queue_length": "Gemiddelde wachtrij",
-    "kpi.agent_hours": "Agenturen in dienst",
-    "kpi.csat": "Klanttevredenheid (CSAT)",
-    "kpi.ces": "Klantinspanning (CES)",
-    "kpi.nps": "Net Promoter Score (NPS)",
-    "kpi.resolved_share": "Aandeel opgelost",
-    "kpi.gave_up_share": "Aandeel opgegeven",
-    "kpi.deflected_share": "Aandeel via selfservice",
-    "kpi.time_to_resolution_h": "Doorlooptijd tot oplossing",
-    "kpi.callbacks_missed": "Gemiste terugbelverzoeken",
-    "kpi.time_to_resolution_p90_h": "Doorlooptijd tot oplossing, 90e percentiel",
-    "kpi.callbacks_promised": "Terugbelverzoeken toegezegd",
-    "kpi.callbacks_on_time": "Op tijd teruggebeld",
-    "kpi.callbacks_late": "Te laat teruggebeld",
-    "kpi.missed_callback_contacts": "Contacten na een gemist terugbelverzoek",
-    "kpi.missed_callback_share": "Aandeel contacten na een gemist terugbelverzoek",
-    "kpi.transfers": "Doorverbonden",
-    "kpi.consult_hold_h": "Ruggespraak (wachttijd klant)",
-    "kpi.proactive_calls": "Proactief gebeld",
-    "kpi.prevented": "Contacten voorkomen door proactief bellen",
-    "kpi.overtime_h": "Overwerk",
-    "kpi.occupancy_above_85_share": "Intervallen boven 85% bezetting",
-    "kpi.occupancy_above_90_share": "Intervallen boven 90% bezetting",
-    "kpi.longest_busy_stretch_h": "Langste aaneengesloten werkperiode van een medewerker",
-    "kpi.chat_offered": "Chats aangeboden",
-    "kpi.chat_answered": "Chats beantwoord",
-    "kpi.chat_abandoned": "Chats afgebroken",
-    "kpi.chat_in_system_at_end": "Chats wachtend aan het eind",
-    "kpi.chat_abandon_rate": "Afbreekpercentage chat",
-    "kpi.chat_asa_s": "Chat: gemiddelde wachttijd",
-    "kpi.chat_service_level": "Servicelevel chat",
-    "kpi.email_received": "E-mails ontvangen",
-    "kpi.email_answered": "E-mails beantwoord",
-    "kpi.email_backlog_end": "E-mailachterstand aan het eind",
-    "kpi.email_service_level": "Servicelevel e-mail",
-    "kpi.email_throughput_h": "Doorlooptijd e-mail",
-    "kpi.repeats_after_horizon": "Herhaalcontacten na de horizon (niet gesimuleerd)",
-    "kpi.redials_after_horizon": "Terugbelpogingen na de horizon (niet gesimuleerd)",
-    "kpi.retries_after_horizon": "Nieuwe pogingen na sluiting, na de horizon",
-    "kpi.callbacks_after_horizon": "Terugbelacties van derden na de horizon",
-    "kpi.due_after_horizon_share": "Aandeel contacten na de horizon",
-    "kpi.registration_share": "Contacten geregistreerd met een reden",
-    "kpi.ces_rank": "Beste klantinspanning (CES-ranking)",
-    "kpi.phase_4": "Fase 4 bereikt",
     "group.accessibility": "Bereikbaarheid",
     "group.efficiency": "Efficiëntie",
     "group.journeys": "Klantreizen",
@@ -833,37 +729,39 @@ NL: dict[str, str] = {
     "pareto.col.what_if": "Wat-als",
     "pareto.col.saving_hours": "Besparing: agenturen",
     "pareto.col.saving_contacts": "Besparing: contacten",
+    # the training experiment (ccsim train)
+    "train.agent_hours": "Agenturen ingeroosterd (betaald)",
+    "train.title": "Meer headcount, of minder contacten?",
+    "train.subtitle": (
+        "{name}: {n} replicaties, seed {seed}, gemeenschappelijke toevalsgetallen; staven: "
+        "gemiddelde ± 95%-BI; labels: verschil met vandaag"
+    ),
+    "train.hours": "Agenturen",
+    "train.on_duty": "ingeroosterd (betaald)",
+    "train.needed": "nodig voor {sl}",
+    "train.metric": "KPI",
+    "train.story.more": (
+        "{what}: ASA {asa}, afhaakpercentage {ab}, maar agenturen ingeroosterd {hours} en "
+        "herhaalcontacten {rep}: kortere wachttijd tegen een prijs, de verspilling blijft."
+    ),
+    "train.story.fewer": (
+        "{what}: contacten {off} (herhaalcontacten {rep}), ASA {asa}, agenturen nodig {need}: "
+        "minder contacten en kortere wachttijd met dezelfde agenten."
+    ),
+    "train.story.fewer_same_wait": (
+        "{what}: contacten {off} (herhaalcontacten {rep}), ASA {asa}, agenturen nodig {need}: "
+        "minder contacten met dezelfde agenten."
+    ),
+    "train.story.none": "{what}: geen significante verandering in contacten ({off}); ASA {asa}.",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "nl": NL}
 
-# How each KPI is shown: percent of a share, seconds, hours, a score, or a count.
-_PERCENT = {
-    "abandon_rate",
-    "service_level",
-    "occupancy",
-    "fcr",
-    "repeat_rate",
-    "resolved_share",
-    "gave_up_share",
-    "deflected_share",
-    "registration_share",
-    "missed_callback_share",
-    "occupancy_above_85_share",
-    "occupancy_above_90_share",
-    "chat_abandon_rate",
-    "chat_service_level",
-    "email_service_level",
-    "due_after_horizon_share",
-}
-_SCORE = {"csat", "ces", "mean_queue_length"}
-_SIGNED = {"nps"}
-_RATIO = {"contacts_per_issue"}
-
 
 def is_share(key: str) -> bool:
     """Whether a KPI is a share between 0 and 1 (shown as a percentage)."""
-    return key in _PERCENT
+    kpi = entry(key)
+    return kpi is not None and kpi.unit == "share"
 
 
 def check_lang(lang: str) -> str:
@@ -881,7 +779,8 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
 
 def kpi_label(key: str, lang: str = DEFAULT_LANG) -> str:
     """The name of a KPI; a key ccsim has no label for yet is shown as it is."""
-    return CATALOG[check_lang(lang)].get(f"kpi.{key}", key)
+    kpi = entry(key)
+    return kpi.label(check_lang(lang)) if kpi else key
 
 
 def number(value: float, decimals: int, lang: str = DEFAULT_LANG) -> str:
@@ -892,32 +791,40 @@ def number(value: float, decimals: int, lang: str = DEFAULT_LANG) -> str:
     return text
 
 
+def short_number(value: float, lang: str = DEFAULT_LANG) -> str:
+    """``0.75`` / ``0,75``: as few digits as ``%g`` needs (an axis tick), in the language's
+    decimal notation."""
+    text = f"{value:g}"
+    return text.replace(".", ",") if check_lang(lang) == "nl" else text
+
+
 def format_kpi(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
-    """A KPI value with its unit, ``–`` when undefined."""
+    """A KPI value with its unit and the catalogue's decimals, ``–`` when undefined."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("plot.undefined", lang)
-    if key in _PERCENT:
-        return number(100 * value, 1, lang) + "%"
-    if key.endswith("_s"):
+    kpi = entry(key)
+    unit, decimals = (kpi.unit, kpi.decimals) if kpi else ("count", None)
+    if unit == "share":
+        return number(100 * value, decimals or 1, lang) + "%"
+    if unit == "seconds":
         return number(value, 1 if abs(value) >= 100 else 2, lang) + " s"
-    if key.endswith("_h") or key == "agent_hours":
+    if unit == "hours":
         return number(value, 2 if abs(value) < 10 else 1, lang) + " h"
-    if key in _SIGNED:
-        return ("+" if value > 0 else "") + number(value, 1, lang)
-    if key in _SCORE:
-        return number(value, 2, lang)
-    if key in _RATIO:
-        return number(value, 3, lang)
+    if unit == "nps":
+        return ("+" if value > 0 else "") + number(value, decimals or 1, lang)
+    if decimals is not None:
+        return number(value, decimals, lang)
     return number(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1, lang)
 
 
 def format_threshold(key: str, value: float, lang: str = DEFAULT_LANG) -> str:
     """A gate threshold, without needless decimals (``50%``, ``300 s``, ``+30``, ``7.5``)."""
-    if key in _PERCENT:
+    unit = kpi.unit if (kpi := entry(key)) else "count"
+    if unit == "share":
         return number(100 * value, 0, lang) + "%"
-    if key.endswith("_s"):
+    if unit == "seconds":
         return number(value, 0, lang) + " s"
-    if key in _SIGNED:
+    if unit == "nps":
         return ("+" if value > 0 else "") + number(value, 0, lang)
     return number(value, 0 if float(value).is_integer() else 1, lang)
 
@@ -939,7 +846,7 @@ def format_kpi_change(
     """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("plot.undefined", lang)
-    if key in _PERCENT:
+    if is_share(key):
         text = f"{number(100 * abs(value), 1, lang)} {t('unit.points', lang)}"
     else:
         text = format_kpi(key, abs(value), lang).lstrip("+")  # NPS is formatted signed

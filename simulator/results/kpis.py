@@ -12,7 +12,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.engine.records import (
     ABANDONED,
@@ -35,101 +34,20 @@ from simulator.engine.records import (
     WAITING,
     Records,
 )
+from simulator.results.catalogue import entry
 from simulator.results.satisfaction import ces, csat, nps_contributions
 from simulator.scenario.models import CHANNELS, Scenario
 
 PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
-# Keys of spec A2/A3, in the order of the terminal table.
-KPI_KEYS = (
-    "offered",
-    "contacts",
-    "answered",
-    "abandoned",
-    "abandon_rate",
-    "asa_s",
-    "service_level",
-    "wait_p90_s",
-    "aht_s",
-    "occupancy",
-    "issues",
-    "fcr",
-    "repeat_rate",
-    "redials",
-    "contacts_per_issue",
-    "in_system_at_end",
-    "resolved",
-    "gave_up",
-    "deflected",
-    "open_at_end",
-    "mean_queue_length",
-    "agent_hours",
-    "refused",
-    "resolved_share",
-    "gave_up_share",
-    "deflected_share",
-    "time_to_resolution_h",
-    "time_to_resolution_p90_h",
-    "callbacks_promised",
-    "callbacks_on_time",
-    "callbacks_late",
-    "callbacks_missed",
-    "missed_callback_contacts",
-    "missed_callback_share",
-    "transfers",
-    "consult_hold_h",
-    "csat",
-    "ces",
-    "nps",
-    "proactive_calls",
-    "prevented",
-    "overtime_h",
-    "occupancy_above_85_share",
-    "occupancy_above_90_share",
-    "longest_busy_stretch_h",
-    "chat_offered",
-    "chat_answered",
-    "chat_abandoned",
-    "chat_in_system_at_end",
-    "chat_abandon_rate",
-    "chat_asa_s",
-    "chat_service_level",
-    "email_received",
-    "email_answered",
-    "email_backlog_end",
-    "email_service_level",
-    "email_throughput_h",
-    "repeats_after_horizon",
-    "redials_after_horizon",
-    "retries_after_horizon",
-    "callbacks_after_horizon",
-    "due_after_horizon_share",
-)
-
-
-# The keys of spec A2's example: tables always show them; other KPIs only when the run gives
-# them a value (a scenario without chat has no chat KPIs worth a row).
-A2_KEYS = (
-    "offered",
-    "answered",
-    "abandoned",
-    "abandon_rate",
-    "asa_s",
-    "service_level",
-    "wait_p90_s",
-    "aht_s",
-    "occupancy",
-    "issues",
-    "fcr",
-    "repeat_rate",
-    "contacts_per_issue",
-    "in_system_at_end",
-)
-
 
 def worth_showing(key: str, mean: float | None, ci95: float | None) -> bool:
-    """A table row for ``key``: always for spec A2 keys, else when it is not 0 or undefined."""
-    return key in A2_KEYS or bool(mean) or bool(ci95)
+    """A table row for ``key``: always for spec A2 keys, else when it is not 0 or undefined.
+
+    A scenario without chat has no chat KPIs worth a row.
+    """
+    kpi = entry(key)
+    return (kpi is not None and kpi.a2) or bool(mean) or bool(ci95)
 
 
 def _ratio(num: float, den: float) -> float:
@@ -620,24 +538,3 @@ def conservation_errors(kpis: Mapping[str, float]) -> list[str]:
     if k["issues"] != outcomes:
         errors.append(f"issues {k['issues']} != resolved + gave up + deflected + open")
     return errors
-
-
-def summarise(
-    per_replication: pd.DataFrame,
-) -> tuple[dict[str, float | None], dict[str, float | None]]:
-    """Mean over replications and the half-width t(0.975, n-1) s / sqrt(n) of its 95% CI.
-
-    ``None`` (JSON null) where a KPI is undefined in every replication or n < 2.
-    """
-    means: dict[str, float | None] = {}
-    ci95: dict[str, float | None] = {}
-    for key in KPI_KEYS:
-        values = per_replication[key].to_numpy(dtype=np.float64)
-        values = values[~np.isnan(values)]
-        n = len(values)
-        means[key] = float(values.mean()) if n else None
-        if n >= 2:
-            ci95[key] = float(stats.t.ppf(0.975, n - 1) * values.std(ddof=1) / math.sqrt(n))
-        else:
-            ci95[key] = None
-    return means, ci95

@@ -24,6 +24,7 @@ from simulator.present.labels import (
     number,
     t,
 )
+from simulator.results.catalogue import CATALOGUE
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,6 +65,18 @@ def test_dutch_words_of_the_domain():
 
 def test_unknown_kpi_key_is_shown_as_is():
     assert kpi_label("some_new_kpi", "nl") == "some_new_kpi"
+    assert format_kpi("some_new_kpi", 12.25) == "12.2"
+
+
+def test_kpi_labels_and_units_come_from_the_catalogue():
+    """No KPI name is kept twice: labels.py has none of its own, and every catalogue entry has
+    both languages and a format that says its unit."""
+    assert not [k for k in EN if k.startswith("kpi.")]
+    assert kpi_label("agent_hours_needed", "nl") == "Agenturen nodig voor het servicelevel"
+    assert format_kpi("agent_hours_needed", 123.456) == "123.5 h"
+    assert format_kpi("mean_queue_length", 1.234) == "1.23"
+    assert format_kpi("contacts_per_issue", 1.23456, "nl") == "1,235"
+    assert format_kpi("time_to_resolution_h", 2.5) == "2.50 h"
 
 
 def test_numbers_use_the_notation_of_the_language():
@@ -77,6 +90,8 @@ def test_numbers_use_the_notation_of_the_language():
     assert format_threshold("fcr", 0.5) == "50%"
     assert format_threshold("csat", 7.5, "nl") == "7,5"
     assert format_threshold("nps", 30) == "+30"
+    assert labels.short_number(0.75, "nl") == "0,75"
+    assert labels.short_number(96.0) == "96"
 
 
 def test_unknown_language_is_a_user_error():
@@ -86,9 +101,7 @@ def test_unknown_language_is_a_user_error():
 
 def test_dutch_uses_one_term_for_service_level():
     """One Dutch term, "servicelevel", never "serviceniveau", "service level" and the like."""
-    from simulator.studies.training import _LABELS
-
-    texts = list(NL.values()) + list(_LABELS["nl"].values())
+    texts = list(NL.values()) + [kpi.nl for kpi in CATALOGUE.values()]
     variants = re.compile(r"service[\s-]?(level|niveau)|bereikbaarheidsniveau", re.IGNORECASE)
     found = {m.group(0).lower() for text in texts for m in variants.finditer(text)}
     assert found == {"servicelevel"}, found
