@@ -152,7 +152,7 @@ def run_command(
     from simulator.runs.replications import default_workers, run
 
     if report:
-        from simulator.present.report import check_report_options
+        from simulator.present.dispatch import check_report_options
 
         check_report_options(out, lang)  # refuse before the run, not after it
     scenario = load_scenario(file)
@@ -176,7 +176,7 @@ def run_command(
             force=force,
         )
         if report:
-            from simulator.present.report import write_report
+            from simulator.present.dispatch import write_report
 
             typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
@@ -295,7 +295,7 @@ def report_command(
     ] = None,
 ) -> None:
     """Write one self-contained HTML report of a run: KPIs, pictures and growth phase."""
-    from simulator.present.report import write_report  # loads matplotlib: only for reports
+    from simulator.present.dispatch import write_report  # loads matplotlib: only for reports
 
     typer.echo(str(write_report(run_dir, out, lang)))
 
@@ -358,7 +358,7 @@ def sweep_command(
         check_lang(lang)  # refuse before the sweep, not after it
     outcome = run_sweep(experiment, out, workers=workers, scheduler=scheduler, force=force)
     if report:
-        from simulator.present.report import write_report
+        from simulator.present.dispatch import write_report
 
         typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
@@ -397,7 +397,7 @@ def compare_command(
     from simulator.studies.compare import CompareError, check_out, compare, print_comparison
 
     if report:
-        from simulator.present.report import check_report_options
+        from simulator.present.dispatch import check_report_options
 
         check_report_options(out, lang)  # refuse before the runs, not after them
     if len(files) < 2:
@@ -420,7 +420,7 @@ def compare_command(
 
         typer.echo(f"written: {write_comparison(result, out, force=force)}", err=True)
         if report:
-            from simulator.present.report import write_report
+            from simulator.present.dispatch import write_report
 
             typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:

@@ -32,8 +32,6 @@ KNOWN: set[tuple[str, str]] = {
     ("simulator.studies.staffing", "simulator.present.figures"),
     ("simulator.studies.training", "simulator.present.figures"),
     ("simulator.studies.training", "simulator.present.labels"),
-    ("simulator.present.report", "simulator.present.compare_report"),
-    ("simulator.present.report", "simulator.present.sweep_report"),
 }
 
 

@@ -9,12 +9,12 @@ growth phase, in one self-contained file like the run report.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from simulator.present.figures import ci_half_width, comparison_figure, png_bytes
+from simulator.present.figures import comparison_figure
+from simulator.present.html import KpiGroup, KpiRow, picture, render_page
 from simulator.present.labels import (
     DEFAULT_LANG,
     format_ci,
@@ -23,10 +23,12 @@ from simulator.present.labels import (
     kpi_label,
     t,
 )
-from simulator.present.report import KPI_GROUPS, _e, _png_data_uri, page
+from simulator.present.study_text import phase_name
+from simulator.results import catalogue
 from simulator.results.kpis import worth_showing
 from simulator.results.rundir import RunDirError
-from simulator.studies.assess import assess, phase_name
+from simulator.results.statistics import ci95
+from simulator.studies.assess import assess
 
 COMPARE_CSV = "compare.csv"
 DIFF_CSV = "diff.csv"
@@ -58,14 +60,6 @@ def _number(value: object) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _ordered_kpis(columns: Sequence[str]) -> list[tuple[str, list[str]]]:
-    """KPI columns grouped as in the run report; unknown ones last."""
-    known = {k for keys in KPI_GROUPS.values() for k in keys}
-    groups = [(g, [k for k in keys if k in columns]) for g, keys in KPI_GROUPS.items()]
-    groups.append(("other", [c for c in columns if c not in known]))
-    return [(g, keys) for g, keys in groups if keys]
-
-
 def render_compare_html(compare_dir: Path | str, lang: str = DEFAULT_LANG) -> str:
     """The complete report of a comparison folder as one HTML string."""
     compare_dir = Path(compare_dir)
@@ -79,7 +73,7 @@ def render_compare_html(compare_dir: Path | str, lang: str = DEFAULT_LANG) -> st
     ]
     grouped = tidy.groupby(tidy["scenario"].astype(str), sort=False)
     means = grouped[kpi_columns].mean()
-    cis = grouped[kpi_columns].agg(ci_half_width)
+    cis = grouped[kpi_columns].agg(ci95)
     n = int(grouped.size().min())
     results = {
         name: (
@@ -92,35 +86,29 @@ def render_compare_html(compare_dir: Path | str, lang: str = DEFAULT_LANG) -> st
     kpi_columns = [
         k for k in kpi_columns if any(worth_showing(k, *(r[k] for r in results[n])) for n in names)
     ]
-    title = t("compare.title", lang, names=" / ".join(names))
-    body = [
-        f"<h1>{_e(title)}</h1>",
-        f"<p>{_e(t('compare.intro', lang, baseline=names[0], n=n))}</p>",
-        f"<h2>{_e(t('report.plots', lang))}</h2>",
-        f"<figure><img src='{_png_data_uri(png_bytes(comparison_figure(results, lang=lang)))}'"
-        f" alt='{_e(t('plot.compare.title', lang))}'></figure>",
-        f"<h2>{_e(t('compare.kpis', lang))}</h2>",
-        _means_table(results, names, kpi_columns, lang),
-        f"<h2>{_e(t('compare.diff', lang, baseline=names[0]))}</h2>",
-        f"<p>{_e(t('compare.diff.intro', lang))}</p>",
-        _diff_table(diff, names, kpi_columns, lang),
-        f"<p class='note'>{_e(t('assess.proxies', lang))}</p>",
-    ]
-    return page(title, body, lang)
-
-
-def _means_table(results: dict, names: list[str], kpis: list[str], lang: str) -> str:
-    head = [t("report.col.kpi", lang), *names]
-    rows = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
-    phases = [assess(results[name][0]).phase for name in names]
-    cells = "".join(
-        f"<td class='num' title='{_e(phase_name(p, lang))}'>{_e(t('phase.short', lang, n=p))}</td>"
-        for p in phases
+    return render_page(
+        "compare.html",
+        lang,
+        t("compare.title", lang, names=" / ".join(names)),
+        baseline=names[0],
+        replications=n,
+        picture=picture(comparison_figure(results, lang=lang), t("plot.compare.title", lang)),
+        means_head=[t("report.col.kpi", lang), *names],
+        phases=[
+            (t("phase.short", lang, n=p), phase_name(p, lang))
+            for p in (assess(results[name][0]).phase for name in names)
+        ],
+        means=_means(results, names, kpi_columns, lang),
+        diff_head=[t("report.col.kpi", lang), *names[1:]],
+        diffs=_diffs(diff, names, kpi_columns, lang),
     )
-    rows.append(f"<tr><td><strong>{_e(t('compare.phase', lang))}</strong></td>{cells}</tr>")
-    for group, keys in _ordered_kpis(kpis):
-        label = _e(t(f"group.{group}", lang))
-        rows.append(f"<tr class='group'><th colspan='{len(names) + 1}'>{label}</th></tr>")
+
+
+def _means(results: dict, names: list[str], kpis: list[str], lang: str) -> list[KpiGroup]:
+    """Per KPI group, each scenario's mean with its 95% CI."""
+    groups = []
+    for group, keys in catalogue.grouped(kpis):
+        rows = []
         for key in keys:
             values = []
             for name in names:
@@ -128,20 +116,22 @@ def _means_table(results: dict, names: list[str], kpis: list[str], lang: str) ->
                 text = format_kpi(key, mean, lang)
                 if mean is not None and ci is not None:
                     text += " " + format_ci(key, ci, lang)
-                values.append(f"<td class='num'>{_e(text)}</td>")
-            rows.append(f"<tr><td>{_e(kpi_label(key, lang))}</td>{''.join(values)}</tr>")
-    return "<div class='wide'><table class='kpis'>" + "".join(rows) + "</table></div>"
+                values.append(text)
+            rows.append(KpiRow(kpi_label(key, lang), values))
+        groups.append(KpiGroup(t(f"group.{group}", lang), rows))
+    return groups
 
 
-def _diff_table(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str) -> str:
+def _diffs(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str) -> list[KpiGroup]:
+    """Each other scenario minus the baseline with the CI of the paired difference (``*``: the
+    CI excludes zero); empty when the folder has no differences."""
     others = names[1:]
     needed = {"scenario", "kpi", "diff", "diff_ci95"}
     if not others or not needed <= set(diff.columns):
-        return f"<p class='note'>{_e(t('compare.diff.none', lang))}</p>"
+        return []
     by = {(str(r.scenario), str(r.kpi)): r for r in diff.itertuples(index=False)}
-    head = [t("report.col.kpi", lang), *others]
-    rows = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
-    for key in [k for _, keys in _ordered_kpis(kpis) for k in keys]:
+    rows = []
+    for key in [k for _, keys in catalogue.grouped(kpis) for k in keys]:
         cells = []
         for name in others:
             r = by.get((name, key))
@@ -152,6 +142,6 @@ def _diff_table(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str
                 text += " " + format_ci(key, ci, lang)
                 if abs(d) > ci:
                     text += " *"
-            cells.append(f"<td class='num'>{_e(text)}</td>")
-        rows.append(f"<tr><td>{_e(kpi_label(key, lang))}</td>{''.join(cells)}</tr>")
-    return "<div class='wide'><table class='kpis'>" + "".join(rows) + "</table></div>"
+            cells.append(text)
+        rows.append(KpiRow(kpi_label(key, lang), cells))
+    return [KpiGroup("", rows)]

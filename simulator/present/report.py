@@ -1,25 +1,21 @@
-"""``ccsim report``: one self-contained HTML file per run folder, in English or Dutch.
+"""The HTML report of one run folder (``ccsim report RUN_DIR``), in English or Dutch.
 
 Consultants mail the file or open it on a laptop without internet in a client's meeting room, so
-everything is inside it: CSS inline, pictures as base64 PNG data URIs, no script and no external
-URL. A picture whose data the run lacks is replaced by a sentence saying what is missing.
+everything is inside it (see ``html.py``). A picture whose data the run lacks is replaced by a
+sentence saying what is missing. This module turns the folder into texts and numbers in the
+report's language; ``templates/run.html`` lays them out.
 """
 
 from __future__ import annotations
 
-import base64
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from html import escape
-from pathlib import Path
 from typing import Any
 
 from simulator import __version__
-from simulator.errors import CcsimError
-from simulator.present.figures import png_bytes, run_figures
+from simulator.present.figures import run_figures
+from simulator.present.html import KpiGroup, KpiRow, Picture, Table, picture, render_page
 from simulator.present.labels import (
     DEFAULT_LANG,
     check_lang,
@@ -30,122 +26,27 @@ from simulator.present.labels import (
     number,
     t,
 )
-from simulator.present.warnings import horizon_warning
-from simulator.results.kpis import worth_showing
-from simulator.results.rundir import RunData, RunDirError, load_run
-from simulator.studies.assess import (
-    Assessment,
-    assess,
+from simulator.present.study_figures import pareto_figure
+from simulator.present.study_text import (
     blocker_lines,
+    cut_text,
     gate_rows,
     notes,
+    pareto_rows,
     phase_name,
 )
-from simulator.studies.pareto import report_section as pareto_section
-
-REPORT_FILE = "report.html"
-
-KPI_GROUPS: dict[str, tuple[str, ...]] = {
-    "accessibility": (
-        "offered",
-        "contacts",
-        "answered",
-        "abandoned",
-        "abandon_rate",
-        "asa_s",
-        "service_level",
-        "wait_p90_s",
-        "redials",
-        "in_system_at_end",
-        "refused",
-    ),
-    "efficiency": ("aht_s", "occupancy", "agent_hours", "mean_queue_length"),
-    "journeys": (
-        "issues",
-        "fcr",
-        "repeat_rate",
-        "contacts_per_issue",
-        "resolved",
-        "gave_up",
-        "deflected",
-        "open_at_end",
-        "resolved_share",
-        "gave_up_share",
-        "deflected_share",
-        "time_to_resolution_h",
-        "time_to_resolution_p90_h",
-        "proactive_calls",
-        "prevented",
-    ),
-    "channels": (
-        "chat_offered",
-        "chat_answered",
-        "chat_abandoned",
-        "chat_in_system_at_end",
-        "chat_abandon_rate",
-        "chat_asa_s",
-        "chat_service_level",
-        "email_received",
-        "email_answered",
-        "email_backlog_end",
-        "email_service_level",
-        "email_throughput_h",
-    ),
-    "agents": (
-        "overtime_h",
-        "occupancy_above_85_share",
-        "occupancy_above_90_share",
-        "longest_busy_stretch_h",
-    ),
-    "third_parties": (
-        "callbacks_promised",
-        "callbacks_on_time",
-        "callbacks_late",
-        "callbacks_missed",
-        "missed_callback_contacts",
-        "missed_callback_share",
-        "transfers",
-        "consult_hold_h",
-    ),
-    "voice": ("csat", "ces", "nps"),
-}
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
-  margin:0 auto;max-width:1200px;padding:24px 32px;color:#1d1d1f;line-height:1.45;font-size:17px}
-h1{font-size:30px;margin:0 0 4px}h2{font-size:24px;margin:36px 0 12px;
-  border-bottom:2px solid #0072B2;padding-bottom:4px}
-.muted{color:#666;font-size:14px}
-table{border-collapse:collapse;margin:8px 0 16px;width:100%}
-th,td{padding:6px 10px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
-th{background:#f2f5f8}
-td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-tr.group th{background:#e4edf5;font-size:15px}
-dl.scenario{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px}
-dl.scenario dt{font-weight:600}dl.scenario dd{margin:0}
-figure{margin:18px 0 28px}figure img{width:100%;height:auto;border:1px solid #e5e5e5}
-figcaption{font-size:15px;color:#444;margin-top:4px}
-.note{background:#fff8e1;border-left:4px solid #E69F00;padding:8px 12px;margin:8px 0}
-.phase{font-size:22px;font-weight:600;background:#e8f4ec;border-left:6px solid #009E73;
-  padding:12px 16px;margin:12px 0}
-.passed{color:#00754f;font-weight:600}.failed{color:#b34700;font-weight:600}
-.not_measured{color:#666;font-style:italic}
-code{font-size:14px;background:#f4f4f4;padding:1px 4px;border-radius:3px}
-footer{margin-top:40px;color:#666;font-size:14px}
-.wide{overflow-x:auto}table.kpis td:first-child{min-width:240px}table.points{font-size:15px}
-"""
-
-
-class ReportError(CcsimError):
-    """The report cannot be written as asked (bad option or output path)."""
-
-
-def _e(value: object) -> str:
-    return escape(str(value), quote=True)
-
-
-def _png_data_uri(data: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+from simulator.present.warnings import horizon_warning
+from simulator.results.catalogue import grouped
+from simulator.results.kpis import worth_showing
+from simulator.results.rundir import RunData
+from simulator.studies.assess import Assessment, assess
+from simulator.studies.pareto import (
+    DEFAULT_TARGET_FCR,
+    Pareto,
+    ParetoError,
+    ranking,
+    saved_potential,
+)
 
 
 def _dist_text(dist: Any) -> str:
@@ -325,23 +226,12 @@ def _share_or_blank(value: Any, lang: str) -> str:
     return format_share(value, lang) if isinstance(value, int | float) else ""
 
 
-def _table(head: list[str], rows: list[list[tuple[str, bool]]]) -> str:
-    """A plain table; each cell is ``(text, numeric)``."""
-    out = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
-    for row in rows:
-        cells = "".join(
-            f"<td class='num'>{_e(v)}</td>" if num else f"<td>{_e(v)}</td>" for v, num in row
-        )
-        out.append(f"<tr>{cells}</tr>")
-    return "<div class='wide'><table>" + "".join(out) + "</table></div>"
-
-
-def _reasons_table(run: RunData, lang: str) -> str:
+def _reasons_table(run: RunData, lang: str) -> Table | None:
     """Contact reasons with the levers the model has for them (FCR, repeats, third party,
     self-service); columns no reason uses are left out."""
     reasons = [r for r in run.scenario.get("reasons") or [] if isinstance(r, Mapping)]
     if not reasons:
-        return ""
+        return None
 
     def repeat(r: Mapping[str, Any]) -> str:
         rep = r.get("repeat")
@@ -379,14 +269,14 @@ def _reasons_table(run: RunData, lang: str) -> str:
     cells = [[(fn(r), num) for _, fn, num in columns] for r in reasons]
     keep = [i for i in range(len(columns)) if i < 3 or any(row[i][0] for row in cells)]
     head = [t(columns[i][0], lang) for i in keep]
-    return _table(head, [[row[i] for i in keep] for row in cells])
+    return Table(head, [[row[i] for i in keep] for row in cells])
 
 
-def _third_parties_table(run: RunData, lang: str) -> str:
+def _third_parties_table(run: RunData, lang: str) -> Table | None:
     """Third parties: who does the work behind the contact center, and how reliably."""
     parties = [p for p in run.scenario.get("third_parties") or [] if isinstance(p, Mapping)]
     if not parties:
-        return ""
+        return None
     head = [
         t(f"report.third_party.{c}", lang)
         for c in ("name", "staff", "hours", "callback_within", "on_time", "resolves")
@@ -406,201 +296,117 @@ def _third_parties_table(run: RunData, lang: str) -> str:
                 (_share_or_blank(p.get("resolves"), lang), True),
             ]
         )
-    return _table(head, rows)
+    return Table(head, rows)
 
 
-def _kpi_table(run: RunData, lang: str) -> str:
+def _kpi_groups(run: RunData, lang: str) -> list[KpiGroup]:
+    """The KPIs worth showing, in the report's groups (unknown keys last, under "other")."""
     kpis, ci95 = run.kpis, run.ci95
     shown = [k for k in kpis if worth_showing(k, kpis.get(k), ci95.get(k))]
-    grouped: dict[str, list[str]] = {
-        g: [k for k in keys if k in shown] for g, keys in KPI_GROUPS.items()
-    }
-    known = {k for keys in KPI_GROUPS.values() for k in keys}
-    grouped["other"] = [k for k in shown if k not in known]
-    cols = (
-        t("report.col.kpi", lang),
-        t("report.col.mean", lang),
-        t("report.col.ci", lang),
-        t("report.col.key", lang),
-    )
-    rows = ["<tr>" + "".join(f"<th>{_e(c)}</th>" for c in cols) + "</tr>"]
-    for group, keys in grouped.items():
-        if not keys:
-            continue
-        rows.append(f"<tr class='group'><th colspan='4'>{_e(t(f'group.{group}', lang))}</th></tr>")
-        for key in keys:
-            rows.append(
-                "<tr>"
-                f"<td>{_e(kpi_label(key, lang))}</td>"
-                f"<td class='num'>{_e(format_kpi(key, kpis.get(key), lang))}</td>"
-                f"<td class='num'>{_e(format_ci(key, ci95.get(key), lang))}</td>"
-                f"<td><code>{_e(key)}</code></td>"
-                "</tr>"
-            )
-    return "<table class='kpis'>" + "".join(rows) + "</table>"
+    return [
+        KpiGroup(
+            t(f"group.{group}", lang),
+            [
+                KpiRow(
+                    kpi_label(key, lang),
+                    [format_kpi(key, kpis.get(key), lang), format_ci(key, ci95.get(key), lang)],
+                    key,
+                )
+                for key in keys
+            ],
+        )
+        for group, keys in grouped(shown)
+    ]
 
 
-def _horizon_trap_html(run: RunData, lang: str) -> str:
-    """A warning box under the KPIs when the horizon cut off enough contacts to bias them."""
-    warning = horizon_warning(run.kpis, lang)
-    if warning is None:
-        return ""
-    return f"<p class='note horizon-trap' role='alert'>{_e(warning)}</p>"
-
-
-def _figures_html(run: RunData, lang: str) -> str:
-    parts = []
+def _figures(run: RunData, lang: str) -> list[Picture | str]:
+    """The run's pictures; for one whose data the run lacks, the sentence saying why."""
+    out: list[Picture | str] = []
     for fig in run_figures(run, lang):
         if fig.figure is None:
-            text = t("report.skipped", lang, title=fig.title, reason=fig.note)
-            parts.append(f"<p class='note'>{_e(text)}</p>")
-            continue
-        uri = _png_data_uri(png_bytes(fig.figure))
-        caption = f"<strong>{_e(fig.title)}</strong>"
-        caption += "".join(f" — {_e(text)}" for text in (fig.caption, fig.note) if text)
-        parts.append(
-            f"<figure><img src='{uri}' alt='{_e(fig.title)}'>"
-            f"<figcaption>{caption}</figcaption></figure>"
-        )
-    return "\n".join(parts)
+            out.append(t("report.skipped", lang, title=fig.title, reason=fig.note))
+        else:
+            caption = " — ".join(text for text in (fig.caption, fig.note) if text)
+            out.append(picture(fig.figure, fig.title, fig.title, caption))
+    return out
 
 
-def _assessment_html(a: Assessment, lang: str) -> str:
+def _assessment(a: Assessment, lang: str) -> dict[str, Any]:
+    """The growth-phase verdict, its gates (phase named once per block) and what blocks the next."""
     status_class = {t(f"assess.status.{s}", lang): s for s in ("passed", "failed", "not_measured")}
-    result = t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang))
-    parts = [
-        f"<p class='phase'>{_e(result)}</p>",
-        f"<p>{_e(t('assess.rule', lang))}</p>",
-    ]
-    cols = ("phase", "gate", "threshold", "value", "status")
-    rows = ["<tr>" + "".join(f"<th>{_e(t(f'assess.col.{c}', lang))}</th>" for c in cols) + "</tr>"]
+    rows = []
     previous = None
     for phase, gate, threshold, value, status in gate_rows(a, lang):
         shown = phase if phase != previous else ""
         previous = phase
-        rows.append(
-            "<tr>"
-            f"<td>{_e(shown)}</td><td>{_e(gate)}</td><td class='num'>{_e(threshold)}</td>"
-            f"<td class='num'>{_e(value)}</td>"
-            f"<td class='{status_class.get(status, '')}'>{_e(status)}</td>"
-            "</tr>"
-        )
-    parts.append("<table class='assessment'>" + "".join(rows) + "</table>")
-    if a.next_phase is None:
-        parts.append(f"<p>{_e(t('assess.top', lang))}</p>")
+        rows.append((shown, gate, threshold, value, status, status_class.get(status, "")))
+    nxt = a.next_phase
+    cols = ("phase", "gate", "threshold", "value", "status")
+    return {
+        "result": t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang)),
+        "head": [t(f"assess.col.{c}", lang) for c in cols],
+        "rows": rows,
+        "next_heading": None
+        if nxt is None
+        else t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang)),
+        "blockers": [] if nxt is None else blocker_lines(a, lang),
+        "notes": notes(a, lang),
+    }
+
+
+def _pareto(run: RunData, lang: str) -> dict[str, Any]:
+    """The root-cause section: the ranking from the folder, the potential from ``pareto.json``
+    when ``ccsim pareto`` has been run on it (re-simulating is too slow for every report)."""
+    try:
+        return _pareto_found(run, lang)
+    except ParetoError:
+        return {"problem": t("pareto.no_journeys", lang)}
+    except Exception as err:  # one bad table must not cost the whole report
+        return {"problem": t("skip.failed", lang, error=f"{type(err).__name__}: {err}")}
+
+
+def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
+    table = ranking(run)
+    saved = saved_potential(run, table)
+    if saved is None:
+        data = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table).to_json()
+        potential = t("pareto.potential.missing", lang)
     else:
-        nxt = a.next_phase
-        heading = t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang))
-        parts.append(f"<p><strong>{_e(heading)}</strong></p>")
-        parts.append(
-            "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in blocker_lines(a, lang)) + "</ul>"
-        )
-    parts += [f"<p class='note'>{_e(line)}</p>" for line in notes(a, lang)]
-    return "\n".join(parts)
+        data = saved
+        target = format_share(float(saved.get("target_fcr", DEFAULT_TARGET_FCR)), lang)
+        potential = t("pareto.potential", lang, target=target, n=saved.get("replications"))
+    header, rows = pareto_rows(data, lang)
+    text_columns = (1, 10)  # reason and what-if; the rest are numbers
+    cells = [[(v, i not in text_columns) for i, v in enumerate(row)] for row in rows]
+    return {
+        "problem": None,
+        "cut": cut_text(data, lang),
+        "picture": picture(pareto_figure(table, lang), t("pareto.title", lang)),
+        "table": Table(header, cells),
+        "potential": potential,
+    }
 
 
 def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = None) -> str:
     """The complete report of ``run`` as one HTML string."""
     lang = check_lang(lang)
     now = now or datetime.now().astimezone()
-    title = t("report.title", lang, name=run.name)
-    n = run.replications if run.replications is not None else "?"
-    scenario = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in scenario_rows(run, lang))
-    command = run.meta.get("command_line")
-    if command:
-        scenario += f"<dt>{_e(t('report.command', lang))}</dt><dd><code>{_e(command)}</code></dd>"
     version = run.meta.get("ccsim_version", __version__)
-    generated = t(
-        "report.generated", lang, version=version, when=now.strftime("%Y-%m-%d %H:%M %Z").strip()
+    when = now.strftime("%Y-%m-%d %H:%M %Z").strip()
+    return render_page(
+        "run.html",
+        lang,
+        t("report.title", lang, name=run.name),
+        generated=t("report.generated", lang, version=version, when=when),
+        scenario=scenario_rows(run, lang),
+        command=run.meta.get("command_line"),
+        reasons=_reasons_table(run, lang),
+        third_parties=_third_parties_table(run, lang),
+        replications=run.replications if run.replications is not None else "?",
+        kpi_head=[t(f"report.col.{c}", lang) for c in ("kpi", "mean", "ci", "key")],
+        kpi_groups=_kpi_groups(run, lang),
+        horizon_warning=horizon_warning(run.kpis, lang),
+        figures=_figures(run, lang),
+        assessment=_assessment(assess(run.kpis, run.default_only_kpis), lang),
+        pareto=_pareto(run, lang),
     )
-    body = [
-        f"<h1>{_e(title)}</h1>",
-        f"<p class='muted'>{_e(generated)}</p>",
-        f"<h2>{_e(t('report.scenario', lang))}</h2>",
-        f"<dl class='scenario'>{scenario}</dl>",
-        _reasons_table(run, lang),
-        _third_parties_table(run, lang),
-        f"<h2>{_e(t('report.kpis', lang))}</h2>",
-        f"<p>{_e(t('report.kpis.intro', lang, n=n))}</p>",
-        _kpi_table(run, lang),
-        _horizon_trap_html(run, lang),
-        f"<h2>{_e(t('report.plots', lang))}</h2>",
-        _figures_html(run, lang),
-        f"<h2>{_e(t('assess.title', lang))}</h2>",
-        _assessment_html(assess(run.kpis, run.default_only_kpis), lang),
-        pareto_section(run, lang),  # root-cause Pareto: simulator/pareto.py owns this section
-    ]
-    return page(title, body, lang)
-
-
-def page(title: str, body: list[str], lang: str) -> str:
-    """A complete HTML page around ``body`` (HTML fragments), with the inline style sheet."""
-    return (
-        f"<!DOCTYPE html>\n<html lang='{lang}'>\n<head>\n<meta charset='utf-8'>\n"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'>\n"
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        + "\n".join(body)
-        + f"\n<footer>{_e(t('report.footer', lang))}</footer>\n</body>\n</html>\n"
-    )
-
-
-def check_report_options(out_dir: Path | None, lang: str) -> None:
-    """``ccsim run --report`` writes into the run folder, so it needs ``--out``; checked first."""
-    if out_dir is None:
-        raise ReportError("--report needs --out DIR: the report is written into that folder")
-    check_lang(lang)
-
-
-def is_sweep_dir(path: Path) -> bool:
-    """A folder written by ``ccsim sweep`` (and not a run folder)."""
-    return path.is_dir() and (path / "sweep.json").is_file() and not (path / "meta.json").exists()
-
-
-def check_target(target: Path) -> None:
-    """Refuse an output path that cannot take the report, before any work is done."""
-    if target.is_dir():
-        raise ReportError(f"{target}: is a folder; give a file name for --out, e.g. report.html")
-    if not target.parent.is_dir():
-        raise ReportError(f"{target.parent}: no such folder for the report")
-
-
-def write_report(
-    run_dir: Path | str, out: Path | str | None = None, lang: str = DEFAULT_LANG
-) -> Path:
-    """Write the report of a run, sweep or comparison folder (default ``run_dir/report.html``).
-
-    The file is written to a temporary sibling and renamed, so a reader never sees half a report.
-    """
-    lang = check_lang(lang)
-    run_dir = Path(run_dir)
-    target = Path(out) if out is not None else run_dir / REPORT_FILE
-    from simulator.present.compare_report import is_compare_dir, render_compare_html
-
-    if is_compare_dir(run_dir):
-        check_target(target)
-        html = render_compare_html(run_dir, lang)
-    elif is_sweep_dir(run_dir):
-        from simulator.present.sweep_report import render_sweep_html  # loads the sweep module
-
-        check_target(target)
-        html = render_sweep_html(run_dir, lang)
-    else:
-        if run_dir.is_dir() and not (run_dir / "meta.json").exists():
-            raise RunDirError(
-                f"{run_dir}: not a run, sweep or comparison folder (no meta.json, sweep.json or "
-                "compare.csv); give a folder written by `ccsim run`, `ccsim sweep` or "
-                "`ccsim compare` with --out DIR"
-            )
-        run = load_run(run_dir)
-        check_target(target)
-        html = render_html(run, lang)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(html)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target

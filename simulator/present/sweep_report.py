@@ -3,8 +3,8 @@
 A sweep answers "how many agents, what FCR target": the report shows each KPI over the swept
 parameters (heatmaps for two parameters, lines with 95% CI bands for one), a table per point with
 its CIs, and the growth phase each point would reach. Parameters beyond the first two are averaged
-over, and the report says so. It shares the page layout and rules of ``report.py``: one file,
-nothing loaded from outside.
+over, and the report says so. Laid out by ``templates/sweep.html`` in the page of every report
+(``html.py``): one file, nothing loaded from outside.
 """
 
 from __future__ import annotations
@@ -15,27 +15,25 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+from matplotlib.figure import Figure
 
-from simulator.present.figures import ci_half_width, png_bytes, sweep_heatmap, sweep_line
+from simulator.present.figures import sweep_heatmap, sweep_line
+from simulator.present.html import Picture, Table, picture, render_page
 from simulator.present.labels import DEFAULT_LANG, format_ci, format_kpi, kpi_label, number, t
-from simulator.present.report import ReportError, _e, _png_data_uri, page
+from simulator.results.catalogue import headline
 from simulator.results.rundir import RunDirError
+from simulator.results.statistics import ci95
 from simulator.studies.assess import assess
 
-SWEEP_KPIS = (
-    "asa_s",
-    "service_level",
-    "abandon_rate",
-    "contacts_per_issue",
-    "occupancy",
-    "fcr",
-    "csat",
-    "nps",
-)
 MAX_PICTURE_KPIS = 5
 MAX_TABLE_ROWS = 300
 MAX_TABLE_KPIS = 5  # wider tables do not fit a slide or a printed page
 NON_KPI = {"point", "replication"}
+
+
+def is_sweep_dir(path: Path) -> bool:
+    """A folder written by ``ccsim sweep`` (and not a run folder)."""
+    return path.is_dir() and (path / "sweep.json").is_file() and not (path / "meta.json").exists()
 
 
 def _load(sweep_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
@@ -53,12 +51,6 @@ def _load(sweep_dir: Path) -> tuple[dict[str, Any], pd.DataFrame]:
     return record, results
 
 
-def _figure_html(fig, caption: str) -> str:
-    uri = _png_data_uri(png_bytes(fig))
-    alt = _e(caption)
-    return f"<figure><img src='{uri}' alt='{alt}'><figcaption>{alt}</figcaption></figure>"
-
-
 def _value_text(value: Any, lang: str) -> str:
     if isinstance(value, float):
         return number(value, 0 if value.is_integer() else 3, lang).rstrip("0").rstrip(",.")
@@ -66,7 +58,7 @@ def _value_text(value: Any, lang: str) -> str:
 
 
 def render_sweep_html(
-    sweep_dir: Path | str, lang: str = DEFAULT_LANG, kpis: Sequence[str] = SWEEP_KPIS
+    sweep_dir: Path | str, lang: str = DEFAULT_LANG, kpis: Sequence[str] = headline()
 ) -> str:
     """The complete report of a sweep folder as one HTML string (pictures of the first five
     of ``kpis`` that the results hold)."""
@@ -94,81 +86,81 @@ def render_sweep_html(
     for p in params:
         values = ", ".join(_value_text(v, lang) for v in sorted(results[p].dropna().unique()))
         facts.append((t("sweep.parameter", lang, name=p), values))
-    body = [
-        f"<h1>{_e(title)}</h1>",
-        f"<h2>{_e(t('report.scenario', lang))}</h2>",
-        "<dl class='scenario'>"
-        + "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts)
-        + "</dl>",
-    ]
     if not done:
-        body.append(f"<p class='note'>{_e(t('sweep.no_results', lang))}</p>")
-        return page(title, body, lang)
-
+        return render_page("sweep.html", lang, title, facts=facts, points=None)
     kpis = [k for k in kpis if k in results and results[k].notna().any()]
-    body.append(f"<h2>{_e(t('report.plots', lang))}</h2>")
-    body += _pictures(results, params, kpis[:MAX_PICTURE_KPIS], lang)
-    body.append(f"<h2>{_e(t('sweep.table', lang))}</h2>")
-    body.append(f"<p>{_e(t('sweep.table.intro', lang))}</p>")
-    body.append(_points_table(results, params, kpis[:MAX_TABLE_KPIS], lang))
-    return page(title, body, lang)
+    notes, pictures = _pictures(results, params, kpis[:MAX_PICTURE_KPIS], lang)
+    table, more_rows = _points_table(results, params, kpis[:MAX_TABLE_KPIS], lang)
+    return render_page(
+        "sweep.html",
+        lang,
+        title,
+        facts=facts,
+        notes=notes,
+        pictures=pictures,
+        points=table,
+        more_rows=more_rows,
+    )
 
 
-def _pictures(results: pd.DataFrame, params: list[str], kpis: list[str], lang: str) -> list[str]:
+def _pictures(
+    results: pd.DataFrame, params: list[str], kpis: list[str], lang: str
+) -> tuple[list[str], list[Picture]]:
+    """Notes on what the pictures leave out, and the pictures: heatmaps over the first two
+    varied parameters (plus lines per value of the second), or lines over the only one."""
     numeric = [p for p in params if pd.api.types.is_numeric_dtype(results[p])]
     varied = [p for p in params if results[p].nunique() > 1]
-    parts: list[str] = []
+    notes: list[str] = []
+    pictures: list[Picture] = []
+
+    def add(fig: Figure, kpi: str) -> None:
+        label = kpi_label(kpi, lang)
+        pictures.append(picture(fig, label, caption=label))
+
     if len(varied) > 2:
-        parts.append(
-            f"<p class='note'>{_e(t('sweep.averaged', lang, params=', '.join(varied[2:])))}</p>"
-        )
+        notes.append(t("sweep.averaged", lang, params=", ".join(varied[2:])))
     if len(varied) >= 2:
         x, y = varied[0], varied[1]
         for kpi in kpis:
-            fig = sweep_heatmap(results, x, y, kpi, lang)
-            parts.append(_figure_html(fig, kpi_label(kpi, lang)))
+            add(sweep_heatmap(results, x, y, kpi, lang), kpi)
         if x in numeric and results[y].nunique() <= 6:
             for kpi in kpis[:2]:
-                fig = sweep_line(results, x, kpi, group=y, lang=lang)
-                parts.append(_figure_html(fig, kpi_label(kpi, lang)))
+                add(sweep_line(results, x, kpi, group=y, lang=lang), kpi)
     elif len(varied) == 1 and varied[0] in numeric:
         for kpi in kpis:
-            fig = sweep_line(results, varied[0], kpi, lang=lang)
-            parts.append(_figure_html(fig, kpi_label(kpi, lang)))
+            add(sweep_line(results, varied[0], kpi, lang=lang), kpi)
     else:
-        parts.append(f"<p class='note'>{_e(t('sweep.no_pictures', lang))}</p>")
-    return parts
+        notes.append(t("sweep.no_pictures", lang))
+    return notes, pictures
 
 
-def _points_table(results: pd.DataFrame, params: list[str], kpis: list[str], lang: str) -> str:
+def _points_table(
+    results: pd.DataFrame, params: list[str], kpis: list[str], lang: str
+) -> tuple[Table, str | None]:
+    """One row per point (the first ``MAX_TABLE_ROWS``): its parameters, growth phase and
+    KPIs with CIs; and the note saying how many rows were left out, if any."""
     kpi_columns = [c for c in results.columns if c not in NON_KPI and c not in params]
     numeric = [c for c in kpi_columns if pd.api.types.is_numeric_dtype(results[c])]
     grouped = results.groupby("point", sort=True)
     means = grouped[numeric].mean()
-    cis = grouped[kpis].agg(ci_half_width) if kpis else pd.DataFrame(index=means.index)
+    cis = grouped[kpis].agg(ci95) if kpis else pd.DataFrame(index=means.index)
     first = grouped[params].first() if params else pd.DataFrame(index=means.index)
     head = [t("sweep.col.point", lang), *params, t("sweep.col.phase", lang)]
     head += [kpi_label(k, lang) for k in kpis]
-    rows = ["<tr>" + "".join(f"<th>{_e(h)}</th>" for h in head) + "</tr>"]
+    rows = []
     for point in means.index[:MAX_TABLE_ROWS]:
         mean_kpis = {k: (None if pd.isna(v) else float(v)) for k, v in means.loc[point].items()}
-        cells = [f"<td>{_e(point)}</td>"]
-        cells += [
-            f"<td class='num'>{_e(_value_text(first.loc[point, p], lang))}</td>" for p in params
-        ]
-        cells.append(f"<td class='num'>{assess(mean_kpis).phase}</td>")
+        cells = [(str(point), False)]
+        cells += [(_value_text(first.loc[point, p], lang), True) for p in params]
+        cells.append((str(assess(mean_kpis).phase), True))
         for k in kpis:
             ci = cis.loc[point, k]
             text = format_kpi(k, mean_kpis.get(k), lang)
             if not pd.isna(ci) and mean_kpis.get(k) is not None:
                 text += " " + format_ci(k, float(ci), lang)
-            cells.append(f"<td class='num'>{_e(text)}</td>")
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    table = "<div class='wide'><table class='points'>" + "".join(rows) + "</table></div>"
+            cells.append((text, True))
+        rows.append(cells)
+    more = None
     if len(means) > MAX_TABLE_ROWS:
         more = t("sweep.more_rows", lang, shown=MAX_TABLE_ROWS, total=len(means))
-        table += f"<p class='note'>{_e(more)}</p>"
-    return table
-
-
-__all__ = ["ReportError", "render_sweep_html"]
+    return Table(head, rows), more

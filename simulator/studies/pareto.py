@@ -14,12 +14,10 @@ outbound callbacks made by agents are not contacts and are not attributed to a r
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +27,6 @@ import pandas as pd
 from simulator.errors import CcsimError, ScenarioError
 from simulator.present.labels import (
     DEFAULT_LANG,
-    check_lang,
     format_share,
     format_threshold,
     number,
@@ -626,58 +623,9 @@ def print_pareto(pareto: Pareto, lang: str = DEFAULT_LANG) -> None:
         console.print(f"note: {note}")
 
 
-def report_section(run: RunData, lang: str = DEFAULT_LANG) -> str:
-    """The Pareto section of the HTML report: ranking from the folder, potential from
-    ``pareto.json`` when ``ccsim pareto`` has been run on the folder (re-simulation is too slow
-    to do for every report)."""
-    lang = check_lang(lang)
-    heading = f"<h2>{escape(t('pareto.section', lang))}</h2>"
-    try:
-        return heading + "\n" + _report_body(run, lang)
-    except ParetoError:
-        return heading + f"\n<p class='note'>{escape(t('pareto.no_journeys', lang))}</p>"
-    except Exception as err:  # one bad table must not cost the whole report
-        reason = t("skip.failed", lang, error=f"{type(err).__name__}: {err}")
-        return heading + f"\n<p class='note'>{escape(reason)}</p>"
-
-
-def _report_body(run: RunData, lang: str) -> str:
-    from simulator.present.figures import png_bytes
-
-    e = escape
-    parts: list[str] = []
-    table = ranking(run)
-    data = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table).to_json()
-    saved = _saved_potential(run, table)
-    if saved is not None:
-        data = saved
-    uri = (
-        "data:image/png;base64," + base64.b64encode(png_bytes(pareto_figure(table, lang))).decode()
-    )
-    header, rows = table_rows(data, lang)
-    html_rows = ["<tr>" + "".join(f"<th>{e(h)}</th>" for h in header) + "</tr>"]
-    for row in rows:
-        cells = "".join(
-            f"<td>{e(v)}</td>" if i in (1, 10) else f"<td class='num'>{e(v)}</td>"
-            for i, v in enumerate(row)
-        )
-        html_rows.append(f"<tr>{cells}</tr>")
-    parts += [
-        f"<p>{e(t('pareto.intro', lang))} {e(cut_text(data, lang))}</p>",
-        f"<figure><img src='{uri}' alt='{e(t('pareto.title', lang))}'></figure>",
-        "<div class='wide'><table class='pareto'>" + "".join(html_rows) + "</table></div>",
-    ]
-    if saved is None:
-        parts.append(f"<p class='note'>{e(t('pareto.potential.missing', lang))}</p>")
-    else:
-        target = format_share(float(saved.get("target_fcr", DEFAULT_TARGET_FCR)), lang)
-        n = saved.get("replications")
-        parts.append(f"<p class='note'>{e(t('pareto.potential', lang, target=target, n=n))}</p>")
-    return "\n".join(parts)
-
-
-def _saved_potential(run: RunData, table: pd.DataFrame) -> dict[str, Any] | None:
-    """``pareto.json`` of the folder if it is readable and about the same reasons."""
+def saved_potential(run: RunData, table: pd.DataFrame) -> dict[str, Any] | None:
+    """``pareto.json`` of the folder if it is readable and about the same reasons (the report
+    shows the potential of an earlier ``ccsim pareto`` without re-simulating)."""
     file = run.path / PARETO_JSON
     if not file.is_file():
         return None

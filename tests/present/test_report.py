@@ -18,7 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.present.report import render_html, write_report
+from simulator.present.dispatch import write_report
+from simulator.present.report import render_html
 from simulator.results.rundir import load_run
 from tests.present.report_fixtures import (
     PNG_SIGNATURE,

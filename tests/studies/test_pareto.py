@@ -19,7 +19,7 @@ from simulator.runs.output import write_run
 from simulator.runs.replications import run
 from simulator.scenario.models import load_scenario_dict
 from simulator.studies.compare import compare
-from simulator.studies.pareto import analyse, pareto_figure, plan, ranking, report_section
+from simulator.studies.pareto import analyse, pareto_figure, plan, ranking
 from tests.conftest import merge
 from tests.present.report_fixtures import assert_inside
 
@@ -184,7 +184,9 @@ def test_cli_json_table_png_and_report_section(run_dir, tmp_path):
     assert table.exit_code == 0, table.output
     assert "Contactreden" in table.stdout
     assert "invoice" in table.stdout
-    html = report_section(load_run(run_dir), "nl")
+    from simulator.present.report import render_html
+
+    html = render_html(load_run(run_dir), "nl")
     assert "Grondoorzaken" in html
     assert "Besparing: agenturen" in html
     assert "data:image/png;base64," in html
@@ -203,7 +205,9 @@ def test_the_legend_fits_the_picture_in_dutch(run_dir):
 
 def test_report_section_without_potential_says_how_to_get_it(tmp_path):
     folder = make_run_dir(tmp_path, merge(BASE, {"replications": 2}))
-    html = report_section(load_run(folder), "en")
+    from simulator.present.report import render_html
+
+    html = render_html(load_run(folder), "en")
     assert "Root causes" in html
     assert "ccsim pareto" in html
     assert "Saving" not in html
