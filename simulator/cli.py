@@ -25,12 +25,15 @@ from rich.table import Table
 
 from simulator import __version__
 from simulator.engine.arrivals import cumulative_intensity
+from simulator.engine.timeline import arrival_steps
 from simulator.errors import CcsimError
+from simulator.runs.executor import sigterm_as_interrupt
 from simulator.runs.output import check_out_dir, write_run
-from simulator.runs.pool import sigterm_as_interrupt
 from simulator.runs.progress import progress_bar
 from simulator.scenario.hours import DAYS
-from simulator.scenario.models import Scenario, load_scenario, scenario_json_schema
+from simulator.scenario.loading import load_scenario, scenario_json_schema
+from simulator.scenario.models import Scenario
+from simulator.scenario.steps import agent_steps
 from simulator.units import DAY_S
 
 _ARGV = "ccsim.argv"
@@ -149,7 +152,8 @@ def run_command(
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     # Imported here so that validate, schema and --version do not load numba and SimPy.
     from simulator.present.warnings import horizon_warning
-    from simulator.runs.replications import default_workers, run
+    from simulator.runs.executor import default_workers
+    from simulator.runs.replications import run
 
     if report:
         from simulator.present.dispatch import check_report_options
@@ -239,7 +243,7 @@ def validate(file: ScenarioFile) -> None:
 def _describe(scenario: Scenario) -> str:
     """A one-line gist of a scenario, so a user sees that the file says what was meant."""
     h = scenario.horizon
-    _, counts = scenario.agents.steps(h)
+    _, counts = agent_steps(scenario.agents, h)
     low, high = int(np.min(counts)), int(np.max(counts))
     agents = f"{high} agents" if low == high else f"{low}–{high} agents"
     n_reasons = len(scenario.reasons)
@@ -253,7 +257,7 @@ def _demand(scenario: Scenario) -> str:
     """Everyday new issues: the peak rate per hour and when, and the expected volume per day
     (by weekday when the weekdays differ), which is what a planner reads off a forecast."""
     h = scenario.horizon
-    starts, rates = scenario.arrival_steps()
+    starts, rates = arrival_steps(scenario)
     edges, cum = cumulative_intensity(starts, rates, h.horizon_s)
     per_day = np.diff(np.interp(np.arange(h.days + 1) * DAY_S, edges, cum))
     peak = int(np.argmax(rates))
@@ -309,13 +313,16 @@ def assess_command(
     ] = False,
 ) -> None:
     """Place a run in the growth model (phases 1-5) and name what keeps it from the next phase."""
-    from simulator.studies.assess import assess_run_dir, render_text
+    from simulator.present.labels import check_lang
+    from simulator.present.tables import assessment_text
+    from simulator.studies.assess import assess_run_dir
 
-    assessment = assess_run_dir(run_dir, lang)
+    check_lang(lang)  # a bad --lang is refused before the folder is read
+    assessment = assess_run_dir(run_dir)
     if as_json:
         typer.echo(json.dumps(assessment.to_json(), allow_nan=False))
     else:
-        typer.echo(render_text(assessment, lang), nl=False)
+        typer.echo(assessment_text(assessment, lang), nl=False)
 
 
 @app.command("sweep")
@@ -346,11 +353,7 @@ def sweep_command(
 ) -> None:
     """Run every point of an experiment with common random numbers; exit 1 if a point failed."""
     from simulator.present.warnings import sweep_warning
-    from simulator.studies.sweep import (  # loads pandas: sweeps only
-        load_sweep,
-        print_summary,
-        run_sweep,
-    )
+    from simulator.studies.sweep import load_sweep, run_sweep  # loads pandas: sweeps only
 
     if report:
         from simulator.present.labels import check_lang
@@ -364,7 +367,9 @@ def sweep_command(
     if as_json:
         typer.echo(json.dumps(outcome.to_json(), allow_nan=False, default=str))
     else:
-        print_summary(outcome)
+        from simulator.present.tables import print_sweep_summary
+
+        print_sweep_summary(outcome)
     _warn_horizon_trap(sweep_warning(load_sweep(out), lang))
     if outcome.failed:
         raise typer.Exit(1)
@@ -394,7 +399,8 @@ def compare_command(
     lang: ReportLang = "en",
 ) -> None:
     """Run scenarios with common random numbers; paired differences to the first, with CIs."""
-    from simulator.studies.compare import CompareError, check_out, compare, print_comparison
+    from simulator.present.tables import print_comparison
+    from simulator.studies.compare import CompareError, check_out, compare
 
     if report:
         from simulator.present.dispatch import check_report_options
@@ -416,9 +422,15 @@ def compare_command(
             progress=advance,
         )
     if out is not None:
+        from simulator.present.figures import save_png  # loads matplotlib: only with --out
+        from simulator.present.study_figures import comparison_plot
         from simulator.studies.compare import write_comparison
 
-        typer.echo(f"written: {write_comparison(result, out, force=force)}", err=True)
+        def draw(path: Path) -> Path:
+            return save_png(comparison_plot(result), path)
+
+        written = write_comparison(result, out, force=force, write_png=draw)
+        typer.echo(f"written: {written}", err=True)
         if report:
             from simulator.present.dispatch import write_report
 
@@ -446,14 +458,8 @@ def pareto_command(
 ) -> None:
     """Rank contact reasons by the agent hours they cause; re-simulate each reason's fix."""
     from simulator.present.labels import check_lang
-    from simulator.studies.pareto import (
-        PARETO_JSON,
-        pareto_figure,
-        plan,
-        print_pareto,
-        save_json,
-        simulate,
-    )
+    from simulator.present.tables import print_pareto
+    from simulator.studies.pareto import PARETO_JSON, plan, save_json, simulate
 
     check_lang(lang)
     planned = plan(run_dir, target_fcr)  # every what-if validated before any simulation
@@ -462,6 +468,7 @@ def pareto_command(
     save_json(result, Path(run_dir) / PARETO_JSON)
     if out is not None:
         from simulator.present.figures import save_png
+        from simulator.present.study_figures import pareto_figure
 
         typer.echo(f"written: {save_png(pareto_figure(result.table, lang), out)}", err=True)
     if as_json:
@@ -538,12 +545,18 @@ def staff_command(
         progress=lambda line: console.print(line, style="dim", highlight=False),
     )
     if out is not None or plot is not None:
-        for path in staffing.write_outputs(result, out, plot):
+        from simulator.present.figures import save_png
+        from simulator.present.study_figures import staffing_plot
+
+        fig = staffing_plot(result)
+        for path in staffing.write_outputs(result, out, plot, lambda p: save_png(fig, p)):
             typer.echo(f"written: {path}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        staffing.print_table(result, by_interval=intervals)
+        from simulator.present.tables import print_staffing
+
+        print_staffing(result, by_interval=intervals)
     if not result.converged:
         typer.echo(f"ccsim staff: NOT converged: {result.reason}", err=True)
         raise typer.Exit(3)
@@ -594,12 +607,19 @@ def train_command(
     training.check_out(out, force)
     with progress_bar(exp.replications * len(exp.scenarios), "replications") as advance:
         result = training.run_training(exp, workers=workers, progress=advance)
-    for path in training.write_outputs(result, out, figure, lang):
-        typer.echo(f"written: {path}", err=True)
+    if out is not None or figure is not None:
+        from simulator.present.figures import save_png
+        from simulator.present.study_figures import training_figure
+
+        fig = training_figure(result, lang)
+        for path in training.write_outputs(result, out, figure, lang, lambda p: save_png(fig, p)):
+            typer.echo(f"written: {path}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        training.print_training(result, lang)
+        from simulator.present.tables import print_training
+
+        print_training(result, lang)
 
 
 def main() -> None:

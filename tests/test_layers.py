@@ -23,15 +23,6 @@ BASE_MODULES = {"errors", "units", "analytic"}
 # set must end empty.
 KNOWN: set[tuple[str, str]] = {
     ("simulator.runs.output", "simulator.studies.assess"),
-    ("simulator.scenario.models", "simulator.engine.calendar"),
-    ("simulator.studies.assess", "simulator.present.labels"),
-    ("simulator.studies.compare", "simulator.present.figures"),
-    ("simulator.studies.compare", "simulator.present.labels"),
-    ("simulator.studies.pareto", "simulator.present.figures"),
-    ("simulator.studies.pareto", "simulator.present.labels"),
-    ("simulator.studies.staffing", "simulator.present.figures"),
-    ("simulator.studies.training", "simulator.present.figures"),
-    ("simulator.studies.training", "simulator.present.labels"),
 }
 
 

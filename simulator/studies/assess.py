@@ -22,14 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from simulator.present.labels import (
-    DEFAULT_LANG,
-    check_lang,
-    format_kpi,
-    format_threshold,
-    kpi_label,
-    t,
-)
 from simulator.results.rundir import load_run
 
 if TYPE_CHECKING:
@@ -43,7 +35,6 @@ _OPS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
     "<": operator.lt,
 }
-_OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 # KPI values are means over replications: 0.75 may arrive as 0.7499999999999999. Values are
 # rounded to this many decimals before comparison, so a boundary value counts as the boundary.
@@ -57,9 +48,6 @@ class Gate:
     key: str
     op: str
     threshold: float
-
-    def text(self, lang: str = DEFAULT_LANG) -> str:
-        return f"{_OP_SIGNS[self.op]} {format_threshold(self.key, self.threshold, lang)}"
 
 
 @dataclass(frozen=True)
@@ -226,124 +214,8 @@ def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ())
     return assessment
 
 
-def assess_run_dir(run_dir: Path | str, lang: str = DEFAULT_LANG) -> Assessment:
+def assess_run_dir(run_dir: Path | str) -> Assessment:
     """The assessment of a run folder from its mean KPIs and default-only KPIs (meta.json)."""
-    check_lang(lang)  # a bad --lang is refused before the folder is read
     run = load_run(run_dir)
     return assess(run.kpis, run.default_only_kpis)
 
-
-def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:
-    return t(f"phase.{phase}", lang)
-
-
-def status_text(status: Status, lang: str = DEFAULT_LANG) -> str:
-    return t(f"assess.status.{status}", lang)
-
-
-def blocker_lines(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
-    """Sentences naming what keeps the center from the next phase (empty at the top)."""
-    nxt = a.next_phase
-    if nxt is None:
-        return []
-    lines = []
-    if a.blocked_by_phase is not None:
-        lines.append(t("assess.blocker.phase", lang, required=a.blocked_by_phase))
-    for g in a.blockers:
-        gate = Gate(g.key, g.op, g.threshold)
-        key = "assess.blocker" if g.status == "failed" else "assess.blocker.unmeasured"
-        lines.append(
-            t(
-                key,
-                lang,
-                kpi=kpi_label(g.key, lang),
-                value=format_kpi(g.key, g.value, lang),
-                phase=nxt,
-                threshold=gate.text(lang),
-            )
-        )
-    return lines
-
-
-def notes(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
-    """The caveats a reader must see next to the phase: missing proxies, lower-phase gaps."""
-    out = []
-    if a.default_only:
-        kpis = ", ".join(kpi_label(k, lang) for k in a.default_only)
-        out.append(t("assess.default_only", lang, kpis=kpis))
-    if a.missing_proxies:
-        out.append(
-            t(
-                "assess.missing_proxies",
-                lang,
-                kpis=", ".join(kpi_label(k, lang) for k in a.missing_proxies),
-            )
-        )
-    else:
-        out.append(t("assess.proxies", lang))
-    if a.lower_gaps:
-        gaps = "; ".join(
-            f"{t('phase.short', lang, n=p)}: {kpi_label(g.key, lang)} "
-            f"{format_kpi(g.key, g.value, lang)} ({Gate(g.key, g.op, g.threshold).text(lang)})"
-            for p, g in a.lower_gaps
-        )
-        out.append(t("assess.lower_gaps", lang, gaps=gaps))
-    return out
-
-
-def gate_rows(a: Assessment, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str, str, str]]:
-    """Rows ``(phase, gate, threshold, simulated value, result)`` of the assessment table."""
-    rows = []
-    for p in a.phases:
-        label = f"{p.phase} {phase_name(p.phase, lang)}"
-        if not p.gates and p.requires is None:
-            rows.append((label, t("assess.always", lang), "", "", status_text("passed", lang)))
-        if p.requires is not None:
-            req = "passed" if p.requires_met else "failed"
-            rows.append(
-                (label, kpi_label(f"phase_{p.requires}", lang), "", "", status_text(req, lang))
-            )
-        for g in p.gates:
-            rows.append(
-                (
-                    label,
-                    kpi_label(g.key, lang),
-                    Gate(g.key, g.op, g.threshold).text(lang),
-                    format_kpi(g.key, g.value, lang),
-                    status_text(g.status, lang),
-                )
-            )
-        for key in p.unmeasurable:
-            not_measured = status_text("not_measured", lang)
-            rows.append((label, kpi_label(key, lang), "", "", not_measured))
-    return rows
-
-
-def render_text(a: Assessment, lang: str = DEFAULT_LANG) -> str:
-    """The assessment as plain text for the terminal."""
-    rows = gate_rows(a, lang)
-    headers = tuple(
-        t(f"assess.col.{c}", lang) for c in ("phase", "gate", "threshold", "value", "status")
-    )
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    lines = [
-        t("assess.title", lang),
-        "",
-        t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang)),
-        t("assess.rule", lang),
-        "",
-        fmt.format(*headers).rstrip(),
-        fmt.format(*("-" * w for w in widths)),
-    ]
-    lines += [fmt.format(*r).rstrip() for r in rows]
-    lines.append("")
-    if a.next_phase is None:
-        lines.append(t("assess.top", lang))
-    else:
-        nxt = a.next_phase
-        lines.append(t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang)))
-        lines += [f"  - {line}" for line in blocker_lines(a, lang)]
-    lines.append("")
-    lines += notes(a, lang)
-    return "\n".join(lines) + "\n"

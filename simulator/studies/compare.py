@@ -13,26 +13,18 @@ import math
 import os
 import shutil
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator.errors import CcsimError
-from simulator.results.kpis import KPI_KEYS
+from simulator.results.catalogue import KPI_KEYS
+from simulator.results.statistics import paired_difference
+from simulator.runs.executor import run_tasks
 from simulator.runs.output import staging_folder
-from simulator.runs.pool import worker_pool
-from simulator.runs.replications import (
-    Replication,
-    RunResult,
-    collect,
-    default_workers,
-    run_replication,
-)
+from simulator.runs.replications import RunResult, collect, run_replication
 from simulator.scenario.models import Scenario
 
 COMPARE_CSV = "compare.csv"
@@ -47,29 +39,6 @@ PAIRING_NOTE = (
 
 class CompareError(CcsimError):
     """A comparison that cannot be made as asked (too few scenarios, unusable --out)."""
-
-
-def paired_difference(
-    first: Sequence[float] | np.ndarray, other: Sequence[float] | np.ndarray
-) -> tuple[float | None, float | None]:
-    """Mean of ``other - first`` per replication and the half-width of its 95% t interval.
-
-    Replications where either value is undefined (NaN) are left out; ``None`` when nothing is
-    left (mean) or fewer than two differences remain (CI). Identical differences give a CI of
-    exactly 0, so a scenario compared with itself shows ``0 ± 0`` and not rounding noise.
-    """
-    a = np.asarray(first, dtype=np.float64)
-    b = np.asarray(other, dtype=np.float64)
-    d = (b - a)[~(np.isnan(a) | np.isnan(b))]
-    n = len(d)
-    if n == 0:
-        return None, None
-    if np.all(d == d[0]):
-        return float(d[0]), (0.0 if n >= 2 else None)
-    mean = float(d.mean())
-    if n < 2:
-        return mean, None
-    return mean, float(stats.t.ppf(0.975, n - 1) * d.std(ddof=1) / math.sqrt(n))
 
 
 def _finite(v: Any) -> float | None:
@@ -89,28 +58,17 @@ def run_paired(
 ) -> list[RunResult]:
     """Run every scenario with the same seed and replication numbers (common random numbers).
 
-    All scenario x replication tasks share one process pool, so two cores stay busy even when
-    each scenario has fewer replications than there are workers.
+    All scenario x replication tasks go to one executor, so two cores stay busy even when each
+    scenario has fewer replications than there are workers.
     """
-    tasks = [(i, r) for i in range(len(scenarios)) for r in range(replications)]
-    workers = default_workers(len(tasks)) if workers is None else max(1, min(workers, len(tasks)))
-    done: dict[int, list[Replication]] = {i: [] for i in range(len(scenarios))}
-    finished = 0
-    if workers == 1:
-        for i, r in tasks:
-            done[i].append(run_replication(scenarios[i], r, seed))
-            finished += 1
-            if progress:
-                progress(finished)
-    else:
-        with worker_pool(workers) as pool:
-            futures = {pool.submit(run_replication, scenarios[i], r, seed): i for i, r in tasks}
-            for future in as_completed(futures):
-                done[futures[future]].append(future.result())
-                finished += 1
-                if progress:
-                    progress(finished)
-    return [collect(sc, seed, done[i]) for i, sc in enumerate(scenarios)]
+    tasks = {
+        (i, r): (sc, r, seed) for i, sc in enumerate(scenarios) for r in range(replications)
+    }
+    done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
+    return [
+        collect(sc, seed, [done[i, r] for r in range(replications)])
+        for i, sc in enumerate(scenarios)
+    ]
 
 
 def structure_notes(scenarios: Sequence[Scenario], seed: int) -> list[str]:
@@ -265,21 +223,25 @@ def check_out(out: Path, force: bool) -> None:
         )
 
 
-def write_comparison(comparison: Comparison, out: Path, *, force: bool = False) -> Path:
-    """Write compare.csv, diff.csv and compare.png into ``out``, completely or not at all."""
-    from simulator.present.figures import comparison_figure, save_png  # matplotlib only when asked
+def write_comparison(
+    comparison: Comparison,
+    out: Path,
+    *,
+    force: bool = False,
+    write_png: Callable[[Path], object] | None = None,
+) -> Path:
+    """Write compare.csv, diff.csv and compare.png into ``out``, completely or not at all.
 
+    ``write_png(path)`` draws compare.png (``present.study_figures.comparison_plot``): the study
+    knows where it goes, the presentation layer how it looks."""
     out = Path(out)
     check_out(out, force)
     staging = staging_folder(out)
     try:
         comparison.tidy().to_csv(staging / COMPARE_CSV, index=False)
         comparison.diff_table().to_csv(staging / DIFF_CSV, index=False)
-        results = {
-            label: (r.kpis, r.ci95)
-            for label, r in zip(comparison.labels, comparison.results, strict=True)
-        }
-        save_png(comparison_figure(results), staging / COMPARE_PNG)
+        if write_png is not None:
+            write_png(staging / COMPARE_PNG)
         if out.exists():
             shutil.rmtree(out)
         os.replace(staging, out)
@@ -287,54 +249,3 @@ def write_comparison(comparison: Comparison, out: Path, *, force: bool = False) 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
-
-
-def print_comparison(comparison: Comparison) -> None:
-    """The terminal table: per KPI each scenario's mean and its paired difference to the first.
-
-    As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
-    left out and counted below the table."""
-    from rich.console import Console
-    from rich.table import Table
-
-    from simulator.present.labels import format_ci, format_kpi, format_kpi_change, kpi_label
-    from simulator.results.kpis import worth_showing
-
-    labels = comparison.labels
-    kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
-    n = comparison.replications
-    table = Table(
-        title=f"{' vs '.join(labels)} — seed {comparison.seed}, {n} replication"
-        f"{'s' if n != 1 else ''} (common random numbers)",
-        title_justify="left",
-    )
-    table.add_column("KPI")
-    table.add_column("key", style="dim")
-    table.add_column(labels[0], justify="right")
-    for label in labels[1:]:
-        table.add_column(label, justify="right")
-        table.add_column(f"{label} − {labels[0]} (± 95% CI)", justify="right", style="bold")
-    hidden = 0
-    for key in KPI_KEYS:
-        values = kpis[key]
-        if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
-            hidden += 1
-            continue
-        row = [kpi_label(key), key, format_kpi(key, values[0])]
-        for i, d in enumerate(diff[key], start=1):
-            row.append(format_kpi(key, values[i]))
-            ci = "" if d["mean"] is None or d["ci95"] is None else " " + format_ci(key, d["ci95"])
-            row.append(format_kpi_change(key, d["mean"]) + ci)
-        table.add_row(*row)
-    console = Console(highlight=False)
-    if not console.is_terminal:  # a file or a pipe: wide enough that no column is cut
-        console = Console(highlight=False, width=80 + 40 * len(labels))
-    console.print(table)
-    if hidden:
-        console.print(
-            f"{hidden} KPIs that are 0 or undefined in every scenario are not shown; "
-            "--json has all.",
-            style="dim",
-        )
-    for note in comparison.notes:
-        console.print(f"note: {note}")

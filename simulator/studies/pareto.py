@@ -25,15 +25,10 @@ import numpy as np
 import pandas as pd
 
 from simulator.errors import CcsimError, ScenarioError
-from simulator.present.labels import (
-    DEFAULT_LANG,
-    format_share,
-    format_threshold,
-    number,
-    t,
-)
 from simulator.results.rundir import RunData, load_run
-from simulator.scenario.models import Scenario, load_scenario, load_scenario_dict
+from simulator.results.statistics import paired_difference
+from simulator.scenario.loading import load_scenario, load_scenario_dict
+from simulator.scenario.models import Scenario
 
 PARETO_JSON = "pareto.json"
 DEFAULT_TARGET_FCR = 0.75  # the phase-3 FCR gate of the growth model
@@ -359,7 +354,7 @@ def simulate(
     p: Plan, *, workers: int | None = None, progress: Callable[[int], None] | None = None
 ) -> Pareto:
     """Run the base scenario and every changed what-if with CRN; fill in the paired savings."""
-    from simulator.studies.compare import paired_difference, run_paired  # loads numba and SimPy
+    from simulator.studies.compare import run_paired  # loads numba and SimPy
 
     result, changed, reps = p.pareto, p.changed, p.pareto.replications
     if not changed:
@@ -417,210 +412,6 @@ def save_json(pareto: Pareto, path: Path) -> Path | None:
     except OSError:
         return None
     return path
-
-
-# ---------------------------------------------------------------------------------------------
-# Picture, terminal table and report section
-
-
-def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG):
-    """Bars of agent hours per reason (largest first, split by why the contact exists) with the
-    cumulative share on a second axis and the 50% / 80% lines."""
-    from matplotlib.ticker import PercentFormatter
-
-    from simulator.present.figures import (
-        COLORS,
-        LABEL_SIZE,
-        LEGEND_SIZE,
-        TICK_SIZE,
-        TITLE_SIZE,
-        bottom_legend,
-        new_figure,
-    )
-
-    fig = new_figure()
-    ax = fig.axes[0]
-    x = np.arange(len(table))
-    bottom = np.zeros(len(table))
-    for kind in KINDS:
-        values = table[f"hours_{kind}"].to_numpy(dtype=float)
-        if kind != "new" and not values.any():
-            continue
-        ax.bar(
-            x,
-            values,
-            bottom=bottom,
-            color=COLORS[kind],
-            label=t(f"plot.source.{kind}", lang),
-        )
-        bottom += values
-    ax.set_xticks(x, [str(r) for r in table["reason"]], rotation=20 if len(table) > 4 else 0)
-    ax.set_ylabel(t("pareto.y", lang), fontsize=LABEL_SIZE)
-    ax.tick_params(labelsize=TICK_SIZE)
-    ax.grid(True, axis="y", alpha=0.3)
-    ax.spines["top"].set_visible(False)
-    ax.set_ylim(0, max(1.0, float(bottom.max(initial=0.0))) * 1.1)
-    ax2 = ax.twinx()
-    cum = table["cumulative_share"].to_numpy(dtype=float)
-    ax2.plot(x, cum, marker="o", lw=2.5, color="#333333", label=t("pareto.cumulative", lang))
-    for line, style in zip(LINES, (":", "--"), strict=True):
-        ax2.axhline(line, color=COLORS["target"], lw=1.8, ls=style)
-        ax2.annotate(
-            t("pareto.line", lang, share=format_threshold("fcr", line, lang)),
-            (1.0, line),
-            xycoords=("axes fraction", "data"),
-            xytext=(-4, 4),
-            textcoords="offset points",
-            ha="right",
-            fontsize=LEGEND_SIZE,
-            color=COLORS["target"],
-        )
-    ax2.set_ylim(0, 1.05)
-    ax2.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax2.set_ylabel(t("pareto.cumulative", lang), fontsize=LABEL_SIZE)
-    ax2.tick_params(labelsize=TICK_SIZE)
-    ax2.spines["top"].set_visible(False)
-    ax.set_title(t("pareto.title", lang), fontsize=TITLE_SIZE, loc="left")
-    bottom_legend(fig, frameon=False)  # as many columns as fit: Dutch labels are long
-    return fig
-
-
-def _num(v: Any, decimals: int, lang: str) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "–"
-    return number(float(v), decimals, lang)
-
-
-def _saving_text(saving: dict[str, float | None] | None, decimals: int, lang: str) -> str:
-    if not saving or saving.get("mean") is None:
-        return "–"
-    ci = saving.get("ci95")
-    return _num(saving["mean"], decimals, lang) + (
-        "" if ci is None else f" ± {_num(ci, decimals, lang)}"
-    )
-
-
-def _what_if_text(w: WhatIf | None, lang: str) -> str:
-    if w is None:
-        return "–"
-    parts = []
-    if w.fcr[0] != w.fcr[1]:
-        parts.append(
-            t(
-                "pareto.what_if.fcr",
-                lang,
-                before=format_share(w.fcr[0], lang),
-                after=format_share(w.fcr[1], lang),
-            )
-        )
-    if w.on_time is not None and w.on_time[0] != w.on_time[1]:
-        parts.append(
-            t(
-                "pareto.what_if.on_time",
-                lang,
-                party=w.party,
-                before=format_share(w.on_time[0], lang),
-            )
-        )
-    return "; ".join(parts) or t("pareto.what_if.none", lang)
-
-
-COLUMNS = (
-    "rank",
-    "reason",
-    "new_contacts",
-    "repeat_contacts",
-    "missed_callback_contacts",
-    "agent_hours",
-    "share",
-    "cumulative_share",
-    "gave_up_share",
-    "csat",
-)
-
-
-def table_rows(pareto_json: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (formatted in ``lang``) shared by the terminal and the report."""
-    header = [t(f"pareto.col.{c}", lang) for c in COLUMNS]
-    with_potential = any("saving" in r for r in pareto_json["reasons"])
-    if with_potential:
-        header += [
-            t(f"pareto.col.{c}", lang) for c in ("what_if", "saving_hours", "saving_contacts")
-        ]
-    rows = []
-    for r in pareto_json["reasons"]:
-        row = [
-            str(r["rank"]),
-            r["reason"],
-            _num(r["new_contacts"], 0, lang),
-            _num(r["repeat_contacts"], 0, lang),
-            _num(r["missed_callback_contacts"], 0, lang),
-            _num(r["agent_hours"], 1, lang),
-            "–" if r["share"] is None else format_share(r["share"], lang),
-            "–" if r["cumulative_share"] is None else format_share(r["cumulative_share"], lang),
-            "–" if r["gave_up_share"] is None else format_share(r["gave_up_share"], lang),
-            _num(r["csat"], 2, lang),
-        ]
-        if with_potential:
-            saving = r.get("saving") or {}
-            w = r.get("what_if")
-            row += [
-                _what_if_json_text(w, lang),
-                _saving_text(saving.get("agent_hours"), 1, lang),
-                _saving_text(saving.get("contacts"), 0, lang),
-            ]
-        rows.append(row)
-    return header, rows
-
-
-def _what_if_json_text(w: dict[str, Any] | None, lang: str) -> str:
-    if not w:
-        return "–"
-    on_time = w.get("on_time_probability")
-    return _what_if_text(
-        WhatIf(
-            reason="",
-            fcr=tuple(w["fcr"]),
-            repeat_fcr=None,
-            party=w.get("third_party"),
-            on_time=None if on_time is None else tuple(on_time),
-        ),
-        lang,
-    )
-
-
-def cut_text(pareto_json: dict[str, Any], lang: str) -> str:
-    """Which reasons make 50% and 80% of the agent hours, in one sentence."""
-    return t(
-        "pareto.cut",
-        lang,
-        r50=", ".join(pareto_json["to_50"]) or "–",
-        r80=", ".join(pareto_json["to_80"]) or "–",
-    )
-
-
-def print_pareto(pareto: Pareto, lang: str = DEFAULT_LANG) -> None:
-    """The terminal table, then the 50/80% sentence and the notes."""
-    from rich.console import Console
-    from rich.table import Table
-
-    data = pareto.to_json()
-    header, rows = table_rows(data, lang)
-    table = Table(
-        title=t("pareto.title", lang) + f" — {pareto.scenario}",
-        title_justify="left",
-    )
-    for i, h in enumerate(header):
-        table.add_column(h, justify="left" if i in (1, 10) else "right")
-    for row in rows:
-        table.add_row(*row)
-    console = Console(highlight=False)
-    if not console.is_terminal:  # a file or a pipe: wide enough that no column is cut
-        console = Console(highlight=False, width=220)
-    console.print(table)
-    console.print(cut_text(data, lang))
-    for note in data["notes"]:
-        console.print(f"note: {note}")
 
 
 def saved_potential(run: RunData, table: pd.DataFrame) -> dict[str, Any] | None:

@@ -37,15 +37,17 @@ import pandas as pd
 from scipy import stats
 
 from simulator import analytic
+from simulator.engine import timeline
 from simulator.errors import CcsimError
+from simulator.results.statistics import t_quantile
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.hours import WEEK_S
-from simulator.scenario.models import Horizon, Scenario, load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.models import Horizon, Scenario
+from simulator.scenario.steps import agent_steps
 from simulator.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; the analytic methods need neither
-    from matplotlib.figure import Figure
-
     from simulator.runs.replications import RunResult
 
 METHODS = ("erlang-c", "erlang-a", "simulation")
@@ -269,7 +271,7 @@ def interval_means(starts: np.ndarray, values: np.ndarray, horizon: Horizon) -> 
 def open_minutes(scenario: Scenario) -> np.ndarray:
     """Whether the phone line is open in each minute of the horizon. Opening hours are whole
     minutes and holidays whole days, so a minute is open or closed throughout."""
-    clock = scenario.clock()
+    clock = timeline.clock(scenario)
     minutes = np.arange(scenario.horizon.days * MINUTES_PER_DAY)
     if clock.always_open:
         return np.ones(len(minutes), dtype=bool)
@@ -314,7 +316,7 @@ def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     interval has no demand and the intervals after opening carry what the engine puts there.
     """
     h = scenario.horizon
-    rates = interval_means(*scenario.arrival_steps(), h)
+    rates = interval_means(*timeline.arrival_steps(scenario), h)
     is_open = open_minutes(scenario)
     volume = np.repeat(rates * 60.0, h.interval_minutes)
     reached = np.where(is_open, volume, 0.0)
@@ -408,7 +410,7 @@ def _solve_interval(
             raise StaffingError(
                 f"no staffing up to {_MAX_AGENTS:,} agents meets the targets "
                 f"(service level {targets.service_level:g} within {targets.answer_within_s:g} s"
-                f"{_caps_text(targets)}); lower the target"
+                f"{caps_text(targets)}); lower the target"
             )
     lo = -1  # the largest count known to miss (-1: none yet)
     while hi - lo > 1:
@@ -433,7 +435,8 @@ def _solve_interval(
     return best, exact
 
 
-def _caps_text(targets: Targets) -> str:
+def caps_text(targets: Targets) -> str:
+    """``, abandonment <= 0.05``: the optional caps of the targets, for titles and errors."""
     caps = ""
     if targets.max_abandon is not None:
         caps += f", abandonment <= {targets.max_abandon:g}"
@@ -608,7 +611,7 @@ INTERVAL_KEYS = (
 def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
     """What the numbers assume, stated with them rather than only in the README."""
     notes = []
-    if not scenario.clock().always_open:
+    if not timeline.clock(scenario).always_open:
         notes.append(
             "closed hours (opening hours, holidays) get 0 agents; a partly open interval is "
             "staffed for the rate while it is open"
@@ -648,7 +651,7 @@ def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
 
 
 def _scheduled(scenario: Scenario) -> np.ndarray:
-    starts, counts = scenario.agents.steps(scenario.horizon)
+    starts, counts = agent_steps(scenario.agents, scenario.horizon)
     return interval_means(starts, counts, scenario.horizon)
 
 
@@ -770,7 +773,7 @@ def _cell_stats(intervals: pd.DataFrame, n_cells: int) -> _CellStats:
         s = grouped[key].std(ddof=1).reindex(range(n_cells)).to_numpy(dtype=float)
         n = grouped[key].count().reindex(range(n_cells)).to_numpy(dtype=float)
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1))
+            t = t_quantile(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1))
             h = np.where(n >= 2, t * np.nan_to_num(s) / np.sqrt(n), np.inf)
         mean[key], half[key] = m, h
     offered = grouped["offered"].mean().reindex(range(n_cells)).to_numpy(dtype=float)
@@ -1017,7 +1020,7 @@ def _not_converged(
         ):
             if limit is not None and short > 1e-12:
                 gaps.append(f"{name} {value:.2%} (target {limit:.0%}, off by {short:.2%})")
-        shown.append(f"{_clock(int(i) * h.interval_minutes, h.days > 1)} {', '.join(gaps)}")
+        shown.append(f"{interval_clock(int(i) * h.interval_minutes, h.days > 1)} {', '.join(gaps)}")
     more = f"; and {len(where) - len(shown)} more" if len(where) > len(shown) else ""
     return (
         f"after {runs} runs (--max-runs) {len(where)} intervals still miss the target on the mean "
@@ -1159,17 +1162,6 @@ def staff(
     )
 
 
-def staffing_plot(result: StaffingResult, lang: str = "en") -> Figure:
-    """Required (whole agents) against the scenario's scheduled agents, with offered contacts per
-    hour on a second axis: staffing against demand in one picture."""
-    from simulator.present.figures import staffing_figure
-
-    table = result.table
-    return staffing_figure(
-        table["start_min"], table["agents"], result.scheduled, lang, table["offered_per_hour"]
-    )
-
-
 def check_out(out_dir: Path, force: bool) -> None:
     """Refuse to overwrite staffing files in ``out_dir`` without ``force`` (before any work)."""
     if out_dir.exists() and not out_dir.is_dir():
@@ -1182,12 +1174,18 @@ def check_out(out_dir: Path, force: bool) -> None:
 
 
 def write_outputs(
-    result: StaffingResult, out_dir: Path | None = None, plot: Path | None = None
+    result: StaffingResult,
+    out_dir: Path | None = None,
+    plot: Path | None = None,
+    write_png: Callable[[Path], object] | None = None,
 ) -> list[Path]:
     """Write staffing.csv, staffing.parquet and staffing.png into ``out_dir`` and/or the plot to
-    ``plot``; each file is written under a temporary name and renamed, so none is half-written."""
+    ``plot``; each file is written under a temporary name and renamed, so none is half-written.
+
+    ``write_png(path)`` draws the picture (``present.study_figures.staffing_plot``): the study
+    knows where it goes, the presentation layer how it looks."""
     written: list[Path] = []
-    targets: list[tuple[Path, Callable[[Path], None]]] = []
+    targets: list[tuple[Path, Callable[[Path], object]]] = []
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         targets += [
@@ -1195,10 +1193,8 @@ def write_outputs(
             (out_dir / "staffing.parquet", lambda p: result.table.to_parquet(p, index=False)),
         ]
     pngs = ([out_dir / "staffing.png"] if out_dir is not None else []) + ([plot] if plot else [])
-    if pngs:
-        fig = staffing_plot(result)
-        for png in pngs:
-            targets.append((png, lambda p: fig.savefig(p, format="png", dpi=fig.dpi)))
+    if pngs and write_png is not None:
+        targets += [(png, write_png) for png in pngs]
     for path, write in targets:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
@@ -1208,100 +1204,8 @@ def write_outputs(
     return written
 
 
-def print_table(result: StaffingResult, console: Any = None, by_interval: bool = False) -> None:
-    """The staffing table of ``ccsim staff`` on stdout, then the totals: one row per interval, or
-    per day for a horizon of several days (the intervals of weeks are too many to read) unless
-    ``by_interval``."""
-    from rich.console import Console
-    from rich.table import Table
-
-    if console is None:
-        console = Console(highlight=False)
-        if not console.is_terminal:  # piped or captured: rich would cut the rows at 80 columns
-            console = Console(highlight=False, width=120)
-    t = result.targets
-    title = (
-        f"{result.method} staffing ({result.demand}): service level {t.service_level:.0%} within "
-        f"{t.answer_within_s:g} s{_caps_text(t)}"
-    )
-    table = Table(title=title, title_justify="left")
-    k = result.kpis
-    multi_day = result.horizon.days > 1
-    if multi_day and not by_interval:
-        for name in ("day", "offered", "agent h", "peak agents", "FTE", "SL", "abandon"):
-            table.add_column(name, justify="left" if name == "day" else "right", no_wrap=True)
-        days = result.by_day()
-        for row in days.to_dict("records"):
-            table.add_row(
-                f"{row['date']:%a %Y-%m-%d}",
-                f"{row['offered']:,.0f}",
-                f"{row['agent_hours']:,.1f}",
-                f"{int(row['peak_agents'])}",
-                f"{row['fte']:,.1f}",
-                _pct(row["service_level"]),
-                _pct(row["abandon_rate"]),
-            )
-        table.add_section()
-        table.add_row(
-            "total",
-            f"{days['offered'].sum():,.0f}",
-            f"{result.agent_hours:,.1f}",
-            f"{int(days['peak_agents'].max())}",
-            f"{result.fte:,.1f}",
-            _pct(k.get("service_level")),
-            _pct(k.get("abandon_rate")),
-        )
-    else:
-        columns = ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy")
-        for name in columns:
-            table.add_column(name, justify="left" if name == "interval" else "right", no_wrap=True)
-        for row in result.table.to_dict("records"):
-            table.add_row(
-                _clock(int(row["start_min"]), multi_day),
-                f"{row['offered_per_hour']:,.1f}",
-                f"{int(row['agents'])}",
-                f"{row['agents_exact']:.2f}",
-                _pct(row["service_level"]),
-                _pct(row["abandon_rate"]),
-                _pct(row["occupancy"]),
-            )
-        table.add_section()
-        table.add_row(
-            "total",
-            f"{result.table['offered_per_hour'].mean():,.1f}",
-            f"{result.agent_hours:,.1f} h",
-            f"{result.agent_hours_exact:,.1f} h",
-            _pct(k.get("service_level")),
-            _pct(k.get("abandon_rate")),
-            _pct(k.get("occupancy")),
-        )
-    console.print(table)
-    asa = k.get("asa_s")
-    console.print(
-        f"FTE after {result.shrinkage:.0%} shrinkage at {result.hours_per_fte_week:g} h/week: "
-        f"{result.fte:,.1f} (exact staffing: {result.fte_exact:,.1f}); overall ASA "
-        + ("–" if asa is None or not math.isfinite(asa) else f"{asa:.1f} s")
-    )
-    if multi_day and not by_interval:
-        console.print("per-interval rows: --intervals (or --json, --out)", style="dim")
-    if result.simulation is not None:
-        s = result.simulation
-        console.print(
-            f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
-            f"{s['iterations']} runs of {s['replications']} replications (seed {s['seed']})"
-            + (f": {result.reason}" if result.reason else "")
-        )
-    for note in result.notes:
-        console.print(f"note: {note}", style="dim")
-
-
-def _clock(start_min: int, with_day: bool) -> str:
+def interval_clock(start_min: int, with_day: bool) -> str:
+    """``07:30``, or ``day 2 07:30`` when the horizon has several days."""
     day, minute = divmod(start_min, 1440)
     clock = f"{minute // 60:02d}:{minute % 60:02d}"
     return f"day {day + 1} {clock}" if with_day else clock
-
-
-def _pct(value: float | None) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{100 * value:.1f}%"

@@ -39,7 +39,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
@@ -50,23 +50,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulator import __version__
 from simulator.errors import CcsimError, ScenarioError, field_path, show_value, unknown_key_message
+from simulator.results.catalogue import headline
+from simulator.runs.executor import Executor, Finished, default_workers
 from simulator.runs.output import umask
-from simulator.runs.pool import sigterm_as_interrupt, worker_pool
 from simulator.runs.progress import progress_bar
-from simulator.scenario.models import Scenario, load_scenario, load_scenario_dict, read_yaml
+from simulator.scenario.loading import load_scenario, load_scenario_dict, read_yaml
+from simulator.scenario.models import Scenario
 from simulator.units import split_unit
 
 POINT_COLUMN = "point"
 REPLICATION_COLUMN = "replication"
-SUMMARY_KPIS = ("asa_s", "service_level", "abandon_rate", "contacts_per_issue", "occupancy")
+SUMMARY_KPIS = headline()[:5]
 """The KPIs of the summary table printed at the end of a sweep."""
-_KPI_LABELS = {
-    "asa_s": "ASA",
-    "service_level": "service level",
-    "abandon_rate": "abandon rate",
-    "contacts_per_issue": "contacts per issue",
-    "occupancy": "occupancy",
-}
 
 _RESERVED_PATHS = {
     "seed": "set seed at the top of the experiment file: every point uses the same seed",
@@ -74,7 +69,6 @@ _RESERVED_PATHS = {
 }
 _MAX_RANGE_VALUES = 100_000
 _MAX_REPORTED = 10
-_MAX_TABLE_ROWS = 100
 
 
 class SweepError(CcsimError):
@@ -485,30 +479,6 @@ def run_point(task: PointTask) -> pd.DataFrame:
     return result.summary
 
 
-Done = Callable[[PointTask, "pd.DataFrame | None", "BaseException | None"], None]
-
-
-def _run_here(tasks: list[PointTask], done: Done) -> None:
-    """One worker: in this process, so a debugger (or a test's monkeypatch) sees every point."""
-    for task in tasks:
-        try:
-            frame = run_point(task)
-        except Exception as exc:
-            done(task, None, exc)
-        else:
-            done(task, frame, None)
-
-
-def _run_local(tasks: list[PointTask], workers: int, done: Done) -> None:
-    from concurrent.futures import as_completed
-
-    with worker_pool(workers) as pool:
-        futures = {pool.submit(run_point, task): task for task in tasks}
-        for future in as_completed(futures):
-            exc = future.exception()
-            done(futures[future], None if exc else future.result(), exc)
-
-
 def _connect(address: str) -> Any:
     """A ``distributed.Client`` of the scheduler at ``address`` (dask is an optional extra)."""
     try:
@@ -526,21 +496,6 @@ def _connect(address: str) -> Any:
             "Allowed: the address of a running scheduler, e.g. tcp://host:8786."
         ) from None
     return client
-
-
-def _run_dask(tasks: list[PointTask], client: Any, done: Done) -> None:
-    from distributed import as_completed
-
-    futures = {client.submit(run_point, task, pure=False): task for task in tasks}
-    try:
-        for future in as_completed(futures):
-            if future.status == "finished":
-                done(futures[future], future.result(), None)
-            else:
-                done(futures[future], None, future.exception())
-    except BaseException:
-        client.cancel(list(futures))  # Ctrl-C: do not leave the cluster busy
-        raise
 
 
 # -- the results folder ------------------------------------------------------------------------
@@ -586,8 +541,7 @@ def run_sweep(
     client = _connect(scheduler) if scheduler is not None else None
     try:
         _start_folder(exp, out, resume)
-        with sigterm_as_interrupt():
-            return _run_points(exp, out, workers, client, progress)
+        return _run_points(exp, out, workers, client, progress)
     except KeyboardInterrupt:
         if progress:
             saved = sum((out / "points" / f"{p.id}.parquet").is_file() for p in exp.points)
@@ -608,12 +562,12 @@ def _run_points(
     """Run the points without a file in ``out/points``, storing each as soon as it is done."""
     outcome = SweepOutcome(out, exp)
     points_dir, failed_dir = out / "points", out / "failed"
-    tasks = []
+    tasks: dict[str, tuple[PointTask]] = {}
     for point in exp.points:
         if (points_dir / f"{point.id}.parquet").exists():
             outcome.finished.append(point.id)
         else:
-            tasks.append(PointTask(point.id, point.scenario, exp.replications, exp.seed))
+            tasks[point.id] = (PointTask(point.id, point.scenario, exp.replications, exp.seed),)
     outcome.resumed = len(outcome.finished)
     by_id = {p.id: p for p in exp.points}
 
@@ -621,8 +575,8 @@ def _run_points(
         len(exp.points), "points", already=outcome.resumed, enabled=progress
     ) as advance:
 
-        def done(task: PointTask, frame: pd.DataFrame | None, exc: BaseException | None) -> None:
-            point = by_id[task.point]
+        def store(done: Finished[str, pd.DataFrame]) -> None:
+            point, frame, exc = by_id[done.key], done.value, done.error
             if exc is None and frame is not None:
                 _write_atomic(points_dir / f"{point.id}.parquet", _point_frame(exp, point, frame))
                 (failed_dir / f"{point.id}.json").unlink(missing_ok=True)
@@ -640,18 +594,11 @@ def _run_points(
                 )
                 _write_atomic(failed_dir / f"{point.id}.json", text)
                 outcome.failed.append(record)
-            advance()
 
-        if not tasks:
-            pass  # all finished earlier
-        elif client is not None:
-            _run_dask(tasks, client, done)
-        else:
-            n = min(len(tasks), workers or os.cpu_count() or 1)
-            if n == 1:
-                _run_here(tasks, done)
-            else:
-                _run_local(tasks, n, done)
+        executor = Executor(default_workers(len(tasks), workers), client)
+        with executor:
+            for done in executor.as_completed(run_point, tasks, progress=advance):
+                store(done)  # a failed point is recorded and the others go on
 
     order = {p.id: i for i, p in enumerate(exp.points)}
     outcome.finished.sort(key=order.__getitem__)
@@ -816,7 +763,7 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
     return _stack(points_dir, finished, record["parameters"])
 
 
-# -- what the user sees ------------------------------------------------------------------------
+# -- the summary per point ---------------------------------------------------------------------
 def summary_table(out: str | Path) -> pd.DataFrame:
     """Mean of the headline KPIs per point, with the parameters: the table printed at the end."""
     results = load_sweep(out)
@@ -827,62 +774,3 @@ def summary_table(out: str | Path) -> pd.DataFrame:
         return pd.DataFrame(columns=[POINT_COLUMN, *params, *kpis])
     means = results.groupby([POINT_COLUMN, *params], sort=False, dropna=False)[kpis].mean()
     return means.reset_index()
-
-
-def print_summary(outcome: SweepOutcome) -> None:
-    """The summary table on stdout; failed points and where the results are on stderr."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-    from rich.text import Text
-
-    exp = outcome.experiment
-    table = summary_table(outcome.out)
-    failed = {r["point"]: r for r in outcome.failed}
-    view = Table(
-        title=escape(f"{exp.name}: ")
-        + f"{len(exp.points)} points x {exp.replications} replications, "
-        f"seed {exp.seed} — mean per point",
-        title_justify="left",
-    )
-    view.add_column(POINT_COLUMN, overflow="fold")
-    for path in exp.parameters:  # long paths wrap at their dots, and nothing is cut off
-        label = path.replace(".", ".\n") if len(path) > 12 else path
-        view.add_column(Text(label), justify="right", overflow="fold")
-    for key in SUMMARY_KPIS:
-        view.add_column(_KPI_LABELS[key], justify="right", overflow="fold")
-    rows = {row[POINT_COLUMN]: row for row in table.to_dict("records")}
-    for shown, point in enumerate(exp.points):
-        if shown == _MAX_TABLE_ROWS:
-            view.add_row(f"... {len(exp.points) - shown} more", *[""] * (len(view.columns) - 1))
-            break
-        row = rows.get(point.id)
-        cells: list[str | Text] = [point.id, *(Text(show_value(v)) for v in point.values.values())]
-        if row is None:
-            cells += ["failed" if point.id in failed else "–"] + [""] * (len(SUMMARY_KPIS) - 1)
-        else:
-            cells += [_format_kpi(k, row.get(k)) for k in SUMMARY_KPIS]
-        view.add_row(*cells)
-    Console(highlight=False).print(view)
-    err = Console(stderr=True, highlight=False)
-    if outcome.resumed:
-        err.print(f"{outcome.resumed} points were already finished in {outcome.out} (resumed)")
-    for record in outcome.failed:
-        err.print(f"point {record['point']} failed: {record['error']}", markup=False)
-    if outcome.failed:
-        err.print(
-            f"{len(outcome.failed)} of {len(exp.points)} points failed (details in "
-            f"{outcome.out / 'failed'}); run the same command again to retry them",
-            markup=False,
-        )
-    err.print(f"results: {outcome.out / RESULTS}", markup=False)
-
-
-def _format_kpi(key: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if key in ("service_level", "abandon_rate", "occupancy"):
-        return f"{100 * value:.1f}%"
-    if key == "asa_s":
-        return f"{value:.2f} s"
-    return f"{value:.3f}"

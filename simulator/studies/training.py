@@ -40,21 +40,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulator.analytic import erlang_a, erlang_c
 from simulator.errors import CcsimError, ScenarioError
-from simulator.present.figures import ci_half_width
-from simulator.present.labels import (
-    DEFAULT_LANG,
-    check_lang,
-    format_ci,
-    format_kpi,
-    format_kpi_change,
-    kpi_label,
-)
-from simulator.scenario.models import Scenario, load_scenario_dict
-from simulator.studies.compare import paired_difference, run_paired
+from simulator.results.statistics import ci95, paired_difference
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.models import Scenario
+from simulator.studies.compare import run_paired
 
 EXPERIMENTS = {"meer-headcount": "meer_headcount.yaml"}
 """Training experiments by command name, files in ``experiments/``."""
 BASELINE = {"en": "today", "nl": "vandaag"}
+"""The base scenario's name in the tables (table.csv included), per language."""
 METRICS = (
     "offered",
     "repeat_contacts",
@@ -66,78 +60,8 @@ METRICS = (
     "csat",
 )
 """Rows of the table, in order; the figure shows the first three and both agent-hour rows."""
-_LABELS = {
-    "en": {
-        "repeat_contacts": "Repeat contacts (incl. after missed callback)",
-        "agent_hours": "Agent hours on duty (paid)",
-        "agent_hours_needed": "Agent hours needed for the service level",
-        "title": "More headcount, or fewer contacts?",
-        "subtitle": "{name}: {n} replications, seed {seed}, common random numbers; bars: mean "
-        "± 95% CI; labels: difference to today",
-        "hours": "Agent hours",
-        "on_duty": "on duty (paid)",
-        "needed": "needed for {sl}",
-        "metric": "KPI",
-        "story.more": "{what}: ASA {asa}, abandonment {ab}, but agent hours on duty {hours} and "
-        "repeat contacts {rep}: shorter waits at a price, the waste stays.",
-        "story.fewer": "{what}: contacts {off} (repeat contacts {rep}), ASA {asa}, agent hours "
-        "needed {need}: fewer contacts and shorter waits for the same agents.",
-        "story.fewer_same_wait": "{what}: contacts {off} (repeat contacts {rep}), ASA {asa}, "
-        "agent hours needed {need}: fewer contacts for the same agents.",
-        "story.none": "{what}: no significant change in contacts ({off}); ASA {asa}.",
-    },
-    "nl": {
-        "repeat_contacts": "Herhaalcontacten (ook na gemiste terugbelafspraak)",
-        "agent_hours": "Agenturen ingeroosterd (betaald)",
-        "agent_hours_needed": "Agenturen nodig voor het servicelevel",
-        "title": "Meer headcount, of minder contacten?",
-        "subtitle": "{name}: {n} replicaties, seed {seed}, gemeenschappelijke toevalsgetallen; "
-        "staven: gemiddelde ± 95%-BI; labels: verschil met vandaag",
-        "hours": "Agenturen",
-        "on_duty": "ingeroosterd (betaald)",
-        "needed": "nodig voor {sl}",
-        "metric": "KPI",
-        "story.more": "{what}: ASA {asa}, afhaakpercentage {ab}, maar agenturen ingeroosterd "
-        "{hours} en herhaalcontacten {rep}: kortere wachttijd tegen een prijs, de verspilling "
-        "blijft.",
-        "story.fewer": "{what}: contacten {off} (herhaalcontacten {rep}), ASA {asa}, agenturen "
-        "nodig {need}: minder contacten en kortere wachttijd met dezelfde agenten.",
-        "story.fewer_same_wait": "{what}: contacten {off} (herhaalcontacten {rep}), ASA {asa}, "
-        "agenturen nodig {need}: minder contacten met dezelfde agenten.",
-        "story.none": "{what}: geen significante verandering in contacten ({off}); ASA {asa}.",
-    },
-}
-
-
 class TrainingError(CcsimError):
     """A training experiment that cannot be run as asked: exit code 2."""
-
-
-def _text(key: str, lang: str, **values: object) -> str:
-    text = _LABELS[check_lang(lang)][key]
-    return text.format(**values) if values else text
-
-
-def metric_label(key: str, lang: str = DEFAULT_LANG) -> str:
-    """Label of a table row: the KPI's own label, or one of this module's."""
-    return _LABELS[check_lang(lang)].get(key) or kpi_label(key, lang)
-
-
-def _kpi_key(key: str) -> str:
-    """The KPI whose unit a metric has (the hours needed are agent hours)."""
-    return "agent_hours" if key == "agent_hours_needed" else key
-
-
-def format_metric(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
-    return format_kpi(_kpi_key(key), value, lang)
-
-
-def _signed(key: str, value: float | None, ci: float | None, lang: str) -> str:
-    """``−1,234 ± 56`` for a paired difference; shares in points (``+2.0 pt``)."""
-    text = format_kpi_change(_kpi_key(key), value, lang)
-    if value is not None and ci is not None:
-        text += " " + format_ci(_kpi_key(key), ci, lang)
-    return text
 
 
 # -- the experiment file --------------------------------------------------------------------------
@@ -152,7 +76,7 @@ class WhatIf(BaseModel):
     fcr_plus: float | None = Field(default=None, ge=-1, le=1)
     set: dict[str, Any] = Field(default_factory=dict)
 
-    def label(self, lang: str = DEFAULT_LANG) -> str:
+    def label(self, lang: str = "en") -> str:
         return self.name_nl if lang == "nl" and self.name_nl else self.name
 
 
@@ -180,8 +104,9 @@ class Training:
     seed: int
     replications: int
 
-    def labels(self, lang: str = DEFAULT_LANG) -> list[str]:
-        return [BASELINE[check_lang(lang)], *(w.label(lang) for w in self.what_ifs)]
+    def labels(self, lang: str = "en") -> list[str]:
+        """The base and every what-if by name in ``lang`` (checked by the caller: en or nl)."""
+        return [BASELINE[lang], *(w.label(lang) for w in self.what_ifs)]
 
 
 def default_experiment(name: str) -> Path:
@@ -373,7 +298,7 @@ class TrainingResult:
         return [_finite(np.nanmean(v)) if np.isfinite(v).any() else None for v in self.values(key)]
 
     def ci95(self, key: str) -> list[float | None]:
-        return [_finite(ci_half_width(pd.Series(v))) for v in self.values(key)]
+        return [_finite(ci95(v)) for v in self.values(key)]
 
     def diff(self, key: str) -> list[dict[str, float | None]]:
         values = self.values(key)
@@ -383,7 +308,7 @@ class TrainingResult:
             out.append({"mean": mean, "ci95": ci})
         return out
 
-    def table(self, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+    def table(self, lang: str = "en") -> pd.DataFrame:
         """One row per what-if x metric: mean, CI, paired difference to the base and its CI."""
         rows = []
         labels = self.training.labels(lang)
@@ -416,37 +341,20 @@ class TrainingResult:
             "diff": {k: self.diff(k) for k in METRICS},
         }
 
-    def story(self, lang: str = DEFAULT_LANG) -> list[str]:
-        """One sentence per what-if: more agents (``scale_agents`` > 1) or fewer contacts, with
-        the claim about the wait made only when its paired difference is significant."""
-        labels = self.training.labels(lang)
-        d = {k: self.diff(k) for k in METRICS}
-        lines = []
-        for i, (what, what_if) in enumerate(zip(labels[1:], self.training.what_ifs, strict=True)):
-
-            def s(key: str, i: int = i) -> str:
-                return _signed(key, d[key][i]["mean"], d[key][i]["ci95"], lang)
-
+    def findings(self) -> list[str]:
+        """Per what-if what it did: ``more`` agents (``scale_agents`` > 1), ``fewer`` contacts
+        and a shorter wait, ``fewer_same_wait`` (fewer contacts only) or ``none``; a claim is
+        made only when its paired difference is significant."""
+        offered, asa = self.diff("offered"), self.diff("asa_s")
+        out = []
+        for i, what_if in enumerate(self.training.what_ifs):
             if (what_if.scale_agents or 1.0) > 1.0:
-                key = "story.more"
-            elif _below_zero(d["offered"][i]):
-                key = "story.fewer" if _below_zero(d["asa_s"][i]) else "story.fewer_same_wait"
+                out.append("more")
+            elif _below_zero(offered[i]):
+                out.append("fewer" if _below_zero(asa[i]) else "fewer_same_wait")
             else:
-                key = "story.none"
-            lines.append(
-                _text(
-                    key,
-                    lang,
-                    what=what,
-                    asa=s("asa_s"),
-                    ab=s("abandon_rate"),
-                    hours=s("agent_hours"),
-                    rep=s("repeat_contacts"),
-                    off=s("offered"),
-                    need=s("agent_hours_needed"),
-                )
-            )
-        return lines
+                out.append("none")
+        return out
 
 
 def _below_zero(diff: dict[str, float | None]) -> bool:
@@ -490,101 +398,23 @@ def run_training(
 
 
 # -- output ---------------------------------------------------------------------------------------
-def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Any:
-    """Four panels: offered contacts, repeat contacts, ASA, agent hours (paid vs needed)."""
-    from matplotlib.patches import Patch
-
-    from simulator.present.figures import (
-        FIGSIZE,
-        LABEL_SIZE,
-        PALETTE,
-        TICK_SIZE,
-        TITLE_SIZE,
-        new_figure,
-    )
-
-    t = result.training
-    labels = t.labels(lang)
-    fig = new_figure(2, 2, size=(FIGSIZE[0] * 1.25, FIGSIZE[1] * 1.6))
-    grey, more = "#999999", PALETTE[1]
-    colors = [grey] + [more if (w.scale_agents or 1) > 1 else PALETTE[2] for w in t.what_ifs]
-    x = np.arange(len(labels))
-    ticks = [textwrap_label(label) for label in labels]
-
-    def panel(ax: Any, key: str, offset: float = 0.0, width: float = 0.7, **kw: Any) -> None:
-        means = [np.nan if m is None else m for m in result.means(key)]
-        errs = [0.0 if c is None else c for c in result.ci95(key)]
-        bars = ax.bar(x + offset, means, width, yerr=errs, capsize=5, **kw)
-        diffs = [d["mean"] for d in result.diff(key)]
-        if key.startswith("agent_hours"):  # two bars per what-if: whole hours, no unit
-            texts = [f"{means[0]:,.0f}"] + [
-                "" if d is None else "0" if abs(d) < 0.5 else f"{d:+,.0f}".replace("-", "−")
-                for d in diffs
-            ]
-        else:
-            texts = [format_metric(key, means[0], lang)] + [
-                _signed(key, d, None, lang) for d in diffs
-            ]
-        ax.bar_label(bars, labels=texts, fontsize=TICK_SIZE - 4, padding=3)
-
-    for ax, key in zip(fig.axes[:3], ("offered", "repeat_contacts", "asa_s"), strict=True):
-        panel(ax, key, color=colors)
-        ax.set_title(metric_label(key, lang), fontsize=LABEL_SIZE, loc="left")
-    ax = fig.axes[3]
-    panel(ax, "agent_hours", -0.2, 0.4, color=colors, alpha=0.45)
-    panel(ax, "agent_hours_needed", 0.2, 0.4, color=colors)
-    sl = t.scenarios[0].channels.phone.service_level
-    target = f"{100 * sl.target:.0f}/{sl.answer_within_s:.0f} s"
-    ax.legend(
-        handles=[
-            Patch(color=grey, alpha=0.45, label=_text("on_duty", lang)),
-            Patch(color=grey, label=_text("needed", lang, sl=target)),
-        ],
-        fontsize=TICK_SIZE - 3,
-        loc="upper right",
-    )
-    ax.set_title(_text("hours", lang), fontsize=LABEL_SIZE, loc="left")
-    for ax in fig.axes:
-        ax.set_xticks(x, ticks)
-        ax.tick_params(labelsize=TICK_SIZE - 3)
-        ax.margins(y=0.35 if ax is fig.axes[3] else 0.18)
-        ax.grid(True, axis="y", alpha=0.3)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-    subtitle = _text("subtitle", lang, name=t.name, n=t.replications, seed=t.seed)
-    fig.suptitle(
-        _text("title", lang) + "\n" + textwrap_label(subtitle, SUBTITLE_CHARS),
-        fontsize=TITLE_SIZE - 4,
-        x=0.01,
-        ha="left",
-    )
-    return fig
-
-
-SUBTITLE_CHARS = 110
-"""The figure's subtitle wraps here: in one line the Dutch one ran off the 1500-px picture."""
-
-
-def textwrap_label(label: str, width: int = 16) -> str:
-    import textwrap
-
-    return textwrap.fill(label, width)
-
-
 def write_outputs(
     result: TrainingResult,
     out: Path | None,
     figure: Path | None,
-    lang: str = DEFAULT_LANG,
+    lang: str = "en",
+    write_png: Callable[[Path], object] | None = None,
 ) -> list[Path]:
-    """``out``: training.png, table.csv, replications.csv, training.json; ``figure``: the PNG."""
-    from simulator.present.figures import save_png
+    """``out``: training.png, table.csv, replications.csv, training.json; ``figure``: the PNG.
 
+    ``write_png(path)`` draws the picture (``present.study_figures.training_figure``): the study
+    knows where it goes, the presentation layer how it looks."""
     written = []
-    fig = training_figure(result, lang) if out is not None or figure is not None else None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        written.append(save_png(fig, out / "training.png"))
+        if write_png is not None:
+            write_png(out / "training.png")
+            written.append(out / "training.png")
         result.table(lang).to_csv(out / "table.csv", index=False)
         per_rep = result.per_replication.assign(
             what_if=[result.training.labels(lang)[i] for i in result.per_replication.what_if]
@@ -594,8 +424,9 @@ def write_outputs(
             json.dumps(result.to_json(), allow_nan=False, indent=2) + "\n", encoding="utf-8"
         )
         written += [out / "table.csv", out / "replications.csv", out / "training.json"]
-    if figure is not None:
-        written.append(save_png(fig, figure))
+    if figure is not None and write_png is not None:
+        write_png(figure)
+        written.append(figure)
     return written
 
 
@@ -609,54 +440,6 @@ def check_out(out: Path | None, force: bool) -> None:
         raise TrainingError(
             f"{out}: folder exists and is not empty; choose another --out or give --force"
         )
-
-
-def markdown_table(result: TrainingResult, lang: str = DEFAULT_LANG) -> str:
-    """The table as Markdown (README): per metric, today and each what-if with its difference."""
-    labels = result.training.labels(lang)
-    lines = [
-        "| " + " | ".join([_text("metric", lang), *labels]) + " |",
-        "|---|" + "---:|" * len(labels),
-    ]
-    for key in METRICS:
-        means, diffs = result.means(key), result.diff(key)
-        cells = [format_metric(key, means[0], lang)]
-        for m, d in zip(means[1:], diffs, strict=True):
-            cells.append(
-                f"{format_metric(key, m, lang)} ({_signed(key, d['mean'], d['ci95'], lang)})"
-            )
-        lines.append("| " + " | ".join([metric_label(key, lang), *cells]) + " |")
-    return "\n".join(lines)
-
-
-def print_training(result: TrainingResult, lang: str = DEFAULT_LANG) -> None:
-    """The terminal table and the story in sentences."""
-    from rich.console import Console
-    from rich.table import Table
-
-    t = result.training
-    labels = t.labels(lang)
-    table = Table(
-        title=f"{_text('title', lang)} — {t.name}, seed {t.seed}, {t.replications} "
-        f"replications (common random numbers)",
-        title_justify="left",
-    )
-    table.add_column(_text("metric", lang))
-    table.add_column(labels[0], justify="right")
-    for label in labels[1:]:
-        table.add_column(label, justify="right")
-    for key in METRICS:
-        means, diffs = result.means(key), result.diff(key)
-        row = [metric_label(key, lang), format_metric(key, means[0], lang)]
-        for m, d in zip(means[1:], diffs, strict=True):
-            row.append(f"{format_metric(key, m, lang)}\n{_signed(key, d['mean'], d['ci95'], lang)}")
-        table.add_row(*row)
-    console = Console(highlight=False)
-    if not console.is_terminal:
-        console = Console(highlight=False, width=60 + 30 * len(labels))
-    console.print(table)
-    for line in result.story(lang):
-        console.print(f"- {line}")
 
 
 def run_named(

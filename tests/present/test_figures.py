@@ -146,7 +146,8 @@ def test_staffing_plot_draws_the_table_on_one_time_axis(tmp_path, days, unit, en
     """The plotted required line is the staffing table's agents, the scheduled line the
     scenario's agents, the dashed line the offered contacts per hour, and all three run over
     the same x values: the whole horizon in hours (one day) or days (a week)."""
-    from simulator.studies.staffing import staff, staffing_plot
+    from simulator.present.study_figures import staffing_plot
+    from simulator.studies.staffing import staff
     from tests.conftest import scenario
 
     per_interval = [2] * 8 + [6] * 12 + [2] * 4

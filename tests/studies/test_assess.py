@@ -14,15 +14,10 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.scenario.models import load_scenario, load_scenario_dict
-from simulator.studies.assess import (
-    assess,
-    blocker_lines,
-    default_only_kpis,
-    gate_rows,
-    notes,
-    render_text,
-)
+from simulator.present.study_text import blocker_lines, gate_rows, notes
+from simulator.present.tables import assessment_text
+from simulator.scenario.loading import load_scenario, load_scenario_dict
+from simulator.studies.assess import assess, default_only_kpis
 
 # Passes every gate of every phase.
 TOP = {
@@ -103,10 +98,10 @@ def test_missing_csat_and_nps_are_not_measured_and_block_higher_phases():
     assert statuses[(3, "fcr")] == "passed"
     assert a.missing_proxies == ["csat", "nps"]
     assert [g.key for g in a.blockers] == ["csat"]
-    text = render_text(a)
+    text = assessment_text(a)
     assert "not measured in this run" in text
     assert "count as not passed" in text
-    assert "niet gemeten" in render_text(a, "nl")
+    assert "niet gemeten" in assessment_text(a, "nl")
 
 
 def test_absent_key_is_like_none():
@@ -131,14 +126,14 @@ def test_blockers_name_what_keeps_from_the_next_phase():
     lines = blocker_lines(a)
     assert any("62.0%" in line and "≥ 75%" in line for line in lines)
     assert any("≥ 7.5" in line for line in lines)
-    assert "phase 3" in render_text(a)
+    assert "phase 3" in assessment_text(a)
 
 
 def test_top_phase_has_no_blockers():
     a = assess(kpis())
     assert a.next_phase is None
     assert a.blockers == []
-    assert "highest phase" in render_text(a)
+    assert "highest phase" in assessment_text(a)
 
 
 def test_lower_phase_gaps_are_noted():

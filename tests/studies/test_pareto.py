@@ -14,12 +14,13 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.present.study_figures import pareto_figure
 from simulator.results.rundir import load_run
 from simulator.runs.output import write_run
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
 from simulator.studies.compare import compare
-from simulator.studies.pareto import analyse, pareto_figure, plan, ranking
+from simulator.studies.pareto import analyse, plan, ranking
 from tests.conftest import merge
 from tests.present.report_fixtures import assert_inside
 

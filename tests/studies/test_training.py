@@ -15,18 +15,18 @@ import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
+from simulator.present.study_figures import training_figure
+from simulator.present.study_text import metric_label, training_story
+from simulator.present.tables import training_markdown
 from simulator.studies.training import (
     METRICS,
     TrainingError,
     WhatIf,
     apply_what_if,
     load_training,
-    markdown_table,
-    metric_label,
     raise_fcr,
     run_training,
     scale_agents,
-    training_figure,
 )
 from tests.present.report_fixtures import assert_inside
 
@@ -75,17 +75,18 @@ def test_headcount_buys_waits_at_a_price_other_levers_remove_contacts(result) ->
         d = diff[key][1]
         assert d["mean"] + d["ci95"] < 0, key
     assert diff["agent_hours_needed"][1]["mean"] < diff["agent_hours_needed"][0]["mean"]
-    story = result.story()
+    assert result.findings()[:2] == ["more", "fewer"]
+    story = training_story(result)
     assert "at a price" in story[0]
     assert "fewer contacts" in story[1]
-    assert markdown_table(result, "nl").startswith("| KPI | vandaag |")
+    assert training_markdown(result, "nl").startswith("| KPI | vandaag |")
 
 
 def test_changes_of_shares_are_points_and_the_dutch_figure_fits(result) -> None:
     """Service level and abandonment change by points (%-punt), not percent; the Dutch
     subtitle, longer than the English one, wraps instead of running off the picture."""
     for lang, unit in (("en", "pt"), ("nl", "%-punt")):
-        rows = markdown_table(result, lang).splitlines()
+        rows = training_markdown(result, lang).splitlines()
         (sl,) = [r for r in rows if r.startswith(f"| {metric_label('service_level', lang)} |")]
         diffs = re.findall(r"\(([^)]*)\)", sl)
         assert len(diffs) == 4

@@ -1,0 +1,289 @@
+"""The words of the studies: growth phases and gates, Pareto what-ifs, the training story.
+
+A study decides (a gate failed, a what-if raised FCR, a lever removed contacts); this module says
+it in English or Dutch. The terminal tables (``present.tables``), the figures
+(``present.study_figures``) and the HTML report all take their sentences from here, so a phrase
+is written once.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from simulator.present.labels import (
+    DEFAULT_LANG,
+    format_ci,
+    format_kpi,
+    format_kpi_change,
+    format_share,
+    format_threshold,
+    kpi_label,
+    number,
+    t,
+)
+from simulator.studies.pareto import WhatIf
+
+if TYPE_CHECKING:
+    from simulator.studies.assess import Assessment, Status
+    from simulator.studies.training import TrainingResult
+
+# -- growth-phase assessment ----------------------------------------------------------------------
+_OP_SIGNS = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def gate_text(key: str, op: str, threshold: float, lang: str = DEFAULT_LANG) -> str:
+    """``≥ 50%``: a gate's condition as a reader writes it."""
+    return f"{_OP_SIGNS[op]} {format_threshold(key, threshold, lang)}"
+
+
+def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:
+    return t(f"phase.{phase}", lang)
+
+
+def status_text(status: Status, lang: str = DEFAULT_LANG) -> str:
+    return t(f"assess.status.{status}", lang)
+
+
+def blocker_lines(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
+    """Sentences naming what keeps the center from the next phase (empty at the top)."""
+    nxt = a.next_phase
+    if nxt is None:
+        return []
+    lines = []
+    if a.blocked_by_phase is not None:
+        lines.append(t("assess.blocker.phase", lang, required=a.blocked_by_phase))
+    for g in a.blockers:
+        key = "assess.blocker" if g.status == "failed" else "assess.blocker.unmeasured"
+        lines.append(
+            t(
+                key,
+                lang,
+                kpi=kpi_label(g.key, lang),
+                value=format_kpi(g.key, g.value, lang),
+                phase=nxt,
+                threshold=gate_text(g.key, g.op, g.threshold, lang),
+            )
+        )
+    return lines
+
+
+def notes(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
+    """The caveats a reader must see next to the phase: missing proxies, lower-phase gaps."""
+    out = []
+    if a.default_only:
+        kpis = ", ".join(kpi_label(k, lang) for k in a.default_only)
+        out.append(t("assess.default_only", lang, kpis=kpis))
+    if a.missing_proxies:
+        out.append(
+            t(
+                "assess.missing_proxies",
+                lang,
+                kpis=", ".join(kpi_label(k, lang) for k in a.missing_proxies),
+            )
+        )
+    else:
+        out.append(t("assess.proxies", lang))
+    if a.lower_gaps:
+        gaps = "; ".join(
+            f"{t('phase.short', lang, n=p)}: {kpi_label(g.key, lang)} "
+            f"{format_kpi(g.key, g.value, lang)} ({gate_text(g.key, g.op, g.threshold, lang)})"
+            for p, g in a.lower_gaps
+        )
+        out.append(t("assess.lower_gaps", lang, gaps=gaps))
+    return out
+
+
+def gate_rows(a: Assessment, lang: str = DEFAULT_LANG) -> list[tuple[str, str, str, str, str]]:
+    """Rows ``(phase, gate, threshold, simulated value, result)`` of the assessment table."""
+    rows = []
+    for p in a.phases:
+        label = f"{p.phase} {phase_name(p.phase, lang)}"
+        if not p.gates and p.requires is None:
+            rows.append((label, t("assess.always", lang), "", "", status_text("passed", lang)))
+        if p.requires is not None:
+            req = "passed" if p.requires_met else "failed"
+            rows.append(
+                (label, kpi_label(f"phase_{p.requires}", lang), "", "", status_text(req, lang))
+            )
+        for g in p.gates:
+            rows.append(
+                (
+                    label,
+                    kpi_label(g.key, lang),
+                    gate_text(g.key, g.op, g.threshold, lang),
+                    format_kpi(g.key, g.value, lang),
+                    status_text(g.status, lang),
+                )
+            )
+        for key in p.unmeasurable:
+            not_measured = status_text("not_measured", lang)
+            rows.append((label, kpi_label(key, lang), "", "", not_measured))
+    return rows
+
+
+# -- root-cause Pareto ----------------------------------------------------------------------------
+PARETO_COLUMNS = (
+    "rank",
+    "reason",
+    "new_contacts",
+    "repeat_contacts",
+    "missed_callback_contacts",
+    "agent_hours",
+    "share",
+    "cumulative_share",
+    "gave_up_share",
+    "csat",
+)
+
+
+def _num(v: Any, decimals: int, lang: str) -> str:
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    return number(float(v), decimals, lang)
+
+
+def _saving_text(saving: dict[str, float | None] | None, decimals: int, lang: str) -> str:
+    if not saving or saving.get("mean") is None:
+        return "–"
+    ci = saving.get("ci95")
+    return _num(saving["mean"], decimals, lang) + (
+        "" if ci is None else f" ± {_num(ci, decimals, lang)}"
+    )
+
+
+def what_if_text(w: WhatIf | None, lang: str) -> str:
+    """``FCR 50.0% → 75.0%; partner on time 60.0% → 100%``: what a reason's what-if changed."""
+    if w is None:
+        return "–"
+    parts = []
+    if w.fcr[0] != w.fcr[1]:
+        parts.append(
+            t(
+                "pareto.what_if.fcr",
+                lang,
+                before=format_share(w.fcr[0], lang),
+                after=format_share(w.fcr[1], lang),
+            )
+        )
+    if w.on_time is not None and w.on_time[0] != w.on_time[1]:
+        parts.append(
+            t(
+                "pareto.what_if.on_time",
+                lang,
+                party=w.party,
+                before=format_share(w.on_time[0], lang),
+            )
+        )
+    return "; ".join(parts) or t("pareto.what_if.none", lang)
+
+
+def _what_if_json_text(w: dict[str, Any] | None, lang: str) -> str:
+    if not w:
+        return "–"
+    on_time = w.get("on_time_probability")
+    return what_if_text(
+        WhatIf(
+            reason="",
+            fcr=tuple(w["fcr"]),
+            repeat_fcr=None,
+            party=w.get("third_party"),
+            on_time=None if on_time is None else tuple(on_time),
+        ),
+        lang,
+    )
+
+
+def pareto_rows(pareto_json: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
+    """Header and rows (formatted in ``lang``) shared by the terminal and the report."""
+    header = [t(f"pareto.col.{c}", lang) for c in PARETO_COLUMNS]
+    with_potential = any("saving" in r for r in pareto_json["reasons"])
+    if with_potential:
+        header += [
+            t(f"pareto.col.{c}", lang) for c in ("what_if", "saving_hours", "saving_contacts")
+        ]
+    rows = []
+    for r in pareto_json["reasons"]:
+        row = [
+            str(r["rank"]),
+            r["reason"],
+            _num(r["new_contacts"], 0, lang),
+            _num(r["repeat_contacts"], 0, lang),
+            _num(r["missed_callback_contacts"], 0, lang),
+            _num(r["agent_hours"], 1, lang),
+            "–" if r["share"] is None else format_share(r["share"], lang),
+            "–" if r["cumulative_share"] is None else format_share(r["cumulative_share"], lang),
+            "–" if r["gave_up_share"] is None else format_share(r["gave_up_share"], lang),
+            _num(r["csat"], 2, lang),
+        ]
+        if with_potential:
+            saving = r.get("saving") or {}
+            row += [
+                _what_if_json_text(r.get("what_if"), lang),
+                _saving_text(saving.get("agent_hours"), 1, lang),
+                _saving_text(saving.get("contacts"), 0, lang),
+            ]
+        rows.append(row)
+    return header, rows
+
+
+def cut_text(pareto_json: dict[str, Any], lang: str) -> str:
+    """Which reasons make 50% and 80% of the agent hours, in one sentence."""
+    return t(
+        "pareto.cut",
+        lang,
+        r50=", ".join(pareto_json["to_50"]) or "–",
+        r80=", ".join(pareto_json["to_80"]) or "–",
+    )
+
+
+# -- training experiment --------------------------------------------------------------------------
+def training_text(key: str, lang: str, **values: object) -> str:
+    """A word of the training table, figure or story (``train.*`` in ``labels``)."""
+    return t(f"train.{key}", lang, **values)
+
+
+def metric_label(key: str, lang: str = DEFAULT_LANG) -> str:
+    """Label of a training table row: the catalogue's, but agent hours are the paid ones here."""
+    return training_text(key, lang) if key == "agent_hours" else kpi_label(key, lang)
+
+
+def format_metric(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
+    """A training metric in its catalogue unit."""
+    return format_kpi(key, value, lang)
+
+
+def signed(key: str, value: float | None, ci: float | None, lang: str) -> str:
+    """``−1,234 ± 56`` for a paired difference; shares in points (``+2.0 pt``)."""
+    text = format_kpi_change(key, value, lang)
+    if value is not None and ci is not None:
+        text += " " + format_ci(key, ci, lang)
+    return text
+
+
+def training_story(result: TrainingResult, lang: str = DEFAULT_LANG) -> list[str]:
+    """One sentence per what-if, on the finding the study made (more agents, fewer contacts with
+    or without a shorter wait, no significant change)."""
+    labels = result.training.labels(lang)
+    shown = ("asa_s", "abandon_rate", "agent_hours", "repeat_contacts", "offered")
+    d = {k: result.diff(k) for k in (*shown, "agent_hours_needed")}
+    lines = []
+    for i, (what, finding) in enumerate(zip(labels[1:], result.findings(), strict=True)):
+
+        def s(key: str, i: int = i) -> str:
+            return signed(key, d[key][i]["mean"], d[key][i]["ci95"], lang)
+
+        lines.append(
+            training_text(
+                f"story.{finding}",
+                lang,
+                what=what,
+                asa=s("asa_s"),
+                ab=s("abandon_rate"),
+                hours=s("agent_hours"),
+                rep=s("repeat_contacts"),
+                off=s("offered"),
+                need=s("agent_hours_needed"),
+            )
+        )
+    return lines

@@ -1,0 +1,357 @@
+"""The terminal tables of the studies: what ``ccsim compare``, ``assess``, ``pareto``, ``staff``,
+``sweep`` and ``train`` print after their work.
+
+Each function takes a study's result and prints (or returns) text; none computes anything a
+study's ``to_json`` does not hold. Printed to a file or a pipe, a table is made wide enough that
+no column is cut: the output of a command is often kept in a log or pasted in a mail.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from simulator.errors import show_value
+from simulator.present.labels import (
+    DEFAULT_LANG,
+    format_ci,
+    format_kpi,
+    format_kpi_change,
+    kpi_label,
+    t,
+)
+from simulator.present.study_text import (
+    blocker_lines,
+    cut_text,
+    format_metric,
+    gate_rows,
+    metric_label,
+    notes,
+    pareto_rows,
+    phase_name,
+    signed,
+    training_story,
+    training_text,
+)
+from simulator.results.catalogue import KPI_KEYS
+from simulator.results.kpis import worth_showing
+
+if TYPE_CHECKING:
+    from simulator.studies.assess import Assessment
+    from simulator.studies.compare import Comparison
+    from simulator.studies.pareto import Pareto
+    from simulator.studies.staffing import StaffingResult
+    from simulator.studies.sweep import SweepOutcome
+    from simulator.studies.training import TrainingResult
+
+_MAX_SWEEP_ROWS = 100
+_SWEEP_LABELS = {
+    "asa_s": "ASA",
+    "service_level": "service level",
+    "abandon_rate": "abandon rate",
+    "contacts_per_issue": "contacts per issue",
+    "occupancy": "occupancy",
+}
+
+
+def _stdout(width: int) -> Console:
+    """The console of stdout; ``width`` columns when it is a file or a pipe (no column cut)."""
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=width)
+
+
+# -- compare --------------------------------------------------------------------------------------
+def print_comparison(comparison: Comparison) -> None:
+    """Per KPI each scenario's mean and its paired difference to the first.
+
+    As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
+    left out and counted below the table."""
+    labels = comparison.labels
+    kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
+    n = comparison.replications
+    table = Table(
+        title=f"{' vs '.join(labels)} — seed {comparison.seed}, {n} replication"
+        f"{'s' if n != 1 else ''} (common random numbers)",
+        title_justify="left",
+    )
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column(labels[0], justify="right")
+    for label in labels[1:]:
+        table.add_column(label, justify="right")
+        table.add_column(f"{label} − {labels[0]} (± 95% CI)", justify="right", style="bold")
+    hidden = 0
+    for key in KPI_KEYS:
+        values = kpis[key]
+        if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
+            hidden += 1
+            continue
+        row = [kpi_label(key), key, format_kpi(key, values[0])]
+        for i, d in enumerate(diff[key], start=1):
+            row.append(format_kpi(key, values[i]))
+            ci = "" if d["mean"] is None or d["ci95"] is None else " " + format_ci(key, d["ci95"])
+            row.append(format_kpi_change(key, d["mean"]) + ci)
+        table.add_row(*row)
+    console = _stdout(80 + 40 * len(labels))
+    console.print(table)
+    if hidden:
+        console.print(
+            f"{hidden} KPIs that are 0 or undefined in every scenario are not shown; "
+            "--json has all.",
+            style="dim",
+        )
+    for note in comparison.notes:
+        console.print(f"note: {note}")
+
+
+# -- assess ---------------------------------------------------------------------------------------
+def assessment_text(a: Assessment, lang: str = DEFAULT_LANG) -> str:
+    """The assessment as plain text: the gate table, what keeps the center from the next phase,
+    and the caveats."""
+    rows = gate_rows(a, lang)
+    headers = tuple(
+        t(f"assess.col.{c}", lang) for c in ("phase", "gate", "threshold", "value", "status")
+    )
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(5)]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [
+        t("assess.title", lang),
+        "",
+        t("assess.result", lang, phase=a.phase, name=phase_name(a.phase, lang)),
+        t("assess.rule", lang),
+        "",
+        fmt.format(*headers).rstrip(),
+        fmt.format(*("-" * w for w in widths)),
+    ]
+    lines += [fmt.format(*r).rstrip() for r in rows]
+    lines.append("")
+    if a.next_phase is None:
+        lines.append(t("assess.top", lang))
+    else:
+        nxt = a.next_phase
+        lines.append(t("assess.next", lang, phase=nxt, name=phase_name(nxt, lang)))
+        lines += [f"  - {line}" for line in blocker_lines(a, lang)]
+    lines.append("")
+    lines += notes(a, lang)
+    return "\n".join(lines) + "\n"
+
+
+# -- pareto ---------------------------------------------------------------------------------------
+def print_pareto(pareto: Pareto, lang: str = DEFAULT_LANG) -> None:
+    """The ranking with each reason's potential, then the 50/80% sentence and the notes."""
+    data = pareto.to_json()
+    header, rows = pareto_rows(data, lang)
+    table = Table(
+        title=t("pareto.title", lang) + f" — {pareto.scenario}",
+        title_justify="left",
+    )
+    for i, h in enumerate(header):
+        table.add_column(h, justify="left" if i in (1, 10) else "right")
+    for row in rows:
+        table.add_row(*row)
+    console = _stdout(220)
+    console.print(table)
+    console.print(cut_text(data, lang))
+    for note in data["notes"]:
+        console.print(f"note: {note}")
+
+
+# -- staff ----------------------------------------------------------------------------------------
+def _pct(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.1f}%"
+
+
+def print_staffing(result: StaffingResult, console: Any = None, by_interval: bool = False) -> None:
+    """The staffing table on stdout, then the totals: one row per interval, or per day for a
+    horizon of several days (the intervals of weeks are too many to read) unless
+    ``by_interval``."""
+    from simulator.studies.staffing import caps_text, interval_clock  # scipy: ccsim staff only
+
+    if console is None:
+        console = _stdout(120)  # rich would cut the rows at 80 columns
+    tg = result.targets
+    title = (
+        f"{result.method} staffing ({result.demand}): service level {tg.service_level:.0%} within "
+        f"{tg.answer_within_s:g} s{caps_text(tg)}"
+    )
+    table = Table(title=title, title_justify="left")
+    k = result.kpis
+    multi_day = result.horizon.days > 1
+    if multi_day and not by_interval:
+        for name in ("day", "offered", "agent h", "peak agents", "FTE", "SL", "abandon"):
+            table.add_column(name, justify="left" if name == "day" else "right", no_wrap=True)
+        days = result.by_day()
+        for row in days.to_dict("records"):
+            table.add_row(
+                f"{row['date']:%a %Y-%m-%d}",
+                f"{row['offered']:,.0f}",
+                f"{row['agent_hours']:,.1f}",
+                f"{int(row['peak_agents'])}",
+                f"{row['fte']:,.1f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{days['offered'].sum():,.0f}",
+            f"{result.agent_hours:,.1f}",
+            f"{int(days['peak_agents'].max())}",
+            f"{result.fte:,.1f}",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+        )
+    else:
+        columns = ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy")
+        for name in columns:
+            table.add_column(name, justify="left" if name == "interval" else "right", no_wrap=True)
+        for row in result.table.to_dict("records"):
+            table.add_row(
+                interval_clock(int(row["start_min"]), multi_day),
+                f"{row['offered_per_hour']:,.1f}",
+                f"{int(row['agents'])}",
+                f"{row['agents_exact']:.2f}",
+                _pct(row["service_level"]),
+                _pct(row["abandon_rate"]),
+                _pct(row["occupancy"]),
+            )
+        table.add_section()
+        table.add_row(
+            "total",
+            f"{result.table['offered_per_hour'].mean():,.1f}",
+            f"{result.agent_hours:,.1f} h",
+            f"{result.agent_hours_exact:,.1f} h",
+            _pct(k.get("service_level")),
+            _pct(k.get("abandon_rate")),
+            _pct(k.get("occupancy")),
+        )
+    console.print(table)
+    asa = k.get("asa_s")
+    console.print(
+        f"FTE after {result.shrinkage:.0%} shrinkage at {result.hours_per_fte_week:g} h/week: "
+        f"{result.fte:,.1f} (exact staffing: {result.fte_exact:,.1f}); overall ASA "
+        + ("–" if asa is None or not math.isfinite(asa) else f"{asa:.1f} s")
+    )
+    if multi_day and not by_interval:
+        console.print("per-interval rows: --intervals (or --json, --out)", style="dim")
+    if result.simulation is not None:
+        s = result.simulation
+        console.print(
+            f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
+            f"{s['iterations']} runs of {s['replications']} replications (seed {s['seed']})"
+            + (f": {result.reason}" if result.reason else "")
+        )
+    for note in result.notes:
+        console.print(f"note: {note}", style="dim")
+
+
+# -- sweep ----------------------------------------------------------------------------------------
+def _sweep_kpi(key: str, value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if key in ("service_level", "abandon_rate", "occupancy"):
+        return f"{100 * value:.1f}%"
+    if key == "asa_s":
+        return f"{value:.2f} s"
+    return f"{value:.3f}"
+
+
+def print_sweep_summary(outcome: SweepOutcome) -> None:
+    """The mean per point on stdout; failed points and where the results are on stderr."""
+    from simulator.studies.sweep import POINT_COLUMN, RESULTS, SUMMARY_KPIS, summary_table
+
+    exp = outcome.experiment
+    table = summary_table(outcome.out)
+    failed = {r["point"]: r for r in outcome.failed}
+    view = Table(
+        title=escape(f"{exp.name}: ")
+        + f"{len(exp.points)} points x {exp.replications} replications, "
+        f"seed {exp.seed} — mean per point",
+        title_justify="left",
+    )
+    view.add_column(POINT_COLUMN, overflow="fold")
+    for path in exp.parameters:  # long paths wrap at their dots, and nothing is cut off
+        label = path.replace(".", ".\n") if len(path) > 12 else path
+        view.add_column(Text(label), justify="right", overflow="fold")
+    for key in SUMMARY_KPIS:
+        view.add_column(_SWEEP_LABELS[key], justify="right", overflow="fold")
+    rows = {row[POINT_COLUMN]: row for row in table.to_dict("records")}
+    for shown, point in enumerate(exp.points):
+        if shown == _MAX_SWEEP_ROWS:
+            view.add_row(f"... {len(exp.points) - shown} more", *[""] * (len(view.columns) - 1))
+            break
+        row = rows.get(point.id)
+        cells: list[str | Text] = [point.id, *(Text(show_value(v)) for v in point.values.values())]
+        if row is None:
+            cells += ["failed" if point.id in failed else "–"] + [""] * (len(SUMMARY_KPIS) - 1)
+        else:
+            cells += [_sweep_kpi(k, row.get(k)) for k in SUMMARY_KPIS]
+        view.add_row(*cells)
+    Console(highlight=False).print(view)
+    err = Console(stderr=True, highlight=False)
+    if outcome.resumed:
+        err.print(f"{outcome.resumed} points were already finished in {outcome.out} (resumed)")
+    for record in outcome.failed:
+        err.print(f"point {record['point']} failed: {record['error']}", markup=False)
+    if outcome.failed:
+        err.print(
+            f"{len(outcome.failed)} of {len(exp.points)} points failed (details in "
+            f"{outcome.out / 'failed'}); run the same command again to retry them",
+            markup=False,
+        )
+    err.print(f"results: {outcome.out / RESULTS}", markup=False)
+
+
+# -- train ----------------------------------------------------------------------------------------
+def training_markdown(result: TrainingResult, lang: str = DEFAULT_LANG) -> str:
+    """The table as Markdown (README): per metric, today and each what-if with its difference."""
+    from simulator.studies.training import METRICS  # scipy and SimPy: ccsim train only
+
+    labels = result.training.labels(lang)
+    lines = [
+        "| " + " | ".join([training_text("metric", lang), *labels]) + " |",
+        "|---|" + "---:|" * len(labels),
+    ]
+    for key in METRICS:
+        means, diffs = result.means(key), result.diff(key)
+        cells = [format_metric(key, means[0], lang)]
+        for m, d in zip(means[1:], diffs, strict=True):
+            cells.append(
+                f"{format_metric(key, m, lang)} ({signed(key, d['mean'], d['ci95'], lang)})"
+            )
+        lines.append("| " + " | ".join([metric_label(key, lang), *cells]) + " |")
+    return "\n".join(lines)
+
+
+def print_training(result: TrainingResult, lang: str = DEFAULT_LANG) -> None:
+    """The table of means and paired differences, then the story in sentences."""
+    from simulator.studies.training import METRICS
+
+    tr = result.training
+    labels = tr.labels(lang)
+    table = Table(
+        title=f"{training_text('title', lang)} — {tr.name}, seed {tr.seed}, {tr.replications} "
+        f"replications (common random numbers)",
+        title_justify="left",
+    )
+    table.add_column(training_text("metric", lang))
+    table.add_column(labels[0], justify="right")
+    for label in labels[1:]:
+        table.add_column(label, justify="right")
+    for key in METRICS:
+        means, diffs = result.means(key), result.diff(key)
+        row = [metric_label(key, lang), format_metric(key, means[0], lang)]
+        for m, d in zip(means[1:], diffs, strict=True):
+            row.append(f"{format_metric(key, m, lang)}\n{signed(key, d['mean'], d['ci95'], lang)}")
+        table.add_row(*row)
+    console = _stdout(60 + 30 * len(labels))
+    console.print(table)
+    for line in training_story(result, lang):
+        console.print(f"- {line}")
