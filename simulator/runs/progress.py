@@ -24,8 +24,9 @@ from rich.progress import (
 @contextmanager
 def progress_bar(
     total: int, what: str, *, already: int = 0, enabled: bool = True
-) -> Iterator[Callable[[int | None], None]]:
-    """Yield ``update(done=None)``: set the count done, or add one when ``done`` is None."""
+) -> Iterator[Callable[[int], None]]:
+    """Yield ``update(done)``, an executor's progress callback: ``done`` tasks finished by this
+    command, shown on top of the ``already`` finished before (a resumed sweep)."""
     console = Console(stderr=True)
     with Progress(
         TextColumn(what),
@@ -42,10 +43,7 @@ def progress_bar(
         task = bar.add_task(what, total=total, completed=already)
         bar.refresh()
 
-        def update(done: int | None = None) -> None:
-            if done is None:
-                bar.update(task, advance=1, refresh=True)
-            else:
-                bar.update(task, completed=done, refresh=True)
+        def update(done: int) -> None:
+            bar.update(task, completed=already + done, refresh=True)
 
         yield update

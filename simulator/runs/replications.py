@@ -1,16 +1,13 @@
-"""Replications of a scenario, in this process or over worker processes.
+"""Replications of a scenario, run through the executor and put back in replication order.
 
 A replication depends only on (scenario, seed, replication number): its random streams are
-derived from those three, so the numbers are the same whatever the number of workers and
-in whatever order replications finish. Results are put back in replication order.
+derived from those three, which is what lets it keep the executor's determinism contract.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable
-from concurrent.futures import as_completed
 from dataclasses import dataclass
 
 import pandas as pd
@@ -27,7 +24,7 @@ from simulator.results.kpis import (
     replication_kpis,
     summarise,
 )
-from simulator.runs.pool import worker_pool
+from simulator.runs.executor import run_tasks
 from simulator.scenario.models import Scenario
 
 
@@ -94,10 +91,6 @@ class RunResult:
         }
 
 
-def default_workers(replications: int) -> int:
-    return max(1, min(replications, os.cpu_count() or 1))
-
-
 def run(
     scenario: Scenario,
     *,
@@ -108,25 +101,14 @@ def run(
 ) -> RunResult:
     """Run ``replications`` replications (the scenario's unless given) of ``scenario``.
 
+    ``workers`` local processes (default: one per core); the numbers do not depend on it.
     ``progress(done)`` is called after each finished replication, e.g. to move a progress bar.
     """
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    workers = default_workers(n) if workers is None else max(1, min(workers, n))
-    done: list[Replication] = []
-    if workers == 1:
-        for r in range(n):
-            done.append(run_replication(scenario, r, seed))
-            if progress:
-                progress(len(done))
-    else:
-        with worker_pool(workers) as pool:
-            futures = [pool.submit(run_replication, scenario, r, seed) for r in range(n)]
-            for future in as_completed(futures):
-                done.append(future.result())
-                if progress:
-                    progress(len(done))
-    return collect(scenario, seed, done)
+    tasks = {r: (scenario, r, seed) for r in range(n)}
+    done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
+    return collect(scenario, seed, list(done.values()))
 
 
 def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult:

@@ -1,4 +1,4 @@
-"""``kill PID`` (SIGTERM) stops a run or a sweep like Ctrl-C: workers die with it.
+"""``kill PID`` (SIGTERM) stops a run or a sweep like Ctrl-C: workers die with the executor.
 
 Before this was handled, SIGTERM killed only the main process and its worker processes (a few
 hundred MB each) went on simulating, orphaned. The CLI tests start ``ccsim`` as a subprocess,
@@ -13,14 +13,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
 from pathlib import Path
 
 import psutil
 import pytest
 import yaml
 
-from simulator.runs.pool import sigterm_as_interrupt, worker_pool
+from simulator.runs.executor import Executor, sigterm_as_interrupt
 
 ROOT = Path(__file__).resolve().parents[2]
 PROMPT_S = 10.0
@@ -126,16 +125,16 @@ def _sleep(seconds: float) -> float:
     return seconds
 
 
-def test_leaving_a_pool_early_terminates_busy_workers():
-    """An error while a pool runs (here in the caller) must not wait for the queued work."""
-    futures: list[Future] = []
+def test_leaving_an_executor_early_terminates_busy_workers():
+    """An error while tasks run (here in the caller) must not wait for the queued work."""
     workers: list[psutil.Process] = []
+    tasks = {0: (0.0,), **dict.fromkeys(range(1, 5), (60.0,))}  # two minutes of work on 2 cores
 
     def fail_while_busy() -> None:
-        with worker_pool(2) as pool:
-            futures.extend(pool.submit(_sleep, 60) for _ in range(4))
-            workers.extend(psutil.Process(pid) for pid in pool._processes)
-            raise RuntimeError("stop")
+        with Executor(2) as executor:
+            for _ in executor.as_completed(_sleep, tasks):
+                workers.extend(psutil.Process(pid) for pid in executor._pool._processes)
+                raise RuntimeError("stop")
 
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="stop"):
@@ -143,14 +142,15 @@ def test_leaving_a_pool_early_terminates_busy_workers():
     assert time.monotonic() - started < PROMPT_S
     assert workers
     assert not alive(workers)
-    assert all(f.cancelled() or f.done() for f in futures)
 
 
-def test_pool_waits_for_its_work_on_a_normal_exit():
-    with worker_pool(2) as pool:
-        futures = [pool.submit(_sleep, s) for s in (0.0, 0.1, 0.2, 0.3)]
-    assert all(f.done() for f in futures)
-    assert [f.result() for f in futures] == [0.0, 0.1, 0.2, 0.3]
+def test_one_worker_also_turns_sigterm_into_an_interrupt():
+    """Every study gets the interrupt contract, with or without worker processes."""
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), Executor(1) as executor:
+        for _ in executor.as_completed(signal.raise_signal, {0: (signal.SIGTERM,)}):
+            pass
+    assert signal.getsignal(signal.SIGTERM) is before
 
 
 def test_sigterm_handler_is_put_back():
