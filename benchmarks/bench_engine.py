@@ -83,7 +83,7 @@ def _ccsim_scenario(days: int):
         return simulator.load_scenario(str(SCENARIO))
     import yaml
 
-    from simulator.scenario.models import load_scenario_dict
+    from simulator.scenario.loading import load_scenario_dict
 
     data = yaml.safe_load(SCENARIO.read_text())
     data.setdefault("horizon", {})["days"] = days

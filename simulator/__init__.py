@@ -44,7 +44,7 @@ _WHERE = {
     "CcsimError": "simulator.errors",
     "ScenarioError": "simulator.errors",
     "Scenario": "simulator.scenario.models",
-    "load_scenario": "simulator.scenario.models",
+    "load_scenario": "simulator.scenario.loading",
     "RunResult": "simulator.runs.replications",
     "run": "simulator.runs.replications",
     "load_sweep": "simulator.studies.sweep",

@@ -41,7 +41,7 @@ def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def scenario(changes: dict[str, Any] | None = None, base: dict[str, Any] = ERLANG_A_SPEC):
-    from simulator.scenario.models import load_scenario_dict
+    from simulator.scenario.loading import load_scenario_dict
 
     return load_scenario_dict(merge(base, changes or {}), source="<test>")
 

@@ -35,6 +35,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event
 
+from simulator.engine import timeline
 from simulator.engine.arrivals import arrival_times
 from simulator.engine.calendar import Calendar
 from simulator.engine.drivers import driver_arrivals
@@ -67,6 +68,7 @@ from simulator.engine.records import (
 )
 from simulator.engine.streams import Streams
 from simulator.scenario.models import CHANNELS, Scenario, ThirdParty, ThirdPartyUse
+from simulator.scenario.steps import staffing_steps
 
 ALWAYS = {"mon-sun": "00:00-24:00"}
 _new_event = object.__new__
@@ -206,7 +208,7 @@ class ContactCenter:
                 index=i,
                 spec=p,
                 staff=simpy.Resource(self.env, capacity=p.staff),
-                clock=scenario.clock(p.hours or ALWAYS),
+                clock=timeline.clock(scenario, p.hours or ALWAYS),
                 within_s=p.callback_within_h * 3600.0,
                 draw_work=streams.sampler(f"third_party_work:{p.name}", p.work_time),
                 draw_late=streams.sampler(f"third_party_late:{p.name}", p.late_delay),
@@ -304,10 +306,12 @@ class ContactCenter:
 
         # Calendar: a call or chat that finds its channel closed is refused (counted) and the
         # customer tries again after opening, or gives up. E-mail is received at any hour.
-        self._clock = scenario.clock()
+        self._clock = timeline.clock(scenario)
         self._clocks: list[Calendar | None] = [
             self._clock,
-            scenario.clock(chat.opening_hours or scenario.calendar.opening_hours) if chat else None,
+            timeline.clock(scenario, chat.opening_hours or scenario.calendar.opening_hours)
+            if chat
+            else None,
             None,
         ]
         self._clocks = [c if c is not None and not c.always_open else None for c in self._clocks]
@@ -319,7 +323,7 @@ class ContactCenter:
 
         # Arrival sources: the everyday rate (reason drawn by share) and each demand driver
         # (reason fixed), each an iterator of times on its own stream.
-        starts, rates = scenario.arrival_steps()
+        starts, rates = timeline.arrival_steps(scenario)
         self._sources: list[tuple[int, Iterator[float]]] = [
             (-1, arrival_times(streams, starts, rates, self.horizon_s))
         ]
@@ -956,7 +960,7 @@ class ContactCenter:
         self._set_on_duty(0, 0.0)
         h, holidays = self.scenario.horizon, self._clock.holidays
         for g in self._groups:
-            starts, counts = g.staffing.steps(h, holidays)
+            starts, counts = staffing_steps(g.staffing, h, holidays)
             for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
                 if start == 0:
                     g.planned = count

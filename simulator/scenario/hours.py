@@ -11,6 +11,8 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from simulator.units import DAY_S
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -124,3 +126,13 @@ class WeeklyHours:
 
     def open_seconds_per_week(self) -> float:
         return sum(end - start for start, end in self.windows)
+
+    def open_fractions(self, week_offset_s: float, days: int, interval_s: float) -> np.ndarray:
+        """Share of each reporting interval of ``days`` days that the hours are open, for a run
+        whose time 0 is ``week_offset_s`` seconds after a Monday 00:00."""
+        edges = np.arange(round(days * DAY_S / interval_s) + 1) * interval_s
+        weeks, offset = np.divmod(week_offset_s + edges, WEEK_S)
+        open_before = weeks * self.open_seconds_per_week()  # open seconds since a Monday
+        for start, end in self.windows:
+            open_before += np.clip(offset - start, 0.0, end - start)
+        return np.diff(open_before) / interval_s

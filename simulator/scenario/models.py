@@ -14,30 +14,26 @@ distributions in ``distributions``, and turning pydantic errors into ``ScenarioE
 from __future__ import annotations
 
 import math
-import os
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, NamedTuple
 
 import numpy as np
-import yaml
 from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from simulator.engine.calendar import INTRADAY_PROFILES, Calendar, intraday_weights
-from simulator.errors import MISSING, ScenarioError, one_of
+from simulator.errors import one_of
 from simulator.scenario.distributions import MAX_DURATION_S, Distribution
 from simulator.scenario.hours import DAYS, DAYS_PATTERN, HoursError, WeeklyHours, parse_days
-from simulator.scenario.messages import describe, problems
+from simulator.scenario.profiles import INTRADAY_PROFILES
 from simulator.scenario.validation import (
     SHARE_TOLERANCE,
     DayFactors,
@@ -62,18 +58,8 @@ DEFAULT_START = date(2024, 1, 1)
 """Calendar date of time 0 when ``horizon.start`` is absent: a Monday, as the spec promises."""
 MAX_DAYS = 3660
 """Longest horizon (about ten years); far beyond planning, and it bounds the per-interval arrays."""
-MAX_ISSUES = 5_000_000
-"""Most expected new issues per replication (``CCSIM_MAX_ISSUES`` changes it): a replication keeps
-every contact in memory (about 1 kB each, measured) and simulates some 70,000 contacts a second,
-so this is about 5 GB and over a minute per replication before repeats."""
 MAX_AGENTS = 100_000
 """Most agents on duty at once: each is an object of the engine."""
-
-
-def _daily_steps(values: np.ndarray, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
-    """Piecewise-constant steps from one value per interval of a day, repeated every day."""
-    starts = np.arange(horizon.days * horizon.intervals_per_day) * horizon.interval_s
-    return starts.astype(np.float64), np.tile(values, horizon.days)
 
 
 # -- the scenario -----------------------------------------------------------------------------
@@ -213,42 +199,6 @@ class Arrivals(Model):
                 reject(f"{name} needs per_day", at=(name,), allowed=f"{name} with per_day")
         return self
 
-    def rate_steps(
-        self, horizon: Horizon, open_share: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Start times (s) and rates of new issues per second: piecewise constant, whole horizon.
-
-        ``open_share`` (the open share of every interval of the horizon, see
-        ``Scenario.arrival_steps``) confines arrivals to open hours: a day's ``per_day`` volume
-        is kept and spread over its open intervals; a ``per_hour`` rate is kept and holds only
-        while open. A day with no open weight (closed, or no weight in its open hours) keeps its
-        profile: its customers find the line closed and retry.
-        """
-        if self.per_hour is not None and open_share is None:
-            if isinstance(self.per_hour, list):
-                return _daily_steps(np.asarray(self.per_hour) / 3600.0, horizon)
-            return np.zeros(1), np.array([self.per_hour / 3600.0])
-        starts = np.arange(horizon.days * horizon.intervals_per_day) * horizon.interval_s
-        if self.per_hour is not None:
-            per_interval = np.broadcast_to(
-                np.asarray(self.per_hour) / 3600.0, (horizon.intervals_per_day,)
-            )
-            rates = np.tile(per_interval, horizon.days) * open_share
-            return starts.astype(np.float64), rates
-        weights = intraday_weights(self.intraday or "flat", horizon.intervals_per_day)
-        weights = np.broadcast_to(weights, (horizon.days, weights.size))
-        if open_share is not None:
-            open_weights = weights * open_share.reshape(weights.shape)
-            total = open_weights.sum(axis=1, keepdims=True)
-            weights = np.divide(open_weights, total, out=np.array(weights), where=total > 0)
-        weekday0 = (horizon.start or DEFAULT_START).weekday()
-        factors = self.day_of_week or {}
-        day_factor = np.array(
-            [factors.get(DAYS[(weekday0 + d) % 7], 1.0) for d in range(horizon.days)]
-        )
-        rates = self.per_day * day_factor[:, None] * weights / horizon.interval_s
-        return starts.astype(np.float64), rates.ravel()
-
 
 def _default_distribution(spec: dict[str, Any]) -> Any:
     """A default distribution field, written in the YAML form like a user would."""
@@ -373,10 +323,6 @@ class ThirdParty(Model):
     _check_hours = field_validator("hours", mode="before")(
         classmethod(lambda cls, v: check_hours(v))
     )
-
-    @property
-    def weekly_hours(self) -> WeeklyHours:
-        return WeeklyHours.always() if self.hours is None else WeeklyHours.parse(self.hours)
 
 
 class CsatModel(Model):
@@ -648,19 +594,16 @@ class Shift(Model):
             reject("the shift has no length", at=("end",), allowed="an end != start")
         return self
 
-    def segments(
-        self, weekday0: int, days: int, closed: frozenset[int]
-    ) -> list[tuple[float, float]]:
-        """``[start, end)`` in run seconds for every day the shift works (not on holidays)."""
+    @property
+    def window_s(self) -> tuple[float, float]:
+        """``[start, end)`` in seconds after midnight of a working day; past 86400 overnight."""
         start, end = _clock(self.start, "start"), _clock(self.end, "end")
-        if end <= start:
-            end += DAY_S
-        weekdays = set(parse_days(self.days))
-        return [
-            (d * DAY_S + start, d * DAY_S + end)
-            for d in range(days)
-            if (weekday0 + d) % 7 in weekdays and d not in closed
-        ]
+        return start, end + DAY_S if end <= start else end
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        """The weekdays it works, 0 = Monday."""
+        return frozenset(parse_days(self.days))
 
 
 class Overtime(Model):
@@ -677,7 +620,7 @@ class Overtime(Model):
 _STAFFING = ("headcount", "per_interval", "table", "shifts")
 
 
-class _Staffing(Model):
+class Staffing(Model):
     """Who is on duty when: one of headcount, per_interval, table or shifts."""
 
     model_config = ConfigDict(json_schema_extra=exactly_one_schema(*_STAFFING))
@@ -698,57 +641,19 @@ class _Staffing(Model):
     _sources: tuple[str, ...] = _STAFFING
 
     @model_validator(mode="after")
-    def _one_source(self, info: ValidationInfo) -> _Staffing:
+    def _one_source(self, info: ValidationInfo) -> Staffing:
         exactly_one(self, self._sources)
         if self.table is not None:
             self._rows = _read_staffing(self.table, csv_base_dir(info))
         return self
 
-    def steps(
-        self, horizon: Horizon, holidays: frozenset[int] = frozenset()
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Start times (s, the first is 0) and the number of agents on duty from each start.
-
-        ``holidays`` (day indices) matter only to shifts: nobody works a shift on a holiday.
-        """
-        if self.shifts is not None:
-            return self._shift_steps(horizon, holidays)
-        if self.headcount is not None:
-            return np.zeros(1), np.array([self.headcount], dtype=np.int64)
-        if self.per_interval is not None:
-            return _daily_steps(np.asarray(self.per_interval, dtype=np.int64), horizon)
-        starts, counts = zip(*self._rows, strict=True)
-        counts = np.asarray(counts, dtype=np.int64)
-        if isinstance(starts[0], datetime):
-            offsets = np.array([(start - horizon.origin).total_seconds() for start in starts])
-            first, end = np.searchsorted(offsets, [0.0, horizon.horizon_s], side="right")
-            initial = counts[first - 1] if first else 0  # no agents before the first row
-            return (
-                np.concatenate(([0.0], offsets[first:end])),
-                np.concatenate(([initial], counts[first:end])),
-            )
-        offsets = np.asarray(starts, dtype=np.float64)
-        if offsets[0] > 0:  # the pattern wraps: the last row holds until the first, next day
-            offsets, counts = np.append(0.0, offsets), np.append(counts[-1], counts)
-        days = np.arange(horizon.days) * DAY_S
-        return (days[:, None] + offsets).ravel(), np.tile(counts, horizon.days)
-
-    def _shift_steps(
-        self, horizon: Horizon, holidays: frozenset[int]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        weekday0 = (horizon.start or DEFAULT_START).weekday()
-        changes: dict[float, int] = {0.0: 0}
-        for shift in self.shifts or []:
-            for start, end in shift.segments(weekday0, horizon.days, holidays):
-                changes[start] = changes.get(start, 0) + shift.agents
-                end = min(end, horizon.horizon_s)
-                changes[end] = changes.get(end, 0) - shift.agents
-        times = sorted(t for t in changes if t < horizon.horizon_s)
-        counts = np.cumsum([changes[t] for t in times])
-        return np.asarray(times, dtype=np.float64), counts.astype(np.int64)
+    @property
+    def table_rows(self) -> tuple[tuple[int | datetime, int], ...]:
+        """Rows of ``table``, read at load time: (second of the day or datetime, agents)."""
+        return self._rows
 
 
-class AgentGroup(_Staffing):
+class AgentGroup(Staffing):
     """Agents with the same skills (reasons) and channels, and their own staffing."""
 
     name: str = Field(min_length=1)
@@ -759,7 +664,7 @@ class AgentGroup(_Staffing):
     waiting contact (e-mail last: it fills idle time)."""
 
 
-class Agents(_Staffing):
+class Agents(Staffing):
     """Productive agents on duty: one pool (headcount, per_interval, table or shifts) or
     ``groups`` with skills; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
 
@@ -783,17 +688,6 @@ class Agents(_Staffing):
             )
         return self
 
-    def steps(
-        self, horizon: Horizon, holidays: frozenset[int] = frozenset()
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """All agents on duty (summed over groups) from each start time."""
-        if self.groups is None:
-            return super().steps(horizon, holidays)
-        parts = [g.steps(horizon, holidays) for g in self.groups]
-        times = np.unique(np.concatenate([t for t, _ in parts]))
-        total = sum(c[np.searchsorted(t, times, side="right") - 1] for t, c in parts)
-        return times, np.asarray(total, dtype=np.int64)
-
     def pools(self, channels: Sequence[str]) -> list[Pool]:
         """The groups, or the single pool as one group with every skill and the channels."""
         if self.groups is None:
@@ -807,7 +701,7 @@ class Pool(NamedTuple):
     name: str
     skills: list[str] | None
     channels: list[str]
-    staffing: _Staffing
+    staffing: Staffing
 
 
 def _read_staffing(name: str, base_dir: Path) -> tuple[tuple[int | datetime, int], ...]:
@@ -1056,37 +950,10 @@ class Scenario(Model):
             )
         return self
 
-    @model_validator(mode="after")
-    def _runnable(self) -> Scenario:
-        """Refuse what would not finish in memory: absurd volumes or numbers of agents."""
-        limit = _issue_limit()
-        everyday, drivers = self.expected_issues()
-        if not everyday + drivers <= limit:  # also refuses NaN (inf x 0)
-            parts = f" ({_count(everyday)} everyday, {_count(drivers)} from drivers)"
-            reject(
-                f"{_count(everyday + drivers)} new issues expected per replication"
-                f"{parts if drivers else ''}, more than the limit of {limit:,}",
-                at=("arrivals",) if everyday >= drivers else ("drivers",),
-                allowed=f"at most {limit:,} expected new issues per replication: fewer "
-                "horizon.days or a smaller volume, or raise the limit with the environment "
-                "variable CCSIM_MAX_ISSUES (a replication needs about 1 kB per contact)",
-            )
-        peak = int(np.max(self.agents.steps(self.horizon)[1]))
-        if peak > MAX_AGENTS:
-            reject(
-                f"{peak:,} agents on duty at once",
-                at=("agents",),
-                allowed=f"at most {MAX_AGENTS:,} agents on duty at once",
-            )
-        return self
-
     def expected_issues(self) -> tuple[float, float]:
         """Expected new issues per replication: everyday, and at most this many from drivers
         (every contact of an invoice landing counted, wherever its delay puts it)."""
         h = self.horizon
-        starts, rates = self.arrival_steps()
-        with np.errstate(over="ignore", invalid="ignore"):  # absurd inputs: inf or NaN
-            everyday = float(np.sum(rates * np.diff(starts, append=h.horizon_s)))
         drivers = 0.0
         for driver in self.drivers:
             if isinstance(driver, InvoiceRun):
@@ -1098,37 +965,46 @@ class Scenario(Model):
                 end = start + driver.duration_h * 3600.0
                 overlap = max(min(end, h.horizon_s) - max(start, 0.0), 0.0)
                 drivers += driver.extra_per_hour * overlap / 3600.0
-        return everyday, drivers
+        return self._expected_everyday(), drivers
+
+    def _expected_everyday(self) -> float:
+        """A day keeps its ``per_day`` volume whatever its hours (closed days keep their profile:
+        those customers retry); a ``per_hour`` rate holds only while the hours are open."""
+        h, arrivals = self.horizon, self.arrivals
+        weekday0 = h.origin.weekday()
+        if arrivals.per_day is not None:
+            factors = arrivals.day_of_week or {}
+            days = (factors.get(DAYS[(weekday0 + d) % 7], 1.0) for d in range(h.days))
+            return arrivals.per_day * sum(days)
+        per_interval = np.broadcast_to(
+            np.asarray(arrivals.per_hour) * (h.interval_s / 3600.0), (h.intervals_per_day,)
+        )
+        hours = self.arrival_hours()
+        open_share = (
+            WeeklyHours.parse(hours).open_fractions(weekday0 * DAY_S, h.days, h.interval_s)
+            if hours
+            else 1.0
+        )
+        with np.errstate(over="ignore", invalid="ignore"):  # absurd inputs: inf or NaN
+            return float(np.sum(np.tile(per_interval, h.days) * open_share))
 
     def reason_index(self, name: str) -> int:
         return next(i for i, r in enumerate(self.reasons) if r.name == name)
 
-    def clock(self, hours: Mapping[str, str] | None = None) -> Calendar:
-        """The run's calendar with ``hours`` (default: the phone line's)."""
-        if hours is None:
-            hours = self.channels.phone.opening_hours or self.calendar.opening_hours
-        return Calendar.build(
-            self.horizon.start or DEFAULT_START,
-            self.horizon.days,
-            WeeklyHours.parse(hours) if hours else None,
-            self.calendar.holidays,
-        )
-
-    def arrival_steps(self) -> tuple[np.ndarray, np.ndarray]:
-        """Start times (s) and rates per second of everyday new issues over the horizon.
+    def arrival_hours(self) -> HoursMapping | None:
+        """The weekly hours that everyday new issues follow; None means round the clock.
 
         With ``arrivals.follow_opening_hours`` they follow the weekly hours of the main
         first-contact channel: the largest share of ``arrivals.channel_mix`` (the phone when
         absent or tied; e-mail is always open). Issues are drawn before their channel, so one
         time-of-day pattern serves every channel.
         """
-        h, mix = self.horizon, self.arrivals.channel_mix or {"phone": 1.0}
+        if not self.arrivals.follow_opening_hours:
+            return None
+        mix = self.arrivals.channel_mix or {"phone": 1.0}
         main = max(CHANNELS, key=lambda c: (mix.get(c, 0.0), c == "phone"))
         channel = {"phone": self.channels.phone, "chat": self.channels.chat}.get(main)
-        weekly = channel and (channel.opening_hours or self.calendar.opening_hours)
-        if not self.arrivals.follow_opening_hours or not weekly:
-            return self.arrivals.rate_steps(h)
-        return self.arrivals.rate_steps(h, self.clock(weekly).open_fractions(h.interval_s))
+        return (channel and (channel.opening_hours or self.calendar.opening_hours)) or None
 
     def party(self, name: str) -> ThirdParty:
         return next(p for p in self.third_parties if p.name == name)
@@ -1136,110 +1012,3 @@ class Scenario(Model):
     def to_yaml_dict(self) -> dict[str, Any]:
         """The scenario as run, defaults filled in, in the YAML form (times in seconds)."""
         return self.model_dump(mode="json", exclude_none=True)
-
-
-def _issue_limit() -> int:
-    """``MAX_ISSUES``, or the whole number in the environment variable ``CCSIM_MAX_ISSUES``."""
-    text = os.environ.get("CCSIM_MAX_ISSUES", "").strip()
-    if not text:
-        return MAX_ISSUES
-    if not text.isdigit():
-        reject(
-            f"the environment variable CCSIM_MAX_ISSUES={text!r} is not a whole number",
-            allowed="CCSIM_MAX_ISSUES unset, or a whole number of new issues per replication",
-        )
-    return int(text)
-
-
-def _count(expected: float) -> str:
-    """An expected count for a message; overflowed arithmetic says so instead of 'inf'."""
-    return f"about {expected:,.0f}" if math.isfinite(expected) else "more than 1e308"
-
-
-# -- loading ----------------------------------------------------------------------------------
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys (plain YAML silently keeps the last one) and reads
-    ``1e3`` as a number (YAML 1.1 wants ``1.0e+3``)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Hashable] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, Hashable):
-                continue  # the base class reports unhashable keys
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key {key!r}", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep)
-
-
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; any problem raises ``ScenarioError``."""
-    file, source = Path(path), str(path)
-    data = read_yaml(file, "a scenario YAML file")
-    if isinstance(data, dict) and "name" not in data:
-        data = {"name": file.stem, **data}
-    return load_scenario_dict(data, source, file.parent)
-
-
-def read_yaml(file: Path, what: str) -> Any:
-    """The YAML in ``file``, read the way every ccsim input is read (no duplicate keys,
-    ``1e3`` is a number); a missing file or bad YAML raises ``ScenarioError``."""
-    source = str(file)
-    if not file.exists():
-        raise ScenarioError(source, "", "file not found", f"the path of {what}")
-    if not file.is_file():
-        raise ScenarioError(source, "", "not a file", f"the path of {what}")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(source, "", f"cannot read the file: {exc}") from None
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = exc.problem or exc.context
-        raise ScenarioError(source, "", f"invalid YAML{where}: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, "", f"invalid YAML: {exc}") from None
-
-
-def load_scenario_dict(
-    data: Mapping[str, Any], source: str = "<dict>", base_dir: Path | None = None
-) -> Scenario:
-    """Validate a scenario given as a mapping; ``source`` names it in errors and CSV paths are
-    relative to ``base_dir`` (default: the working directory)."""
-    if not isinstance(data, Mapping):
-        raise ScenarioError(
-            source,
-            "",
-            "empty" if data is None else "the top level is not a mapping of keys",
-            describe(Scenario, []),
-            MISSING if data is None else data,
-        )
-    try:
-        return Scenario.model_validate(dict(data), context={"base_dir": base_dir})
-    except ValidationError as exc:
-        raise ScenarioError.multiple(
-            [problem for error in exc.errors() for problem in problems(error, source, Scenario)]
-        ) from None
-
-
-def scenario_json_schema() -> dict[str, Any]:
-    """JSON Schema of the scenario YAML format (``ccsim schema``)."""
-    schema = Scenario.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        **schema,
-        "title": "ccsim scenario",
-    }

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from simulator import __version__
 from simulator.cli import app
-from simulator.engine.calendar import intraday_weights
+from simulator.scenario.profiles import intraday_weights
 
 ROOT = Path(__file__).resolve().parents[2]
 

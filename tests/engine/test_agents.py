@@ -12,7 +12,8 @@ from simulator.engine.center import simulate
 from simulator.engine.records import ANSWERED
 from simulator.results.kpis import agent_table, level_time_per_bin, replication_kpis
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.steps import agent_steps
 from tests.conftest import merge
 
 H = 3600.0
@@ -86,7 +87,7 @@ def test_staffing_is_the_plan_plus_what_the_policy_adds():
     overtime = level_time_per_bin(
         np.asarray(rec.overtime_time), np.asarray(rec.overtime_level), edges
     )
-    starts, counts = sc.agents.steps(sc.horizon)
+    starts, counts = agent_steps(sc.agents, sc.horizon)
     plan = level_time_per_bin(starts, counts, edges)
     # finishing a contact in hand only ever adds agents, and never more than the shift had
     extra = duty - plan - overtime

@@ -10,13 +10,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from simulator.engine.calendar import Calendar, intraday_weights
+from simulator.engine import timeline
+from simulator.engine.calendar import Calendar
 from simulator.engine.center import simulate
 from simulator.errors import ScenarioError
 from simulator.results.kpis import replication_kpis
 from simulator.runs.replications import run
 from simulator.scenario.hours import WeeklyHours
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.profiles import intraday_weights
+from simulator.scenario.steps import agent_steps
 from tests.conftest import merge
 
 H = 3600.0
@@ -66,7 +69,7 @@ def test_per_day_with_day_of_week_and_intraday_profile(minutes):
             },
         }
     )
-    starts, rates = sc.arrivals.rate_steps(sc.horizon)
+    starts, rates = timeline.arrival_rate_steps(sc.arrivals, sc.horizon)
     per_day = (rates * np.diff(starts, append=sc.horizon.horizon_s)).reshape(7, -1).sum(axis=1)
     assert np.allclose(per_day, [1300, 1000, 1000, 1000, 1000, 500, 0])
     weights = intraday_weights("typical_weekday", 1440 // minutes)
@@ -77,7 +80,7 @@ def test_per_day_with_day_of_week_and_intraday_profile(minutes):
 
 def test_start_date_decides_the_weekday_factors():
     sc = build({"horizon": {"start": "2026-01-10"}, "arrivals": {"day_of_week": {"sat": 2.0}}})
-    starts, rates = sc.arrivals.rate_steps(sc.horizon)
+    starts, rates = timeline.arrival_rate_steps(sc.arrivals, sc.horizon)
     per_day = (rates * np.diff(starts, append=sc.horizon.horizon_s)).reshape(7, -1).sum(axis=1)
     assert per_day[0] == pytest.approx(960)  # 2026-01-10 is a Saturday
     assert per_day[1] == pytest.approx(480)
@@ -86,7 +89,7 @@ def test_start_date_decides_the_weekday_factors():
 def _per_interval_volume(sc: Any) -> np.ndarray:
     """Expected new issues in each reporting interval of the horizon."""
     h = sc.horizon
-    starts, rates = sc.arrival_steps()
+    starts, rates = timeline.arrival_steps(sc)
     grid = np.arange(h.days * h.intervals_per_day) * h.interval_s
     return rates[np.searchsorted(starts, grid, side="right") - 1] * h.interval_s
 
@@ -122,7 +125,7 @@ def test_a_per_hour_rate_holds_while_open():
     listed = build(merge({"arrivals": {"per_day": None, "per_hour": rates}}, hours))
     assert np.allclose(_per_interval_volume(listed).reshape(7, 48)[2], volume[0] / 60 * rates)
     always = build({"arrivals": {"per_day": None, "per_hour": 60}})
-    assert len(always.arrival_steps()[0]) == 1  # no hours (spec A1): the rate as given
+    assert len(timeline.arrival_steps(always)[0]) == 1  # no hours (spec A1): the rate as given
 
 
 def test_arrivals_follow_the_hours_of_the_main_first_contact_channel():
@@ -183,7 +186,7 @@ def test_shifts_add_up_skip_holidays_and_may_cross_midnight():
             "calendar": {"holidays": ["2026-01-06"]},
         }
     )
-    starts, counts = sc.agents.steps(sc.horizon, sc.clock().holidays)
+    starts, counts = agent_steps(sc.agents, sc.horizon, timeline.clock(sc).holidays)
     on = dict(zip((starts / H).tolist(), counts.tolist(), strict=True))
     assert on[0.0] == 0
     assert on[8.0] == 30
@@ -206,7 +209,7 @@ def test_closed_line_refuses_and_customers_retry_after_opening():
         rec = simulate(sc, 0)
         k = replication_kpis(rec, sc)
         arrival = np.asarray(rec.arrival)
-        clock = sc.clock()
+        clock = timeline.clock(sc)
         assert all(clock.wait_until_open(t) == 0 for t in arrival)  # nothing offered when closed
         assert k["refused"] > 0.5 * 480 * 7 * (1 - 50 / 168) * 0.8
         assert k["issues"] == k["resolved"] + k["gave_up"] + k["deflected"] + k["open_at_end"]

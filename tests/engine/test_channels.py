@@ -15,7 +15,8 @@ from simulator.engine.records import ANSWERED
 from simulator.errors import ScenarioError
 from simulator.results.kpis import agent_table, replication_kpis
 from simulator.runs.replications import run
-from simulator.scenario.models import CHANNELS, load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.models import CHANNELS
 from tests.conftest import merge, t_tolerance
 
 PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))

@@ -32,7 +32,7 @@ from simulator.present.warnings import (
 )
 from simulator.results.rundir import load_run
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
 from simulator.studies.sweep import load_experiment
 from tests.present.report_fixtures import synthetic_run
 

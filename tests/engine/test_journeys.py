@@ -15,7 +15,7 @@ from simulator.engine.records import CALLBACK, JOB_MADE
 from simulator.results.kpis import KPI_KEYS, replication_kpis
 from simulator.runs.replications import run
 from simulator.scenario.hours import WeeklyHours
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
 from tests.conftest import merge, t_tolerance
 
 BASE: dict[str, Any] = {

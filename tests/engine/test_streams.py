@@ -12,7 +12,7 @@ N = 200_000
 
 
 def _dist(spec: dict):
-    from simulator.scenario.models import load_scenario_dict
+    from simulator.scenario.loading import load_scenario_dict
     from tests.conftest import ERLANG_A_SPEC, merge
 
     sc = load_scenario_dict(

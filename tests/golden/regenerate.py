@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario
+from simulator.scenario.loading import load_scenario
 
 GOLDEN = Path(__file__).resolve().parent
 CASES = {

@@ -26,7 +26,8 @@ from simulator.errors import ScenarioError
 from simulator.results.kpis import KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.scenario.distributions import Distribution
-from simulator.scenario.models import Scenario, load_scenario_dict, read_yaml, scenario_json_schema
+from simulator.scenario.loading import load_scenario_dict, read_yaml, scenario_json_schema
+from simulator.scenario.models import Scenario
 from simulator.units import split_unit
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -297,7 +298,7 @@ def test_every_output_column_is_documented(tiny_run, table):
 
 
 def test_staff_json_keys_are_documented():
-    from simulator.scenario.models import load_scenario
+    from simulator.scenario.loading import load_scenario
     from simulator.studies.staffing import staff
 
     result = staff(load_scenario(BASE), "erlang-a", "contacts").to_json()

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from simulator.errors import ScenarioError
 from simulator.runs.replications import run
-from simulator.scenario.models import MAX_ISSUES, load_scenario_dict, read_yaml
+from simulator.scenario.loading import MAX_ISSUES, load_scenario_dict, read_yaml
 from tests.conftest import ERLANG_A_SPEC, merge
 
 LIBRARY = sorted((Path(__file__).resolve().parents[2] / "scenarios").glob("*.yaml"))

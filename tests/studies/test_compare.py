@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.results.kpis import KPI_KEYS
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
 from simulator.studies.compare import compare, paired_difference
 
 # Small: 6 hours at 200 issues/h with repeats and abandonment, so every KPI group has numbers.

@@ -25,7 +25,8 @@ from pydantic import BaseModel
 from simulator.results.kpis import KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.runs.replications import run
-from simulator.scenario.models import Scenario, load_scenario, load_scenario_dict
+from simulator.scenario.loading import load_scenario, load_scenario_dict
+from simulator.scenario.models import Scenario
 from simulator.studies.assess import assess
 from simulator.studies.compare import compare
 

@@ -20,8 +20,11 @@ from typer.testing import CliRunner
 
 from simulator import analytic
 from simulator.cli import app
+from simulator.engine import timeline
 from simulator.runs.replications import run
-from simulator.scenario.models import Scenario, load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.models import Scenario
+from simulator.scenario.steps import agent_steps
 from simulator.studies.staffing import (
     StaffingError,
     answered_share,
@@ -442,7 +445,7 @@ def test_open_minutes_agree_with_the_engine_clock():
             },
         )
     )
-    clock = sc.clock()
+    clock = timeline.clock(sc)
     mask = open_minutes(sc)
     assert list(mask) == [clock.wait_until_open(60.0 * m) == 0 for m in range(3 * 1440)]
     share, _ = open_demand(sc)
@@ -458,7 +461,7 @@ def test_with_staffing_takes_one_count_per_interval_of_the_horizon():
     sc = scenario(OFFICE_HOURS)
     for counts in (np.arange(48) % 5, np.tile(np.arange(24) % 3, 2)):
         staffed = with_staffing(sc, counts, None)
-        steps = staffed.agents.steps(staffed.horizon)
+        steps = agent_steps(staffed.agents, staffed.horizon)
         np.testing.assert_array_equal(interval_means(*steps, staffed.horizon), counts)
     assert staffed.agents.per_interval == list(np.arange(24) % 3)
 

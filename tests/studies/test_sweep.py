@@ -24,7 +24,7 @@ import simulator
 from simulator.cli import app
 from simulator.results.kpis import KPI_KEYS
 from simulator.runs.replications import run
-from simulator.scenario.models import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict
 from simulator.studies import sweep
 from simulator.studies.sweep import (
     ByName,
