@@ -14,16 +14,16 @@ import pandas as pd
 
 from simulator.engine.center import simulate
 from simulator.errors import CcsimError
+from simulator.results.catalogue import KPI_KEYS
 from simulator.results.frames import contacts_frame
 from simulator.results.kpis import (
-    KPI_KEYS,
     agent_table,
     conservation_errors,
     interval_table,
     journey_table,
     replication_kpis,
-    summarise,
 )
+from simulator.results.statistics import summarise_columns
 from simulator.runs.executor import run_tasks
 from simulator.scenario.models import Scenario
 
@@ -117,7 +117,7 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
     summary = pd.DataFrame(
         [{"replication": r.replication, **{k: r.kpis[k] for k in KPI_KEYS}} for r in reps]
     )
-    means, ci95 = summarise(summary)
+    means, ci95 = summarise_columns(summary, KPI_KEYS)
     return RunResult(
         scenario=scenario,
         seed=seed,
