@@ -1,0 +1,271 @@
+"""Customer draws: every random attribute of an issue and of a contact, drawn when it is created.
+
+Each attribute comes from its own named stream (see :mod:`simulator.engine.streams`), in creation
+order, so a change of headcount does not change which customer gets which handle time, patience,
+resolution or third-party fate. Streams are shared by all reasons, so scenarios that differ in one
+reason's numbers keep common random numbers.
+
+A draw that a scenario does not use is a *null draw* (:func:`constant`): it returns a fixed value
+and takes nothing from any stream, so every draw is always there to call and the numbers of a
+scenario do not depend on the features it leaves out. The per-contact columns that only a feature
+reads (resolution, repeat and redial decisions) are filled only when that feature is on.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from itertools import accumulate, repeat
+from typing import Any
+
+from simulator.engine.records import (
+    CALLBACK,
+    CALLED,
+    CONSULT,
+    NO_SELF_SERVICE,
+    NOT_CALLED,
+    PREVENTED,
+    SELF_SERVICE_FAILED,
+    SELF_SERVICE_SUCCESS,
+    TRANSFER,
+    Records,
+)
+from simulator.engine.routing import PHONE
+from simulator.engine.streams import Draw, Streams
+from simulator.engine.third_parties import Involvement, Party
+from simulator.scenario.models import CHANNELS, Scenario, ThirdPartyUse
+
+INF = float("inf")
+NAN = float("nan")
+
+
+def constant(value: Any) -> Callable[[], Any]:
+    """A null draw: ``value`` every time, from no stream (a C-level call, cheap on the hot path)."""
+    return repeat(value).__next__
+
+
+def _pick(cumulative: list[float], uniform: Draw) -> Callable[[], int]:
+    """A draw of an index by shares (``cumulative``: running totals of all shares but the last)."""
+
+    def draw() -> int:
+        return bisect_right(cumulative, uniform())
+
+    return draw
+
+
+def _cumulative(shares: dict[str, float] | None) -> list[float] | None:
+    """Cumulative shares over ``CHANNELS`` for a channel draw, or None (no draw needed)."""
+    if shares is None:
+        return None
+    return list(accumulate(shares.get(c, 0.0) for c in CHANNELS))[:-1]
+
+
+class Customers:
+    """The random attributes of the issues and contacts of one replication.
+
+    Issue draws are callables (``reason()``, ``channel()``, ``self_service[reason]()``,
+    ``proactive[reason]()``); :meth:`contact` draws everything about a new contact at once and
+    keeps what later happenings need in per-contact columns (``patience``, ``u_fcr``, ...).
+    """
+
+    def __init__(
+        self, scenario: Scenario, streams: Streams, rec: Records, parties: dict[str, Party]
+    ) -> None:
+        self.rec = rec
+        reasons = scenario.reasons
+        channels = scenario.channels
+        phone, chat, email = channels.phone, channels.chat, channels.email
+
+        # Issues: reason, channel, self-service, proactive outbound.
+        self.reason: Callable[[], int] = constant(0)
+        if len(reasons) > 1:
+            cum = list(accumulate(r.share for r in reasons))[:-1]
+            self.reason = _pick(cum, streams.uniform("reason"))
+        channel_cum = _cumulative(scenario.arrivals.channel_mix)
+        self.channel: Callable[[], int] = constant(PHONE)
+        if channel_cum is not None:
+            self.channel = _pick(channel_cum, streams.uniform("channel"))
+        self.self_service_of = [r.self_service for r in reasons]
+        self._any_self_service = any(self.self_service_of)
+        self.self_service: list[Callable[[], int]] = [constant(NO_SELF_SERVICE)] * len(reasons)
+        if self._any_self_service:
+            uniform = streams.uniform("self_service")
+            self.self_service = [
+                constant(NO_SELF_SERVICE) if ss is None else self._self_service_draw(ss, uniform)
+                for ss in self.self_service_of
+            ]
+        not_called = constant((NOT_CALLED, 0.0))
+        self.proactive: list[Callable[[], tuple[int, float]]] = [not_called] * len(reasons)
+        for i, d in enumerate(scenario.drivers):
+            if d.kind == "proactive_outbound":
+                uniform = streams.uniform(f"driver:{i}")
+                handle = streams.sampler(f"driver:{i}:handle", d.handle_time)
+                self.proactive[scenario.reason_index(d.reason)] = self._proactive_draw(
+                    d, uniform, handle
+                )
+
+        # Contacts: handle time (by reason, scaled by channel), patience (by channel).
+        self._handle = [streams.sampler(f"handle_time:{r.name}", r.handle_time) for r in reasons]
+        self._wrap_up = [r.wrap_up_s for r in reasons]
+        self._handle_factor = [
+            1.0,
+            chat.handle_time_factor if chat else 1.0,
+            email.handle_time_factor if email else 1.0,
+        ]
+        self._patience = [
+            streams.sampler("patience:phone", phone.patience) if phone.patience else constant(INF),
+            streams.sampler("patience:chat", chat.patience)
+            if chat and chat.patience
+            else constant(INF),
+            constant(INF),  # nobody abandons an e-mail
+        ]
+        self.patience: list[float] = []
+
+        # Redial after abandoning (phone).
+        redial = phone.redial
+        self.redial_p = redial.probability if redial else 0.0
+        self._redial_max = redial.max_attempts if redial else 1
+        self.redials = self.redial_p > 0
+        self._redial: Draw = constant(1.0)
+        self._redial_delay: Draw = constant(NAN)
+        if self.redials:
+            self._redial = streams.uniform("redial")
+            self._redial_delay = streams.sampler("redial_delay", redial.delay)
+        self.attempt: list[int] = []
+        self.redial_delay: list[float] = []  # NaN: this contact would not redial
+
+        # Journeys: resolution, repeat contacts, third parties.
+        self.fcr = [r.fcr for r in reasons]
+        self.later_fcr = [r.later_fcr for r in reasons]
+        self.need_fcr = any(f < 1 for f in self.fcr + self.later_fcr)
+        self._fcr: Draw = streams.uniform("fcr") if self.need_fcr else constant(1.0)
+        self.journeys = self.need_fcr or any(r.third_party for r in reasons)
+        self._repeat_p = [r.repeat.probability for r in reasons]
+        self.max_contacts = [r.repeat.max_contacts or INF for r in reasons]
+        self._repeat: Draw = constant(1.0)
+        self._repeat_delay: list[Draw] = [constant(NAN)] * len(reasons)
+        if self.journeys:
+            self._repeat = streams.uniform("repeat")
+            self._repeat_delay = [
+                streams.sampler(f"repeat_delay:{r.name}", r.repeat.delay) for r in reasons
+            ]
+        self._repeat_channel_cum = [_cumulative(r.repeat.channel) for r in reasons]
+        self._repeat_channel: Draw = constant(0.0)
+        if any(c is not None for c in self._repeat_channel_cum):
+            self._repeat_channel = streams.uniform("repeat_channel")
+        self.u_fcr: list[float] = []
+        self.repeats: list[bool] = []
+        self.repeat_delay: list[float] = []
+        self.repeat_used: set[int] = set()  # contacts whose repeat decision has been used
+
+        self._uses = [r.third_party for r in reasons]
+        self._third_party: Draw = constant(1.0)
+        if any(self._uses):
+            self._third_party = streams.uniform("third_party")
+        self._parties = parties
+        self._party_draws = {
+            p.name: (
+                streams.sampler(f"third_party_work:{p.name}", p.work_time),
+                streams.sampler(f"third_party_late:{p.name}", p.late_delay),
+                streams.sampler(f"third_party_callback:{p.name}", p.callback_handle_time)
+                if p.callback_by == "agent"
+                else constant(0.0),
+            )
+            for p in scenario.third_parties
+        }
+        self.involvement: dict[int, Involvement] = {}  # contacts that need a third party
+
+        # Closed lines: whether and when the customer tries again.
+        retry = scenario.calendar.closed_retry
+        self._retry_p = retry.probability
+        self._retry: Draw = streams.uniform("closed_retry")
+        self._retry_delay: Draw = streams.sampler("closed_retry_delay", retry.delay)
+
+    @staticmethod
+    def _self_service_draw(ss: Any, uniform: Draw) -> Callable[[], int]:
+        def draw() -> int:
+            tries, succeeds = uniform(), uniform()
+            if tries < ss.offered:
+                return SELF_SERVICE_SUCCESS if succeeds < ss.success else SELF_SERVICE_FAILED
+            return NO_SELF_SERVICE
+
+        return draw
+
+    @staticmethod
+    def _proactive_draw(
+        driver: Any, uniform: Draw, handle: Draw
+    ) -> Callable[[], tuple[int, float]]:
+        def draw() -> tuple[int, float]:
+            called, prevented, duration = uniform(), uniform(), handle()
+            if called < driver.coverage:
+                return (PREVENTED if prevented < driver.prevents else CALLED), duration
+            return NOT_CALLED, duration
+
+        return draw
+
+    def contact(self, cid: int, iid: int, reason: int, channel: int, attempt: int) -> float:
+        """Draw everything about new contact ``cid`` (its columns grown already); returns its
+        handle time (talk, consult hold and wrap-up)."""
+        rec = self.rec
+        talk = self._handle[reason]() * self._handle_factor[channel]
+        if self._any_self_service and rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
+            talk *= self.self_service_of[reason].failure_handle_factor
+        hold = 0.0
+        if (use := self._uses[reason]) is not None:
+            involvement = self._draw_involvement(use)
+            if involvement is not None:
+                if involvement.mode == CONSULT:
+                    hold = use.consult_hold_s
+                rec.third_party[cid] = involvement.mode
+                rec.hold[cid] = hold
+                self.involvement[cid] = involvement
+        if self.need_fcr:
+            self.u_fcr.append(self._fcr())
+        if self.journeys:
+            self.repeats.append(self._repeat() < self._repeat_p[reason])
+            self.repeat_delay.append(self._repeat_delay[reason]())
+        self.patience.append(self._patience[channel]())
+        if self.redials:
+            self.attempt.append(attempt)
+            redials = self._redial() < self.redial_p and attempt < self._redial_max
+            delay = self._redial_delay()
+            self.redial_delay.append(delay if redials else NAN)
+        return talk + hold + self._wrap_up[reason]
+
+    def _draw_involvement(self, use: ThirdPartyUse) -> Involvement | None:
+        """Whether and how this contact will need the reason's third party (all drawn now)."""
+        draw = self._third_party
+        needs, mode_u, on_time_u, resolves_u = draw(), draw(), draw(), draw()
+        party = self._parties[use.party]
+        draw_work, draw_late, draw_callback = self._party_draws[use.party]
+        work_s, late_s, callback_s = draw_work(), draw_late(), draw_callback()
+        if needs >= use.probability:
+            return None
+        m = use.mode
+        mode = (
+            CONSULT
+            if mode_u < m.consult
+            else TRANSFER
+            if mode_u < m.consult + m.transfer
+            else CALLBACK
+        )
+        return Involvement(
+            party=party,
+            mode=mode,
+            on_time=on_time_u < party.spec.on_time_probability,
+            late_s=late_s,
+            resolves=resolves_u < party.spec.resolves,
+            work_s=work_s,
+            callback_s=callback_s,
+        )
+
+    def repeat_channel(self, reason: int, channel: int) -> int:
+        """The channel of a repeat contact: drawn by the reason's ``repeat.channel`` shares,
+        else the issue's latest channel."""
+        cum = self._repeat_channel_cum[reason]
+        return channel if cum is None else bisect_right(cum, self._repeat_channel())
+
+    def closed_retry(self) -> tuple[bool, float]:
+        """A customer who found the line closed: whether they try again, and how long after
+        it opens."""
+        return self._retry() < self._retry_p, self._retry_delay()

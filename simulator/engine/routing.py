@@ -1,0 +1,213 @@
+"""Routing: the queues, the agent groups, the idle agents, and which contact an agent takes.
+
+Queues are one FIFO per (channel, reason), id ``channel * R + reason``. Abandoned contacts stay
+in their deque until they reach its head; ``qwait`` counts the waiting ones. Idle agents are ids
+in a deque per group, ordered by the time they became idle, so the longest-idle agent answers
+next. How a contact occupies an agent depends on its channel: a call or an e-mail takes the agent
+whole, a chat takes one of the agent's chat slots (:class:`WholeAgent`, :class:`ChatSlots`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.engine.records import WAITING, Records
+from simulator.scenario.models import CHANNELS, Scenario
+
+PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
+INF = float("inf")
+
+
+@dataclass
+class Group:
+    """Agents routed alike, at run time: their queues by channel priority and their state."""
+
+    index: int
+    channels: list[int]  # by priority
+    queues: list[list[int]]  # per channel in ``channels``: the queue ids of their skills
+    chat_queues: list[int]
+    staffing: Any
+    routes: list[tuple[int, list[int]]] = field(init=False)  # (channel, queues) by priority
+    idle: deque[int] = field(default_factory=deque)  # longest idle first
+    off_duty: deque[int] = field(default_factory=deque)
+    chatting: set[int] = field(default_factory=set)  # agents with a free chat slot
+    on_duty: int = 0
+    leaving: int = 0  # busy agents who go off duty when their work ends
+    planned: int = 0
+    overtime: int = 0  # agents kept on beyond the plan (overtime is for a single pool)
+
+    def __post_init__(self) -> None:
+        self.routes = list(zip(self.channels, self.queues, strict=True))
+
+
+class WholeAgent:
+    """A call or an e-mail: the contact takes the agent whole (load = all chat slots)."""
+
+    def __init__(self, load: list[int], slots: int) -> None:
+        self.load = load
+        self.slots = slots
+
+    def seize(self, agent: int) -> None:
+        """The agent answers the contact."""
+        self.load[agent] = self.slots
+
+    def release(self, agent: int) -> None:
+        """The contact ends."""
+        self.load[agent] = 0
+
+
+class ChatSlots:
+    """A chat: it takes one of an agent's ``slots`` chat slots; agents with a free slot are
+    kept per group in ``Group.chatting`` so a new chat finds them without a search."""
+
+    def __init__(self, load: list[int], slots: int, routing: Routing) -> None:
+        self.load = load
+        self.slots = slots
+        self.routing = routing
+
+    def seize(self, agent: int) -> None:
+        """The agent answers one more chat."""
+        load = self.load[agent] + 1
+        chatting = self.routing.groups[self.routing.agent_group[agent]].chatting
+        if load < self.slots:
+            chatting.add(agent)
+        else:
+            chatting.discard(agent)
+        self.load[agent] = load
+
+    def release(self, agent: int) -> None:
+        """One of the agent's chats ends."""
+        self.load[agent] -= 1
+
+
+class Routing:
+    """Queues, groups and agents' load, and the choices between them (who answers what)."""
+
+    def __init__(self, scenario: Scenario, rec: Records) -> None:
+        self.rec = rec
+        self.warmup_s = scenario.horizon.warmup_s
+        self.horizon_s = scenario.horizon.horizon_s
+        reasons = scenario.reasons
+        n_reasons = len(reasons)
+        self.n_reasons = n_reasons
+        self.queues: list[deque[int]] = [deque() for _ in range(len(CHANNELS) * n_reasons)]
+        self.qwait = [0] * len(self.queues)
+        self.waiting = 0  # phone contacts waiting: the queue of Little's law and overtime
+        self._queue_since = 0.0
+
+        # Agents in groups (skills, channels by priority); one group for a single pool.
+        channels = scenario.channels
+        names = [r.name for r in reasons]
+        self.groups: list[Group] = []
+        for i, pool in enumerate(scenario.agents.pools(channels.names)):
+            skills = range(n_reasons) if pool.skills is None else map(names.index, pool.skills)
+            skills = sorted(skills)
+            order = [CHANNELS.index(c) for c in pool.channels]
+            self.groups.append(
+                Group(
+                    index=i,
+                    channels=order,
+                    queues=[[c * n_reasons + r for r in skills] for c in order],
+                    chat_queues=[CHAT * n_reasons + r for r in skills] if CHAT in order else [],
+                    staffing=pool.staffing,
+                )
+            )
+        self.eligible = [
+            [g for g in self.groups if any(q in qs for qs in g.queues)]
+            for q in range(len(self.queues))
+        ]
+        self.agent_group: list[int] = []
+        self.agent_load: list[int] = []  # chats in hand; ``chat_k`` = fully busy
+        self.idle_since: list[float] = []
+        chat = channels.chat
+        self.chat_k = chat.concurrency if chat else 1
+        whole = WholeAgent(self.agent_load, self.chat_k)
+        # How a contact of each channel occupies an agent; one chat at a time is a whole agent.
+        self.seats = [
+            whole,
+            ChatSlots(self.agent_load, self.chat_k, self) if self.chat_k > 1 else whole,
+            whole,
+        ]
+
+    def queue_change(self, delta: int, now: float) -> None:
+        """Keep the time integral of the queue length over [warm-up, horizon] (Little's law)."""
+        lo = max(self._queue_since, self.warmup_s)
+        hi = min(now, self.horizon_s)
+        if hi > lo:
+            self.rec.queue_area += self.waiting * (hi - lo)
+        self._queue_since = now
+        self.waiting += delta
+
+    def free_agent(self, q: int, channel: int) -> int:
+        """The agent who takes a new contact of queue ``q`` now, or -1. A chat goes to the
+        least-loaded agent already chatting (keeping whole agents free for calls), else to
+        the longest-idle agent among the groups with the skill and channel."""
+        groups = self.eligible[q]
+        if channel == CHAT and self.chat_k > 1:
+            best, best_load = -1, self.chat_k
+            load = self.agent_load
+            for g in groups:
+                if not g.leaving:
+                    for agent in g.chatting:
+                        if load[agent] < best_load:
+                            best, best_load = agent, load[agent]
+            if best >= 0:
+                return best
+        if len(groups) == 1:
+            idle = groups[0].idle
+            return idle.popleft() if idle else -1
+        since = self.idle_since
+        best_group = None
+        for g in groups:
+            if g.idle and (best_group is None or since[g.idle[0]] < since[best_group.idle[0]]):
+                best_group = g
+        return best_group.idle.popleft() if best_group is not None else -1
+
+    def idle_phone_agent(self) -> int:
+        """The longest-idle agent who makes calls (for an outbound call), or -1."""
+        idle = [g for g in self.groups if g.idle and PHONE in g.channels]
+        if not idle:
+            return -1
+        return min(idle, key=lambda g: self.idle_since[g.idle[0]]).idle.popleft()
+
+    def oldest_queue(self, queues: list[int]) -> int:
+        """Of ``queues``, the one whose first waiting contact arrived first (FCFS across the
+        reasons of a channel), or -1; abandoned contacts at the heads are dropped on the way."""
+        qwait, outcome = self.qwait, self.rec.outcome
+        if len(queues) == 1:
+            q = queues[0]
+            if not qwait[q]:
+                return -1
+            queue = self.queues[q]
+            while outcome[queue[0]] != WAITING:
+                queue.popleft()
+            return q
+        arrival = self.rec.arrival
+        best, best_t = -1, INF
+        for q in queues:
+            if qwait[q]:
+                queue = self.queues[q]
+                while outcome[queue[0]] != WAITING:
+                    queue.popleft()
+                if arrival[queue[0]] < best_t:
+                    best, best_t = q, arrival[queue[0]]
+        return best
+
+    def take_next(self, queues: list[int], channel: int, now: float) -> int:
+        """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1."""
+        q = self.oldest_queue(queues)
+        if q < 0:
+            return -1
+        self.qwait[q] -= 1
+        if channel == PHONE:
+            self.queue_change(-1, now)
+        return self.queues[q].popleft()
+
+    def add_agent(self, g: Group) -> int:
+        """A new agent id in group ``g`` (the first time the group needs one more)."""
+        self.agent_group.append(g.index)
+        self.agent_load.append(0)
+        self.idle_since.append(0.0)
+        return len(self.agent_group) - 1

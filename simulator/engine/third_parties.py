@@ -1,0 +1,224 @@
+"""Third parties and outbound calls: jobs handed to a back office, and calls agents make.
+
+A third party is a SimPy resource (its staff) worked by one SimPy process per job (a transfer or
+a promised callback): they are a small share of the traffic, and a process reads like the back
+office it describes. A callback made by an agent, and a proactive call, are outbound calls: an
+idle agent takes them at once, otherwise an agent who frees up with no inbound contact waiting.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+
+import numpy as np
+import simpy
+from simpy.events import Event
+
+from simulator.engine.calendar import Calendar
+from simulator.engine.records import (
+    CALLBACK,
+    JOB_CANCELLED,
+    JOB_MADE,
+    JOB_PENDING,
+    MISSED_CALLBACK,
+    OPEN,
+    REPEAT,
+    Records,
+)
+from simulator.engine.routing import Routing
+from simulator.scenario.models import Scenario, ThirdParty
+
+ALWAYS = {"mon-sun": "00:00-24:00"}
+
+Schedule = Callable[[float, Callable[[Event], None], object], None]
+OutboundCall = tuple[int, int, float]  # (job id, or -1 for a proactive call; issue; duration s)
+
+
+@dataclass
+class Party:
+    """A third party at run time: its staff as a SimPy resource and its hours."""
+
+    index: int
+    spec: ThirdParty
+    staff: simpy.Resource
+    clock: Calendar  # its hours and the scenario's holidays
+    within_s: float
+    agent_calls: bool  # an agent makes its callbacks (an outbound call), not the party
+
+
+@dataclass
+class Involvement:
+    """What a contact's third party will do, drawn when the contact is created."""
+
+    party: Party
+    mode: int
+    on_time: bool
+    late_s: float
+    resolves: bool
+    work_s: float
+    callback_s: float
+
+
+class ThirdParties:
+    """The third parties' jobs and the agents' outbound calls of one replication.
+
+    What happens to the issue afterwards is the center's: ``resolve`` and ``customer_next``
+    are its callbacks; ``agent_free`` hands an agent back after an outbound call.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        env: simpy.Environment,
+        rec: Records,
+        routing: Routing,
+        at: Schedule,
+        resolve: Callable[[int, float, bool], None],
+        customer_next: Callable[[int, int, float, int], None],
+        agent_free: Callable[[int, float], None],
+    ) -> None:
+        self.env = env
+        self.rec = rec
+        self.routing = routing
+        self.horizon_s = scenario.horizon.horizon_s
+        self._at = at
+        self._resolve = resolve
+        self._customer_next = customer_next
+        self._agent_free = agent_free
+        self.parties = {
+            p.name: Party(
+                index=i,
+                spec=p,
+                staff=simpy.Resource(env, capacity=p.staff),
+                clock=scenario.clock(p.hours or ALWAYS),
+                within_s=p.callback_within_h * 3600.0,
+                agent_calls=p.callback_by == "agent",
+            )
+            for i, p in enumerate(scenario.third_parties)
+        }
+        self.jobs_pending: list[int] = []  # per issue: a chunk-grown issue column
+        self.outbound: deque[OutboundCall] = deque()  # calls waiting for an agent
+        self._job_involvement: list[Involvement] = []
+
+    def start_job(self, cid: int, iid: int, involvement: Involvement, now: float) -> None:
+        """Contact ``cid`` ends in a transfer or a promised callback: the party's job begins."""
+        rec = self.rec
+        party = involvement.party
+        job = len(rec.job_issue)
+        promised = involvement.mode == CALLBACK
+        rec.job_issue.append(iid)
+        rec.job_contact.append(cid)
+        rec.job_party.append(party.index)
+        rec.job_mode.append(involvement.mode)
+        rec.job_created.append(now)
+        rec.job_deadline.append(now + party.within_s if promised else np.nan)
+        rec.job_started.append(np.nan)
+        rec.job_done.append(np.nan)
+        rec.job_status.append(JOB_PENDING)
+        rec.job_missed.append(False)
+        self._job_involvement.append(involvement)
+        self.jobs_pending[iid] += 1
+        if promised and now + party.within_s < self.horizon_s:
+            self._at(party.within_s, self._on_deadline, job)
+        at_once = not promised or involvement.on_time
+        release = 0.0 if at_once else party.within_s + involvement.late_s
+        self.env.process(self._work_job(job, involvement, release))
+
+    def _work_job(
+        self, job: int, involvement: Involvement, release: float
+    ) -> Generator[simpy.Event, object, None]:
+        """The third party takes the job up (now, or late), waits for staff and its hours, and
+        works it. Anything that would end after the horizon is not simulated (issue open)."""
+        env, rec, party = self.env, self.rec, involvement.party
+        iid = rec.job_issue[job]
+        if release:
+            if env.now + release >= self.horizon_s:
+                rec.callbacks_after_horizon += 1
+                return
+            yield env.timeout(release)
+        with party.staff.request() as request:
+            yield request
+            if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback is made
+                self._end_job(job, JOB_CANCELLED)
+                return
+            closed = party.clock.wait_until_open(env.now)
+            if env.now + closed + involvement.work_s >= self.horizon_s:
+                rec.callbacks_after_horizon += 1
+                return
+            if closed:
+                yield env.timeout(closed)
+            rec.job_started[job] = env.now
+            yield env.timeout(involvement.work_s)
+        if involvement.mode == CALLBACK and party.agent_calls:
+            self.queue_outbound((job, iid, involvement.callback_s))
+        else:
+            self._job_reached_customer(job, env.now, env.now)
+
+    def _end_job(self, job: int, status: int) -> None:
+        self.rec.job_status[job] = status
+        self.jobs_pending[self.rec.job_issue[job]] -= 1
+
+    def _job_reached_customer(self, job: int, reached: float, now: float) -> None:
+        """A callback was made (or a transfer worked) at ``reached``; outcome at ``now``."""
+        rec = self.rec
+        iid = rec.job_issue[job]
+        rec.job_done[job] = reached
+        self._end_job(job, JOB_MADE)
+        if rec.issue_outcome[iid] != OPEN:
+            return
+        if self._job_involvement[job].resolves:
+            self._resolve(iid, now, False)
+        else:
+            self._customer_next(rec.job_contact[job], iid, now, REPEAT)
+
+    def _on_deadline(self, ev: Event) -> None:
+        """The promised callback time has passed: if none came, the customer calls again."""
+        job = ev._value
+        rec = self.rec
+        iid = rec.job_issue[job]
+        if rec.job_done[job] == rec.job_done[job] or rec.issue_outcome[iid] != OPEN:
+            return  # made in time (not NaN), or nothing left to ask about
+        rec.job_missed[job] = True
+        self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK)
+
+    def queue_outbound(self, call: OutboundCall) -> None:
+        """An outbound call (a callback, a proactive call): taken by an idle agent, else when
+        one frees up and no inbound contact waits."""
+        now = self.env._now
+        agent = self.routing.idle_phone_agent() if now < self.horizon_s else -1
+        if agent >= 0:
+            self.start_outbound(call, agent, now)
+        else:
+            self.outbound.append(call)
+
+    def start_outbound(self, call: OutboundCall, agent: int, now: float) -> None:
+        """Agent ``agent`` makes the call (or, for a callback no longer needed, is free again)."""
+        rec = self.rec
+        job, iid, duration = call
+        if job >= 0:
+            if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback needed
+                self._end_job(job, JOB_CANCELLED)
+                self._agent_free(agent, now)
+                return
+            rec.job_done[job] = now
+        self.routing.agent_load[agent] = self.routing.chat_k
+        rec.outbound_job.append(job)
+        rec.outbound_issue.append(iid)
+        rec.outbound_agent.append(agent)
+        rec.outbound_start.append(now)
+        rec.outbound_end.append(now + duration)
+        self._at(duration, self._on_outbound_end, (job, agent, now))
+
+    def _on_outbound_end(self, ev: Event) -> None:
+        job, agent, started = ev._value
+        now = self.env._now
+        if job >= 0:
+            self._job_reached_customer(job, started, now)
+        self.routing.agent_load[agent] = 0
+        self._agent_free(agent, now)
+
+    def unmade_callbacks(self) -> int:
+        """Callbacks still waiting for an agent at the end (agents call only before the horizon)."""
+        return sum(job >= 0 for job, _, _ in self.outbound)
