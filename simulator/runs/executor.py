@@ -59,7 +59,8 @@ def default_workers(tasks: int, requested: int | None = None) -> int:
 
 
 class Executor:
-    """Runs tasks serially (one worker), in local worker processes, or on a Dask ``client``.
+    """Runs tasks serially (one worker), in local worker processes, or on a Dask ``client``
+    (which, when given, takes every task whatever ``workers`` says).
 
     Use it as a context manager, which is what lets it keep the interrupt contract of the module
     docstring: ``with Executor(workers) as ex: for done in ex.as_completed(fn, tasks): ...``.

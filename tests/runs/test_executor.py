@@ -1,18 +1,26 @@
 """The executor's contracts: results by task key whatever runs them, failures as results.
 
 A task's value may depend only on its arguments, so one worker, two processes and a Dask cluster
-must hand back the same values under the same keys, in the order the tasks were given.
+must hand back the same values under the same keys, in the order the tasks were given; a run and
+a comparison built on it give the same numbers with any number of workers.
 """
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import psutil
 import pytest
+import yaml
 
+from simulator import load_scenario
 from simulator.runs.executor import Executor, default_workers, run_tasks
+from simulator.studies.compare import compare
+
+ROOT = Path(__file__).resolve().parents[2]
 
 PROMPT_S = 10.0
 """A failure must stop the other tasks within this; they would take minutes."""
@@ -97,3 +105,22 @@ def test_a_dask_client_gives_the_local_values():
     ):
         done = {f.key: f.value for f in executor.as_completed(_draws, TASKS)}
     assert {k: done[k] for k in TASKS} == run_tasks(_draws, TASKS, workers=1)
+
+
+def test_a_comparison_does_not_depend_on_the_number_of_workers(tmp_path):
+    """Scenario x replication tasks finish in any order over two processes; each scenario still
+    gets its own replications, in order, with the numbers of a serial run."""
+    data = yaml.safe_load((ROOT / "scenarios" / "minimal.yaml").read_text(encoding="utf-8"))
+    data["horizon"]["days"] = 1
+    files = []
+    for headcount in (86, 90):
+        data["agents"]["headcount"] = headcount
+        files.append(tmp_path / f"minimal_{headcount}.yaml")
+        files[-1].write_text(yaml.safe_dump(data), encoding="utf-8")
+    scenarios = [load_scenario(f) for f in files]
+    serial = compare(scenarios, replications=3, workers=1)
+    processes = compare(scenarios, replications=3, workers=2)
+    assert serial.to_json() == processes.to_json()
+    pd.testing.assert_frame_equal(serial.tidy(), processes.tidy())
+    for one, two in zip(serial.results, processes.results, strict=True):
+        pd.testing.assert_frame_equal(one.contacts, two.contacts)

@@ -1,4 +1,4 @@
-"""``kill PID`` (SIGTERM) stops a run or a sweep like Ctrl-C: workers die with the executor.
+"""``kill PID`` (SIGTERM) stops a run, a comparison or a sweep like Ctrl-C: workers die with it.
 
 Before this was handled, SIGTERM killed only the main process and its worker processes (a few
 hundred MB each) went on simulating, orphaned. The CLI tests start ``ccsim`` as a subprocess,
@@ -92,6 +92,20 @@ def test_sigterm_stops_run_and_its_workers(tmp_path, start_ccsim):
     assert seconds < PROMPT_S
     assert "Traceback" not in err
     assert out == ""  # no half result for a script to mistake for a whole one
+
+
+def test_sigterm_stops_compare_and_its_workers(tmp_path, start_ccsim):
+    """compare (like pareto and train) gets the interrupt contract from the executor."""
+    first, second = scenario_file(tmp_path, days=60), scenario_file(tmp_path, days=59)
+    args = ("compare", first, second, "--replications", "2", "--workers", "2", "--json")
+    proc, main = start_ccsim(*args)
+    wait_for(lambda: len(main.children()) >= 2)
+    workers = main.children(recursive=True)
+    seconds, out, err = terminate(proc, workers)
+    assert proc.returncode == 130, err
+    assert seconds < PROMPT_S
+    assert "Traceback" not in err
+    assert out == ""
 
 
 def test_sigterm_stops_sweep_and_says_how_to_resume(tmp_path, start_ccsim):
