@@ -44,6 +44,7 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL, Event
 
+from simulator.engine import timeline
 from simulator.engine.arrivals import arrival_times
 from simulator.engine.calendar import Calendar
 from simulator.engine.customers import Customers
@@ -183,17 +184,19 @@ class ContactCenter:
         # Calendar: a call or chat that finds its channel closed is refused (counted) and the
         # customer tries again after opening, or gives up. E-mail is received at any hour.
         chat = scenario.channels.chat
-        self._clock = scenario.clock()
+        self._clock = timeline.clock(scenario)
         clocks: list[Calendar | None] = [
             self._clock,
-            scenario.clock(chat.opening_hours or scenario.calendar.opening_hours) if chat else None,
+            timeline.clock(scenario, chat.opening_hours or scenario.calendar.opening_hours)
+            if chat
+            else None,
             None,
         ]
         self._clocks = [c if c is not None and not c.always_open else None for c in clocks]
 
         # Arrival sources: the everyday rate (reason drawn by share) and each demand driver
         # (reason fixed), each an iterator of times on its own stream.
-        starts, rates = scenario.arrival_steps()
+        starts, rates = timeline.arrival_steps(scenario)
         self._sources: list[tuple[int, Iterator[float]]] = [
             (-1, arrival_times(streams, starts, rates, self.horizon_s))
         ]

@@ -15,6 +15,7 @@ from simpy.events import Event
 from simulator.engine.records import Records
 from simulator.engine.routing import PHONE, Group, Routing
 from simulator.scenario.models import Scenario
+from simulator.scenario.steps import staffing_steps
 
 Schedule = Callable[[float, Callable[[Event], None], object], None]
 
@@ -44,7 +45,7 @@ class Roster:
         self.set_on_duty(0, 0.0)
         h = scenario.horizon
         for g in self.routing.groups:
-            starts, counts = g.staffing.steps(h, holidays)
+            starts, counts = staffing_steps(g.staffing, h, holidays)
             for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
                 if start == 0:
                     g.planned = count

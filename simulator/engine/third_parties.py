@@ -16,6 +16,7 @@ import numpy as np
 import simpy
 from simpy.events import Event
 
+from simulator.engine import timeline
 from simulator.engine.calendar import Calendar
 from simulator.engine.records import (
     CALLBACK,
@@ -92,7 +93,7 @@ class ThirdParties:
                 index=i,
                 spec=p,
                 staff=simpy.Resource(env, capacity=p.staff),
-                clock=scenario.clock(p.hours or ALWAYS),
+                clock=timeline.clock(scenario, p.hours or ALWAYS),
                 within_s=p.callback_within_h * 3600.0,
                 agent_calls=p.callback_by == "agent",
             )
