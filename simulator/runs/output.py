@@ -20,7 +20,7 @@ import yaml
 
 from simulator import __version__
 from simulator.errors import CcsimError
-from simulator.studies.assess import default_only_kpis
+from simulator.scenario.stated import default_only_kpis
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; writing a folder needs neither
     from simulator.runs.replications import RunResult

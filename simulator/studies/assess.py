@@ -7,9 +7,9 @@ fail are listed as a note, so a reader is not misled by a high phase reached wit
 
 A KPI the run does not hold (CSAT and NPS before the journey model, or undefined values) makes its
 gate "not measured": never guessed and never passed. So does a KPI that follows only from a default
-the scenario file never stated (see ``default_only_kpis``): ``fcr`` is 1 unless given, so a file
-without it would pass every FCR gate on an assumption, not on a simulated outcome. A phase with a
-gate not measured cannot be reached. Criteria a simulation cannot produce at all
+the scenario file never stated (see ``simulator.scenario.stated``): ``fcr`` is 1 unless given, so
+a file without it would pass every FCR gate on an assumption, not on a simulated outcome. A phase
+with a gate not measured cannot be reached. Criteria a simulation cannot produce at all
 (registration share, CES ranking) are shown as "not measured" for information only; they are not
 among the testable gates.
 """
@@ -20,12 +20,9 @@ import operator
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 from simulator.results.rundir import load_run
-
-if TYPE_CHECKING:
-    from simulator.scenario.models import Scenario
 
 Status = Literal["passed", "failed", "not_measured"]
 
@@ -156,25 +153,6 @@ class Assessment:
         }
 
 
-def default_only_kpis(scenario: Scenario) -> list[str]:
-    """The gate KPIs whose value follows only from defaults the scenario file never stated.
-
-    ``fcr`` (and with it ``repeat_rate``: repeats come only from unresolved contacts) is decided
-    by the reasons' ``fcr`` (default 1) and by third parties, whose transfers and callbacks leave
-    the first contact unresolved; ``abandon_rate`` by the phone's ``patience`` (default: nobody
-    abandons). Stated-ness is pydantic's ``model_fields_set``, so this needs the scenario as
-    loaded from its file (``scenario.yaml`` of a run folder has every default written out). The
-    satisfaction proxies are model outputs of waits, repeats and resolution: measured.
-    """
-    reasons = scenario.reasons
-    out = []
-    if not any("fcr" in r.model_fields_set or r.third_party is not None for r in reasons):
-        out += ["fcr", "repeat_rate"]
-    if "patience" not in scenario.channels.phone.model_fields_set:
-        out.append("abandon_rate")
-    return out
-
-
 def check_gate(
     gate: Gate, kpis: Mapping[str, float | None], default_only: Collection[str] = ()
 ) -> GateResult:
@@ -190,7 +168,7 @@ def check_gate(
 
 def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ()) -> Assessment:
     """Place a center with these mean KPIs in the growth model; the gates of ``default_only``
-    KPIs (see ``default_only_kpis``) are not measured."""
+    KPIs (see ``simulator.scenario.stated``) are not measured."""
     results: dict[int, PhaseResult] = {}
     for rule in PHASES:
         gates = [check_gate(g, kpis, default_only) for g in rule.gates]

@@ -16,8 +16,7 @@ from typer.testing import CliRunner
 from simulator.cli import app
 from simulator.present.study_text import blocker_lines, gate_rows, notes
 from simulator.present.tables import assessment_text
-from simulator.scenario.loading import load_scenario, load_scenario_dict
-from simulator.studies.assess import assess, default_only_kpis
+from simulator.studies.assess import assess
 
 # Passes every gate of every phase.
 TOP = {
@@ -199,15 +198,6 @@ def _minimal(**reason_changes: object) -> dict:
     data = yaml.safe_load((SCENARIOS / "minimal.yaml").read_text(encoding="utf-8"))
     data["reasons"][0].update(reason_changes)
     return data
-
-
-def test_default_only_kpis_follow_what_the_file_states():
-    assert default_only_kpis(load_scenario(SCENARIOS / "minimal.yaml")) == ["fcr", "repeat_rate"]
-    stated = load_scenario_dict(_minimal(fcr=1.0), source="<test>")
-    assert default_only_kpis(stated) == []  # 1.0 said out loud is a statement
-    no_patience = _minimal(fcr=0.7)
-    del no_patience["channels"]["phone"]["patience"]
-    assert default_only_kpis(load_scenario_dict(no_patience, source="<test>")) == ["abandon_rate"]
 
 
 def test_default_only_gates_are_not_measured_and_block_their_phases():
