@@ -468,7 +468,8 @@ class StaffingResult:
     targets: Targets
     horizon: Horizon
     table: pd.DataFrame
-    """One row per reporting interval of the horizon (see ``INTERVAL_KEYS`` and extras)."""
+    """One row per reporting interval of the horizon: start_min, offered_per_hour, agents,
+    agents_exact, service_level, abandon_rate, occupancy, and the method's extras."""
     scheduled: np.ndarray
     """The scenario's own agents on duty per interval (time average), for the plot."""
     hours_per_fte_week: float
@@ -595,17 +596,6 @@ def _json_value(value: Any) -> Any:
         value = float(value)
         return None if not math.isfinite(value) else value
     return value
-
-
-INTERVAL_KEYS = (
-    "start_min",
-    "offered_per_hour",
-    "agents",
-    "agents_exact",
-    "service_level",
-    "abandon_rate",
-    "occupancy",
-)
 
 
 def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:

@@ -35,13 +35,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from simulator.analytic import erlang_a, erlang_c
 from simulator.errors import CcsimError, ScenarioError
 from simulator.results.statistics import ci95, paired_difference
-from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.loading import load_scenario_dict, read_yaml
+from simulator.scenario.messages import problems
 from simulator.scenario.models import Scenario
 from simulator.studies.compare import run_paired
 
@@ -191,23 +191,22 @@ def load_training(
     """
     file = Path(path)
     source = str(path)
-    if not file.is_file():
-        raise TrainingError(f"{source}: file not found (a training experiment YAML file)")
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise TrainingError(f"{source}: invalid YAML: {exc}") from None
+        raw = read_yaml(file, "a training experiment YAML file")
+    except ScenarioError as err:
+        raise TrainingError(str(err)) from None
     try:
         spec = TrainingFile.model_validate(raw if isinstance(raw, dict) else {})
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in exc.errors()
-        )
-        raise TrainingError(f"{source}: {problems}") from None
+        errors = [p for e in exc.errors() for p in problems(e, source, TrainingFile)]
+        raise TrainingError(str(ScenarioError.multiple(errors))) from None
     base_file = (file.parent / spec.base).resolve()
     if not base_file.is_file():
         raise TrainingError(f"{source}: base: {spec.base}: file not found")
-    base = yaml.safe_load(base_file.read_text(encoding="utf-8"))
+    try:
+        base = read_yaml(base_file, "a scenario YAML file")
+    except ScenarioError as err:
+        raise TrainingError(f"{source}: base: {err}") from None
     if not isinstance(base, dict):
         raise TrainingError(f"{source}: base: {spec.base} is not a scenario mapping")
     base.setdefault("name", base_file.stem)

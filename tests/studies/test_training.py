@@ -130,3 +130,21 @@ def test_bad_experiments_exit_2(tmp_path: Path) -> None:
     res = CliRunner().invoke(app, ["train", "more-coffee"])
     assert res.exit_code == 2
     assert "meer-headcount" in res.output
+
+
+def test_experiment_files_are_read_like_scenarios(tmp_path: Path) -> None:
+    """One YAML reader: a duplicate key is refused (not silently the last one), and a bad field
+    is named with its path, the value and what is allowed, exit 2 and no traceback."""
+    base = ROOT / "scenarios" / "low_fcr_center.yaml"
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(f"base: {base}\nreplications: 2\nreplications: 3\nwhat_ifs: []\n")
+    res = CliRunner().invoke(app, ["train", "meer-headcount", "--experiment", str(twice)])
+    assert res.exit_code == 2
+    assert f"{twice}: invalid YAML at line 3" in res.output
+    assert "duplicate key 'replications'" in res.output
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"base: {base}\nreplications: 0\nwhat_ifs: [{{name: x, fcr_plus: 0.1}}]\n")
+    res = CliRunner().invoke(app, ["train", "meer-headcount", "--experiment", str(bad)])
+    assert res.exit_code == 2
+    assert f"{bad}: replications: out of range (got 0). Allowed:" in res.output
+    assert "Traceback" not in res.output
