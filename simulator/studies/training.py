@@ -43,6 +43,7 @@ from simulator.results.statistics import ci95, paired_difference
 from simulator.scenario.loading import load_scenario_dict, read_yaml
 from simulator.scenario.messages import problems
 from simulator.scenario.models import Scenario
+from simulator.scenario.paths import PathError, parse_path, resolve_path, set_value
 from simulator.studies.compare import run_paired
 
 EXPERIMENTS = {"meer-headcount": "meer_headcount.yaml"}
@@ -159,8 +160,6 @@ def raise_fcr(reasons: list[dict[str, Any]], points: float) -> None:
 
 def apply_what_if(base: dict[str, Any], what_if: WhatIf, source: str) -> dict[str, Any]:
     """A copy of the base scenario dict with the what-if's levers applied."""
-    from simulator.studies.sweep import PathError, parse_path, resolve_path, set_value
-
     data = copy.deepcopy(base)
     data["name"] = f"{base.get('name', 'base')}: {what_if.name}"
     if what_if.scale_agents is not None:

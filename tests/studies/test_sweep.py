@@ -22,21 +22,12 @@ from typer.testing import CliRunner
 
 import simulator
 from simulator.cli import app
-from simulator.results.kpis import KPI_KEYS
+from simulator.results.catalogue import KPI_KEYS
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario_dict
+from simulator.scenario.paths import ByName, PathError, parse_path, resolve_path, set_value
 from simulator.studies import sweep
-from simulator.studies.sweep import (
-    ByName,
-    PathError,
-    SweepError,
-    load_experiment,
-    load_sweep,
-    parse_path,
-    resolve_path,
-    run_sweep,
-    set_value,
-)
+from simulator.studies.sweep import SweepError, load_experiment, load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[2]
 REAL_RUN_POINT = sweep.run_point  # before any test monkeypatches it
