@@ -151,6 +151,11 @@ class ContactCenter:
         self._fcr = customers.fcr
         self._later_fcr = customers.later_fcr
         self._u_fcr = customers.u_fcr
+        # Callbacks scheduled once per contact, bound once (``self._on_x`` makes a new bound
+        # method at every lookup).
+        self._on_arrival = self._on_arrival
+        self._on_patience = self._on_patience
+        self._on_service_end = self._on_service_end
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
@@ -268,12 +273,17 @@ class ContactCenter:
     def _on_arrival(self, ev: Event) -> None:
         now = ev.env._now
         source = ev._value
-        iid = self._new_issue(now, self._sources[source][0])
+        reason, times = self._sources[source]
+        iid = self._new_issue(now, reason)
         if iid >= 0:
             self._reach(iid, NEW, 1, now)
-        self._schedule_next_arrival(source)
+        t = next(times, None)
+        if t is not None:
+            self._at(t - now, self._on_arrival, source)
 
     def _schedule_next_arrival(self, source: int) -> None:
+        """Schedule the first arrival of ``source`` (``_on_arrival`` does the next ones itself:
+        one call fewer per contact)."""
         t = next(self._sources[source][1], None)
         if t is not None:
             self._at(t - self.env._now, self._on_arrival, source)
