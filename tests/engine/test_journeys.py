@@ -12,7 +12,8 @@ import pytest
 
 from simulator.engine.center import simulate
 from simulator.engine.records import CALLBACK, JOB_MADE
-from simulator.results.kpis import KPI_KEYS, replication_kpis
+from simulator.results.catalogue import KPI_KEYS
+from simulator.results.kpis import replication_kpis
 from simulator.runs.replications import run
 from simulator.scenario.hours import WeeklyHours
 from simulator.scenario.loading import load_scenario_dict

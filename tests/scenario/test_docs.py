@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.errors import ScenarioError
-from simulator.results.kpis import KPI_KEYS
+from simulator.results.catalogue import KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.loading import load_scenario_dict, read_yaml, scenario_json_schema

@@ -9,17 +9,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from simulator.cli import app
-from simulator.results.kpis import KPI_KEYS
+from simulator.results.catalogue import KPI_KEYS
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario_dict
-from simulator.studies.compare import compare, paired_difference
+from simulator.studies.compare import compare
 
 # Small: 6 hours at 200 issues/h with repeats and abandonment, so every KPI group has numbers.
 SPEC: dict[str, Any] = {
@@ -98,14 +97,6 @@ def test_common_random_numbers_make_the_paired_ci_narrower():
         paired = c.diff()[key][0]["ci95"]
         unpaired = math.hypot(c.results[0].ci95[key], independent_b.ci95[key])
         assert paired < unpaired, (key, paired, unpaired)
-
-
-def test_paired_difference_handles_undefined_and_single_values():
-    assert paired_difference([1.0, np.nan, 3.0], [2.0, 5.0, np.nan]) == (1.0, None)
-    assert paired_difference([np.nan], [np.nan]) == (None, None)
-    mean, ci = paired_difference([1.0, 2.0, 3.0], [2.0, 2.0, 5.0])
-    assert mean == pytest.approx(1.0)
-    assert ci > 0
 
 
 def test_seed_applies_to_every_scenario_and_differing_horizons_are_noted():

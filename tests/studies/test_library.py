@@ -22,7 +22,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from simulator.results.kpis import KPI_KEYS
+from simulator.results.catalogue import KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario, load_scenario_dict
