@@ -196,4 +196,3 @@ def assess_run_dir(run_dir: Path | str) -> Assessment:
     """The assessment of a run folder from its mean KPIs and default-only KPIs (meta.json)."""
     run = load_run(run_dir)
     return assess(run.kpis, run.default_only_kpis)
-

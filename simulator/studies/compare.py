@@ -61,9 +61,7 @@ def run_paired(
     All scenario x replication tasks go to one executor, so two cores stay busy even when each
     scenario has fewer replications than there are workers.
     """
-    tasks = {
-        (i, r): (sc, r, seed) for i, sc in enumerate(scenarios) for r in range(replications)
-    }
+    tasks = {(i, r): (sc, r, seed) for i, sc in enumerate(scenarios) for r in range(replications)}
     done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
     return [
         collect(sc, seed, [done[i, r] for r in range(replications)])

@@ -61,6 +61,8 @@ METRICS = (
     "csat",
 )
 """Rows of the table, in order; the figure shows the first three and both agent-hour rows."""
+
+
 class TrainingError(CcsimError):
     """A training experiment that cannot be run as asked: exit code 2."""
 
