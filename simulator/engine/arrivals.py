@@ -20,8 +20,10 @@ from simulator.engine.streams import Streams
 
 @njit(cache=True)
 def _invert(cum_time, cum_lambda, rates, gaps, start, out):  # pragma: no cover - compiled
-    """Map unit-exponential ``gaps`` summed from ``start`` to times; return the count below
-    the total intensity (the horizon) and the last cumulative value."""
+    """Map unit-exponential ``gaps`` summed from ``start`` to times.
+
+    Return the count below the total intensity (the horizon) and the last cumulative value.
+    """
     total = cum_lambda[-1]
     s = start
     for i in range(gaps.shape[0]):

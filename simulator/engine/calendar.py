@@ -30,6 +30,10 @@ class Calendar:
     def build(
         cls, start: date, days: int, hours: WeeklyHours | None, holidays: Iterable[date]
     ) -> Calendar:
+        """The calendar of a run from the scenario's dates; no weekly hours means always open.
+
+        Holidays outside the horizon are dropped; the rest become day indices from ``start``.
+        """
         closed = frozenset(d for h in holidays if 0 <= (d := (h - start).days) < days)
         return cls(start, days, hours or WeeklyHours.always(), closed)
 
@@ -40,6 +44,7 @@ class Calendar:
 
     @property
     def always_open(self) -> bool:
+        """True when nothing ever closes: the engine and the staffing study then skip the hours."""
         return not self.holidays and self.hours.open_seconds_per_week() >= 7 * DAY_S
 
     def open_fractions(self, interval_s: float) -> np.ndarray:

@@ -1,6 +1,8 @@
-"""The contact center as a SimPy model: issues and their contacts on phone, chat and e-mail, the
-queues and agents that answer them, and the customer journeys behind the contacts (patience,
-redial, FCR and repeat contacts, self-service, third parties, proactive calls).
+"""The contact center as a SimPy model: issues, contacts, queues, agents and journeys.
+
+Issues and their contacts on phone, chat and e-mail, the queues and agents that answer them, and the
+customer journeys behind the contacts (patience, redial, FCR and repeat contacts, self-service,
+third parties, proactive calls).
 
 This module wires the collaborating parts and holds the hot chain of every contact, arrival ->
 offer -> answer -> service end -> agent free, in a few short methods:
@@ -81,8 +83,9 @@ _CHUNK = 4096
 
 
 def scheduler(env: simpy.Environment) -> Callable[[float, Callable[[Event], None], object], None]:
-    """``at(delay, callback, value)``: call ``callback(event)`` after ``delay``, with
-    ``event._value`` = ``value``.
+    """Return ``at(delay, callback, value)``, which calls ``callback(event)`` after ``delay``.
+
+    The event carries ``value`` as ``event._value``.
 
     This is ``Event(env)`` + ``env.schedule(event, NORMAL, delay)`` written out as a closure: it
     runs once per happening, and the two calls were a fifth of the engine's time.
@@ -226,8 +229,10 @@ class ContactCenter:
 
     # -- issues and contacts ------------------------------------------------------------
     def _new_issue(self, now: float, reason: int) -> int:
-        """Create an issue (``reason`` < 0: drawn by share); returns its id, or -1 when
-        self-service or a proactive call prevented the contact (deflected)."""
+        """Create an issue (``reason`` < 0: drawn by share) and return its id.
+
+        The id is -1 when self-service or a proactive call prevented the contact (deflected).
+        """
         rec = self.rec
         iid = len(rec.issue_start)
         if reason < 0:
@@ -282,8 +287,10 @@ class ContactCenter:
             self._at(t - now, self._on_arrival, source)
 
     def _schedule_next_arrival(self, source: int) -> None:
-        """Schedule the first arrival of ``source`` (``_on_arrival`` does the next ones itself:
-        one call fewer per contact)."""
+        """Schedule the first arrival of ``source``.
+
+        ``_on_arrival`` schedules the next ones itself: one call fewer per contact.
+        """
         t = next(self._sources[source][1], None)
         if t is not None:
             self._at(t - self.env._now, self._on_arrival, source)
@@ -307,9 +314,11 @@ class ContactCenter:
             self._in_contact[iid] = False
 
     def _reach(self, iid: int, kind: int, attempt: int, now: float, channel: int = -1) -> None:
-        """A customer makes contact: offered, or refused while the channel is closed. The
-        channel is the issue's latest (a redial stays on the phone), unless the reason's
-        ``repeat.channel`` sends a repeat elsewhere."""
+        """A customer makes contact: offered, or refused while the channel is closed.
+
+        The channel is the issue's latest (a redial stays on the phone), unless the reason's
+        ``repeat.channel`` sends a repeat elsewhere.
+        """
         if channel < 0:
             channel = self._issue_channel[iid]
             if kind in (REPEAT, MISSED_CALLBACK):
@@ -395,9 +404,12 @@ class ContactCenter:
         self._agent_free(agent, now)
 
     def _agent_free(self, agent: int, now: float) -> None:
-        """An agent (or a chat slot) comes free: the agent's channels in priority order, the
-        oldest waiting contact of its skills first; outbound calls fill idle time before the
-        horizon; otherwise the agent waits, longest-idle first."""
+        """An agent (or a chat slot) comes free and takes the next piece of work, if any.
+
+        The agent's channels are tried in priority order, the oldest waiting contact of its skills
+        first; outbound calls fill idle time before the horizon; otherwise the agent waits,
+        longest-idle first.
+        """
         g = self._groups[self._agent_group[agent]]
         if self._agent_load[agent]:  # still chatting: only more chats fit
             if g.leaving:
@@ -460,8 +472,10 @@ class ContactCenter:
         rec.issue_first_answer_resolved[iid] = first_contact
 
     def _customer_next(self, cid: int, iid: int, now: float, kind: int) -> None:
-        """The issue is still unresolved after contact ``cid`` (or its third-party job): the
-        customer contacts again, with the repeat decision drawn for ``cid``, or stops."""
+        """The issue is still unresolved after contact ``cid`` (or its third-party job).
+
+        The customer contacts again, with the repeat decision drawn for ``cid``, or stops.
+        """
         if self._in_contact[iid]:
             return  # a contact is already on its way; its end decides
         customers = self.customers

@@ -204,8 +204,10 @@ class Customers:
         return draw
 
     def contact(self, cid: int, iid: int, reason: int, channel: int, attempt: int) -> float:
-        """Draw everything about new contact ``cid`` (its columns grown already); returns its
-        handle time (talk, consult hold and wrap-up)."""
+        """Draw everything about new contact ``cid`` and return its handle time.
+
+        Its columns are grown already; the handle time is talk, consult hold and wrap-up.
+        """
         rec = self.rec
         talk = self._handle[reason]() * self._handle_factor[channel]
         if self._any_self_service and rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
@@ -260,12 +262,13 @@ class Customers:
         )
 
     def repeat_channel(self, reason: int, channel: int) -> int:
-        """The channel of a repeat contact: drawn by the reason's ``repeat.channel`` shares,
-        else the issue's latest channel."""
+        """The channel of a repeat contact.
+
+        Drawn by the reason's ``repeat.channel`` shares, else the issue's latest channel.
+        """
         cum = self._repeat_channel_cum[reason]
         return channel if cum is None else bisect_right(cum, self._repeat_channel())
 
     def closed_retry(self) -> tuple[bool, float]:
-        """A customer who found the line closed: whether they try again, and how long after
-        it opens."""
+        """Whether a customer who found the line closed tries again, and how long after it opens."""
         return self._retry() < self._retry_p, self._retry_delay()

@@ -54,8 +54,10 @@ class Roster:
                     self._at(start, self.on_staffing, (g, count))
 
     def at_horizon(self, now: float) -> None:
-        """Agents on duty at the horizon stay until the queue is empty (overtime ends: draining
-        the queue after the horizon is the spec's rule, not the policy's)."""
+        """Agents on duty at the horizon stay until the queue is empty; overtime ends.
+
+        Draining the queue after the horizon is the spec's rule, not the policy's.
+        """
         for g in self.routing.groups:
             g.leaving = 0
         self._overtime_round += 1
@@ -64,8 +66,11 @@ class Roster:
             self.set_overtime(g, 0, now)
 
     def overtime_needed(self, g: Group, now: float) -> bool:
-        """An agent on overtime stays for the next call only while the phone queue is long and
-        that call ends within the overtime limit (known: handle times are drawn at arrival)."""
+        """Whether an agent on overtime stays for the next call.
+
+        Only while the phone queue is long and that call ends within the overtime limit (known:
+        handle times are drawn at arrival).
+        """
         routing = self.routing
         if routing.waiting <= self.overtime.queue_above:
             return False
@@ -116,8 +121,11 @@ class Roster:
             g.leaving += drop
 
     def on_staffing(self, ev: Event) -> None:
-        """A staffing change of a group's plan; when it sends agents home while the phone queue
-        is long, the overtime policy (single pool) keeps some of them on."""
+        """A staffing change of a group's plan.
+
+        When it sends agents home while the phone queue is long, the overtime policy (single pool)
+        keeps some of them on.
+        """
         now, (g, target) = ev.env._now, ev._value
         g.planned = target
         if g.overtime:  # a new plan replaces any overtime still running

@@ -59,8 +59,11 @@ class WholeAgent:
 
 
 class ChatSlots:
-    """A chat: it takes one of an agent's ``slots`` chat slots; agents with a free slot are
-    kept per group in ``Group.chatting`` so a new chat finds them without a search."""
+    """A chat: it takes one of an agent's ``slots`` chat slots.
+
+    Agents with a free slot are kept per group in ``Group.chatting`` so a new chat finds them
+    without a search.
+    """
 
     def __init__(self, load: list[int], slots: int, routing: Routing) -> None:
         self.load = load
@@ -141,9 +144,11 @@ class Routing:
         self.waiting += delta
 
     def free_agent(self, q: int, channel: int) -> int:
-        """The agent who takes a new contact of queue ``q`` now, or -1. A chat goes to the
-        least-loaded agent already chatting (keeping whole agents free for calls), else to
-        the longest-idle agent among the groups with the skill and channel."""
+        """The agent who takes a new contact of queue ``q`` now, or -1.
+
+        A chat goes to the least-loaded agent already chatting (keeping whole agents free for
+        calls), else to the longest-idle agent among the groups with the skill and channel.
+        """
         groups = self.eligible[q]
         if channel == CHAT and self.chat_k > 1:
             best, best_load = -1, self.chat_k
@@ -173,8 +178,11 @@ class Routing:
         return min(idle, key=lambda g: self.idle_since[g.idle[0]]).idle.popleft()
 
     def oldest_queue(self, queues: list[int]) -> int:
-        """Of ``queues``, the one whose first waiting contact arrived first (FCFS across the
-        reasons of a channel), or -1; abandoned contacts at the heads are dropped on the way."""
+        """Of ``queues``, the one whose first waiting contact arrived first, or -1.
+
+        This is FCFS across the reasons of a channel; abandoned contacts at the heads are dropped on
+        the way.
+        """
         qwait, outcome = self.qwait, self.rec.outcome
         if len(queues) == 1:
             q = queues[0]

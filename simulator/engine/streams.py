@@ -31,8 +31,11 @@ def stream_seed(seed: int, replication: int, name: str) -> np.random.SeedSequenc
 
 
 def _blocks(gen: np.random.Generator, args: tuple, block: int) -> Iterator[float]:
-    """Draws one by one, refilled a block at a time. ``chain`` walks each block's list in C,
-    which is about twice as fast per draw as a generator's ``yield from``."""
+    """Draws one by one, refilled a block at a time.
+
+    ``chain`` walks each block's list in C, which is about twice as fast per draw as a generator's
+    ``yield from``.
+    """
     buf = np.empty(block)
 
     def refills() -> Iterator[list[float]]:

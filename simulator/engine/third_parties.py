@@ -130,8 +130,10 @@ class ThirdParties:
     def _work_job(
         self, job: int, involvement: Involvement, release: float
     ) -> Generator[simpy.Event, object, None]:
-        """The third party takes the job up (now, or late), waits for staff and its hours, and
-        works it. Anything that would end after the horizon is not simulated (issue open)."""
+        """The third party takes the job up (now or late), waits for staff and hours, then works it.
+
+        Anything that would end after the horizon is not simulated (the issue stays open).
+        """
         env, rec, party = self.env, self.rec, involvement.party
         iid = rec.job_issue[job]
         if release:
@@ -185,8 +187,10 @@ class ThirdParties:
         self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK)
 
     def queue_outbound(self, call: OutboundCall) -> None:
-        """An outbound call (a callback, a proactive call): taken by an idle agent, else when
-        one frees up and no inbound contact waits."""
+        """An outbound call (a callback, a proactive call).
+
+        Taken by an idle agent, else when one frees up and no inbound contact waits.
+        """
         now = self.env._now
         agent = self.routing.idle_phone_agent() if now < self.horizon_s else -1
         if agent >= 0:

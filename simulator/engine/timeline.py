@@ -1,5 +1,6 @@
-"""The run's timeline built from the frozen scenario: its calendar and the rate of new issues
-over the horizon.
+"""The run's timeline: its calendar and the rate of new issues over the horizon.
+
+Both are built from the frozen scenario.
 
 The scenario models hold the spec only; what the engine steps through (calendars with
 holidays, piecewise-constant arrival rates) is built here, once per run. Agents on duty come
@@ -33,8 +34,10 @@ def clock(scenario: Scenario, hours: Mapping[str, str] | None = None) -> Calenda
 
 
 def arrival_steps(scenario: Scenario) -> Steps:
-    """Start times (s) and rates per second of everyday new issues over the horizon, confined
-    to the hours they follow (``Scenario.arrival_hours``)."""
+    """Start times (s) and rates per second of everyday new issues over the horizon.
+
+    Confined to the hours they follow (``Scenario.arrival_hours``).
+    """
     h, hours = scenario.horizon, scenario.arrival_hours()
     if not hours:
         return arrival_rate_steps(scenario.arrivals, h)

@@ -123,8 +123,10 @@ def _means(results: dict, names: list[str], kpis: list[str], lang: str) -> list[
 
 
 def _diffs(diff: pd.DataFrame, names: list[str], kpis: list[str], lang: str) -> list[KpiGroup]:
-    """Each other scenario minus the baseline with the CI of the paired difference (``*``: the
-    CI excludes zero); empty when the folder has no differences."""
+    """Each other scenario minus the baseline with the CI of the paired difference.
+
+    ``*`` marks a CI that excludes zero; empty when the folder has no differences.
+    """
     others = names[1:]
     needed = {"scenario", "kpi", "diff", "diff_ci95"}
     if not others or not needed <= set(diff.columns):

@@ -41,8 +41,11 @@ def check_target(target: Path) -> None:
 
 
 def _render_folder(folder: Path, lang: str, target: Path) -> str:
-    """The report of a comparison, sweep or run folder (``target`` is checked once the folder
-    is known to be one, so that a wrong folder is the error a user sees first)."""
+    """The report of a comparison, sweep or run folder.
+
+    ``target`` is checked once the folder is known to be one, so that a wrong folder is the error a
+    user sees first.
+    """
     if is_compare_dir(folder):
         check_target(target)
         return render_compare_html(folder, lang)

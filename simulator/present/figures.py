@@ -275,8 +275,11 @@ SOURCE_COLUMNS = {
 
 
 def daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Per day of the horizon, the mean over replications of the day's contacts, agent hours and
-    service level (answered within the threshold / offered, from the intervals after warm-up)."""
+    """Per day, the mean over replications of contacts, agent hours and service level.
+
+    Days of the horizon; the service level is answered within the threshold / offered, from the
+    intervals after warm-up.
+    """
     df = _after_warmup(intervals)
     df = df.assign(day=(df["start_min"] // 1440).astype(int))
     starts = np.unique(intervals["start_min"].to_numpy(dtype=float))
@@ -296,9 +299,12 @@ def daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _day_labels(days: Sequence[int], start: date | None, lang: str) -> list[str]:
-    """``ma 02-02`` with a start date (weekday and date); without one ``ma 1`` (weekday and
-    day number): the weekday explains most of a day's volume, and a horizon without a start
-    date begins on a Monday (``config.DEFAULT_START``)."""
+    """Day labels: ``ma 02-02`` with a start date, ``ma 1`` without one.
+
+    With a start date the weekday and date; without one the weekday and day number: the weekday
+    explains most of a day's volume, and a horizon without a start date begins on a Monday
+    (``config.DEFAULT_START``).
+    """
     out = []
     for d in days:
         day = (start or DEFAULT_START) + timedelta(days=int(d))
@@ -315,8 +321,10 @@ def _day_axis(ax: Axes, days: Sequence[int], start: date | None, lang: str) -> s
 def daily_volume_figure(
     intervals: pd.DataFrame, lang: str = DEFAULT_LANG, start: date | None = None
 ) -> Figure:
-    """Contacts per day (answered and abandoned stacked to offered), agent hours on duty on a
-    second axis: the month view of a long run."""
+    """Contacts per day and agent hours on duty: the month view of a long run.
+
+    Answered and abandoned are stacked to offered; agent hours are on a second axis.
+    """
     table = daily_table(intervals)
     x = np.arange(len(table))
     fig = new_figure()
@@ -408,12 +416,14 @@ def _clock_axis(ax: Axes, minutes: np.ndarray, width_min: float) -> None:
 
 
 def average_day_table(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Per interval of the day (index: its start in minutes after midnight), offered contacts
-    and agents on duty averaged over the replications and the days on which contacts were
-    offered in that interval (a closed Sunday would otherwise pull both down, and agents
-    finishing their last call after closing time would count as a shift), and the service
-    level of the contacts offered in that interval over all days (answered within the
-    threshold / offered per replication, then the mean over replications).
+    """The average day per interval: offered contacts, agents on duty and service level.
+
+    The index is the interval's start in minutes after midnight. Offered contacts and agents on duty
+    are averaged over the replications and the days on which contacts were offered in that interval
+    (a closed Sunday would otherwise pull both down, and agents finishing their last call after
+    closing time would count as a shift). The service level is of the contacts offered in that
+    interval over all days (answered within the threshold / offered per replication, then the mean
+    over replications).
 
     Daily totals hide when in the day the line breaks; this is the day a planner staffs for.
     """
@@ -435,8 +445,11 @@ def average_day_table(intervals: pd.DataFrame) -> pd.DataFrame:
 def average_day_figure(
     intervals: pd.DataFrame, target: float, answer_within_s: float, lang: str = DEFAULT_LANG
 ) -> Figure:
-    """The average day in two panels over the open hours: offered contacts and agents on duty
-    per interval, and the service level per interval against the target."""
+    """The average day in two panels over the open hours.
+
+    Offered contacts and agents on duty per interval, and the service level per interval against the
+    target.
+    """
     table = average_day_table(intervals)
     minutes = table.index.to_numpy(dtype=float)
     width = float(np.median(np.diff(minutes))) if len(minutes) > 1 else 30.0
@@ -501,10 +514,13 @@ def average_day_figure(
 
 
 def service_level_grid(intervals: pd.DataFrame) -> pd.DataFrame:
-    """Service level per day (rows) and interval of the day (columns: start in minutes after
-    midnight): each interval's service level in intervals.parquet, mean over replications;
-    warm-up left out, NaN where nothing was offered. Columns before the first and after the
-    last interval with a value on any day are dropped (the hours the line is closed)."""
+    """Service level per day (rows) and interval of the day (columns).
+
+    Columns are the interval's start in minutes after midnight: each interval's service level in
+    intervals.parquet, mean over replications; warm-up left out, NaN where nothing was offered.
+    Columns before the first and after the last interval with a value on any day are dropped (the
+    hours the line is closed).
+    """
     means = _interval_means(intervals)
     if "in_warmup" in means:
         means = means.loc[~means["in_warmup"].astype(bool)]
@@ -522,9 +538,12 @@ def service_level_heatmap(
     lang: str = DEFAULT_LANG,
     start: date | None = None,
 ) -> Figure:
-    """Service level per day and interval of the day: a morning collapse that a daily total
-    averages away shows as a band. Below target runs to orange, above to green, with the target
-    as the neutral middle; grey cells had no offered contacts (closed)."""
+    """Heatmap of the service level per day and interval of the day.
+
+    A morning collapse that a daily total averages away shows as a band. Below target runs to
+    orange, above to green, with the target as the neutral middle; grey cells had no offered
+    contacts (closed).
+    """
     from matplotlib.colors import LinearSegmentedColormap, TwoSlopeNorm
 
     grid = service_level_grid(intervals)
@@ -569,8 +588,10 @@ def sources_over_time_figure(
     start: date | None = None,
     daily: bool = False,
 ) -> Figure:
-    """Contacts by source (new, repeat, missed callback, redial) stacked per interval or per day:
-    shows when the work a center makes for itself arrives."""
+    """Contacts by source (new, repeat, missed callback, redial) stacked per interval or per day.
+
+    Shows when the work a center makes for itself arrives.
+    """
     kinds = [k for k, col in SOURCE_COLUMNS.items() if col in intervals]
     fig = new_figure()
     ax = fig.axes[0]
@@ -654,9 +675,12 @@ def wait_data(contacts: pd.DataFrame, warmup_s: float, answer_within_s: float) -
 
 
 def wait_histogram(waits: np.ndarray, answer_within_s: float) -> tuple[np.ndarray, np.ndarray, int]:
-    """Bin edges and counts from 0 to the clip (the 99th percentile, at least 1.5 x the
-    threshold), and how many waits are longer: those get their own labelled bar, where piling
-    them silently into the last bin made the tail look like a spike at the clip."""
+    """Bin edges and counts from 0 to the clip, and how many waits are longer.
+
+    The clip is the 99th percentile, at least 1.5 x the threshold. Longer waits get their own
+    labelled bar, where piling them silently into the last bin made the tail look like a spike at
+    the clip.
+    """
     top = max(float(np.quantile(waits, 0.99)), answer_within_s * 1.5, 1.0)
     edges = np.linspace(0.0, top, WAIT_BINS + 1)
     counts, _ = np.histogram(waits[waits <= top], bins=edges)
@@ -664,8 +688,9 @@ def wait_histogram(waits: np.ndarray, answer_within_s: float) -> tuple[np.ndarra
 
 
 def wait_figure(data: Waits, answer_within_s: float, lang: str = DEFAULT_LANG) -> Figure:
-    """Histogram of answered waits (longer than the clip in a labelled last bar) and the share
-    of offered contacts answered within x seconds, the threshold marked.
+    """Histogram of answered waits and the share of offered contacts answered within x seconds.
+
+    Waits longer than the clip are in a labelled last bar; the threshold is marked.
 
     Most waits are often zero; the histogram alone would show one bar, the curve reads directly
     as the service level at any threshold. Its base is every offered contact (abandoned ones
@@ -920,8 +945,10 @@ def _param_label(name: str) -> str:
 
 
 def kpi_colormap(kpi: str) -> str:
-    """Red-yellow-green in the KPI's good direction (the catalogue's), so good is green and bad
-    red whatever the KPI; a neutral map when neither is better."""
+    """Red-yellow-green in the KPI's good direction (the catalogue's).
+
+    Good is green and bad red whatever the KPI; a neutral map when neither is better.
+    """
     return {"higher": "RdYlGn", "lower": "RdYlGn_r"}.get(direction(kpi), "viridis")
 
 
@@ -1015,8 +1042,10 @@ def staffing_figure(
     lang: str = DEFAULT_LANG,
     offered_per_hour: Sequence[float] | np.ndarray | None = None,
 ) -> Figure:
-    """Required against scheduled agents per interval; understaffed intervals shaded; offered
-    contacts per hour, when given, dashed on a second y axis over the same time axis."""
+    """Required against scheduled agents per interval; understaffed intervals shaded.
+
+    Offered contacts per hour, when given, are dashed on a second y axis over the same time axis.
+    """
     x, width, xlabel = _time_axis(np.asarray(start_min, dtype=float), lang)
     xs, req = _extend(x, np.asarray(required, dtype=float), width)
     _, sch = _extend(x, np.asarray(scheduled, dtype=float), width)

@@ -25,8 +25,10 @@ from simulator.present.labels import t
 
 @dataclass(frozen=True)
 class Picture:
-    """A figure of a report: the PNG as a data URI, its alt text and an optional caption
-    (``title`` in bold, then ``caption``)."""
+    """A figure of a report: the PNG as a data URI, its alt text and an optional caption.
+
+    The caption shows ``title`` in bold, then ``caption``.
+    """
 
     uri: str
     alt: str

@@ -792,8 +792,10 @@ def number(value: float, decimals: int, lang: str = DEFAULT_LANG) -> str:
 
 
 def short_number(value: float, lang: str = DEFAULT_LANG) -> str:
-    """``0.75`` / ``0,75``: as few digits as ``%g`` needs (an axis tick), in the language's
-    decimal notation."""
+    """A number with as few digits as ``%g`` needs (an axis tick).
+
+    In the language's decimal notation: ``0.75`` / ``0,75``.
+    """
     text = f"{value:g}"
     return text.replace(".", ",") if check_lang(lang) == "nl" else text
 

@@ -201,8 +201,11 @@ def _group_row(group: Mapping[str, Any], lang: str) -> tuple[str, str]:
 
 
 def _opening_hours_text(sc: Mapping[str, Any], lang: str) -> str:
-    """The phone line's hours (24 h when none are given), channels with hours of their own,
-    and the holidays, so a reader sees why volume and staffing drop to zero at night."""
+    """The phone line's hours, channels with hours of their own, and the holidays.
+
+    The line's hours are 24 h when none are given; a reader sees why volume and staffing drop to
+    zero at night.
+    """
     if not sc:
         return ""
     calendar = sc.get("calendar") or {}
@@ -227,8 +230,10 @@ def _share_or_blank(value: Any, lang: str) -> str:
 
 
 def _reasons_table(run: RunData, lang: str) -> Table | None:
-    """Contact reasons with the levers the model has for them (FCR, repeats, third party,
-    self-service); columns no reason uses are left out."""
+    """Contact reasons with the levers the model has for them.
+
+    The levers are FCR, repeats, third party and self-service; columns no reason uses are left out.
+    """
     reasons = [r for r in run.scenario.get("reasons") or [] if isinstance(r, Mapping)]
     if not reasons:
         return None
@@ -355,8 +360,11 @@ def _assessment(a: Assessment, lang: str) -> dict[str, Any]:
 
 
 def _pareto(run: RunData, lang: str) -> dict[str, Any]:
-    """The root-cause section: the ranking from the folder, the potential from ``pareto.json``
-    when ``ccsim pareto`` has been run on it (re-simulating is too slow for every report)."""
+    """The root-cause section: the ranking from the folder and, if known, the potential.
+
+    The potential comes from ``pareto.json`` when ``ccsim pareto`` has been run on the folder
+    (re-simulating is too slow for every report).
+    """
     try:
         return _pareto_found(run, lang)
     except ParetoError:

@@ -53,8 +53,10 @@ def comparison_plot(comparison: Comparison, lang: str = DEFAULT_LANG) -> Figure:
 
 
 def staffing_plot(result: StaffingResult, lang: str = DEFAULT_LANG) -> Figure:
-    """Required (whole agents) against the scenario's scheduled agents, with offered contacts per
-    hour on a second axis: staffing against demand in one picture."""
+    """Required (whole agents) against the scenario's scheduled agents.
+
+    With offered contacts per hour on a second axis: staffing against demand in one picture.
+    """
     table = result.table
     return staffing_figure(
         table["start_min"], table["agents"], result.scheduled, lang, table["offered_per_hour"]
@@ -62,8 +64,10 @@ def staffing_plot(result: StaffingResult, lang: str = DEFAULT_LANG) -> Figure:
 
 
 def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
-    """Bars of agent hours per reason (largest first, split by why the contact exists) with the
-    cumulative share on a second axis and the 50% / 80% lines."""
+    """Bars of agent hours per reason with the cumulative share on a second axis.
+
+    Reasons largest first, each bar split by why the contact exists; the 50% / 80% lines drawn.
+    """
     fig = new_figure()
     ax = fig.axes[0]
     x = np.arange(len(table))

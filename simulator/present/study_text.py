@@ -38,10 +38,12 @@ def gate_text(key: str, op: str, threshold: float, lang: str = DEFAULT_LANG) -> 
 
 
 def phase_name(phase: int, lang: str = DEFAULT_LANG) -> str:
+    """The name of growth phase ``phase`` in ``lang``."""
     return t(f"phase.{phase}", lang)
 
 
 def status_text(status: Status, lang: str = DEFAULT_LANG) -> str:
+    """A gate's status (passed, failed, not measured) in words in ``lang``."""
     return t(f"assess.status.{status}", lang)
 
 
@@ -262,8 +264,10 @@ def signed(key: str, value: float | None, ci: float | None, lang: str) -> str:
 
 
 def training_story(result: TrainingResult, lang: str = DEFAULT_LANG) -> list[str]:
-    """One sentence per what-if, on the finding the study made (more agents, fewer contacts with
-    or without a shorter wait, no significant change)."""
+    """One sentence per what-if, on the finding the study made.
+
+    More agents, fewer contacts with or without a shorter wait, or no significant change.
+    """
     labels = result.training.labels(lang)
     shown = ("asa_s", "abandon_rate", "agent_hours", "repeat_contacts", "offered")
     d = {k: result.diff(k) for k in (*shown, "agent_hours_needed")}

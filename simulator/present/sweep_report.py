@@ -60,8 +60,10 @@ def _value_text(value: Any, lang: str) -> str:
 def render_sweep_html(
     sweep_dir: Path | str, lang: str = DEFAULT_LANG, kpis: Sequence[str] = headline()
 ) -> str:
-    """The complete report of a sweep folder as one HTML string (pictures of the first five
-    of ``kpis`` that the results hold)."""
+    """The complete report of a sweep folder as one HTML string.
+
+    With pictures of the first five of ``kpis`` that the results hold.
+    """
     sweep_dir = Path(sweep_dir)
     record, results = _load(sweep_dir)
     params = [p for p in record.get("parameters", []) if p in results.columns]
@@ -106,8 +108,11 @@ def render_sweep_html(
 def _pictures(
     results: pd.DataFrame, params: list[str], kpis: list[str], lang: str
 ) -> tuple[list[str], list[Picture]]:
-    """Notes on what the pictures leave out, and the pictures: heatmaps over the first two
-    varied parameters (plus lines per value of the second), or lines over the only one."""
+    """Notes on what the pictures leave out, and the pictures.
+
+    Heatmaps over the first two varied parameters (plus lines per value of the second), or lines
+    over the only one.
+    """
     numeric = [p for p in params if pd.api.types.is_numeric_dtype(results[p])]
     varied = [p for p in params if results[p].nunique() > 1]
     notes: list[str] = []
@@ -137,8 +142,11 @@ def _pictures(
 def _points_table(
     results: pd.DataFrame, params: list[str], kpis: list[str], lang: str
 ) -> tuple[Table, str | None]:
-    """One row per point (the first ``MAX_TABLE_ROWS``): its parameters, growth phase and
-    KPIs with CIs; and the note saying how many rows were left out, if any."""
+    """One row per point (the first ``MAX_TABLE_ROWS``), and a note on the rows left out.
+
+    A row holds the point's parameters, growth phase and KPIs with CIs; the note says how many rows
+    were left out, if any.
+    """
     kpi_columns = [c for c in results.columns if c not in NON_KPI and c not in params]
     numeric = [c for c in kpi_columns if pd.api.types.is_numeric_dtype(results[c])]
     grouped = results.groupby("point", sort=True)

@@ -1,5 +1,6 @@
-"""The terminal tables of the studies: what ``ccsim compare``, ``assess``, ``pareto``, ``staff``,
-``sweep`` and ``train`` print after their work.
+"""The terminal tables of the studies: what the study commands print after their work.
+
+The commands are ``ccsim compare``, ``assess``, ``pareto``, ``staff``, ``sweep`` and ``train``.
 
 Each function takes a study's result and prints (or returns) text; none computes anything a
 study's ``to_json`` does not hold. Printed to a file or a pipe, a table is made wide enough that
@@ -70,7 +71,8 @@ def print_comparison(comparison: Comparison) -> None:
     """Per KPI each scenario's mean and its paired difference to the first.
 
     As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
-    left out and counted below the table."""
+    left out and counted below the table.
+    """
     labels = comparison.labels
     kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
     n = comparison.replications
@@ -111,8 +113,10 @@ def print_comparison(comparison: Comparison) -> None:
 
 # -- assess ---------------------------------------------------------------------------------------
 def assessment_text(a: Assessment, lang: str = DEFAULT_LANG) -> str:
-    """The assessment as plain text: the gate table, what keeps the center from the next phase,
-    and the caveats."""
+    """The assessment as plain text.
+
+    The gate table, what keeps the center from the next phase, and the caveats.
+    """
     rows = gate_rows(a, lang)
     headers = tuple(
         t(f"assess.col.{c}", lang) for c in ("phase", "gate", "threshold", "value", "status")
@@ -169,9 +173,11 @@ def _pct(value: float | None) -> str:
 
 
 def print_staffing(result: StaffingResult, console: Any = None, by_interval: bool = False) -> None:
-    """The staffing table on stdout, then the totals: one row per interval, or per day for a
-    horizon of several days (the intervals of weeks are too many to read) unless
-    ``by_interval``."""
+    """The staffing table on stdout, then the totals.
+
+    One row per interval, or per day for a horizon of several days (the intervals of weeks are too
+    many to read) unless ``by_interval``.
+    """
     from simulator.studies.staffing import caps_text, interval_clock  # scipy: ccsim staff only
 
     if console is None:

@@ -58,8 +58,10 @@ def horizon_warning(kpis: Mapping[str, float | None], lang: str = DEFAULT_LANG) 
 
 
 def sweep_warning(results: pd.DataFrame, lang: str = DEFAULT_LANG) -> str | None:
-    """The warning for a sweep's results (one row per point and replication), naming the points
-    whose mean share is above the limit; ``None`` when none is."""
+    """The warning for a sweep's results (one row per point and replication).
+
+    It names the points whose mean share is above the limit; ``None`` when none is.
+    """
     if results.empty or SHARE_KEY not in results.columns:
         return None
     means = results.groupby("point", sort=False)[SHARE_KEY].mean()

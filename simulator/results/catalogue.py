@@ -544,9 +544,11 @@ def direction(key: str) -> Direction:
 
 
 def grouped(present: Iterable[str]) -> list[tuple[Group, list[str]]]:
-    """The keys of ``present`` by group, in the order of the report's KPI table: groups in
-    ``GROUPS`` order, keys in catalogue order, keys the catalogue lacks last under ``other``.
-    Groups with none of the keys are left out."""
+    """The keys of ``present`` by group, in the order of the report's KPI table.
+
+    Groups in ``GROUPS`` order, keys in catalogue order, keys the catalogue lacks last under
+    ``other``. Groups with none of the keys are left out.
+    """
     present = list(present)
     known = [(g, [k for k in keys(g) if k in present]) for g in GROUPS]
     unknown = [k for k in present if k not in CATALOGUE]

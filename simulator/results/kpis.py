@@ -60,8 +60,9 @@ def segment_time_per_bin(
     edges: np.ndarray,
     weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Total (weighted) time that segments ``[starts, ends)`` overlap each bin
-    ``[edges[k], edges[k+1])``; a chat counts 1/concurrency of an agent.
+    """Total (weighted) time that segments ``[starts, ends)`` overlap each bin.
+
+    The bins are ``[edges[k], edges[k+1])``; a chat counts 1/concurrency of an agent.
 
     Uses ``F(t) = sum(w clip(t - s, 0)) - sum(w clip(t - e, 0))`` evaluated at the edges with
     sorted cumulative sums, so it is O(n log n) whatever the number of bins.
@@ -140,9 +141,12 @@ def _level_integral(times: list[float], levels: list[int], edges: np.ndarray) ->
 
 
 def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
-    """One row per agent: contacts and outbound calls handled, busy hours (a chat counts
-    1/concurrency) and the longest stretch worked back to back, each piece of work starting
-    before everything in hand had ended. Burn-out shows here, not in averages."""
+    """One row per agent: contacts handled, busy hours and the longest stretch worked.
+
+    Contacts and outbound calls handled; busy hours (a chat counts 1/concurrency); the longest
+    stretch worked back to back, each piece of work starting before everything in hand had ended.
+    Burn-out shows here, not in averages.
+    """
     c = _contact_arrays(rec)
     answered = c["outcome"] == ANSWERED
     inbound_agent = np.asarray(rec.agent, dtype=np.int64)[answered]
@@ -394,10 +398,12 @@ def replication_kpis(
 
 
 def _after_horizon_kpis(rec: Records, n_contacts: int) -> dict[str, float]:
-    """What fell due after the horizon and was not simulated (spec A3), and its share of all the
-    contacts from warm-up on: ``due / (contacts + due)``. Each would have arrived after warm-up,
-    so the share is how much of the customers' contacts the run missed; a third-party callback
-    or transfer result counts as one (the customer hears back)."""
+    """What fell due after the horizon and was not simulated (spec A3), and its share.
+
+    The share is of all the contacts from warm-up on: ``due / (contacts + due)``. Each would have
+    arrived after warm-up, so the share is how much of the customers' contacts the run missed; a
+    third-party callback or transfer result counts as one (the customer hears back).
+    """
     counts = {
         "repeats_after_horizon": rec.repeats_after_horizon,
         "redials_after_horizon": rec.redials_after_horizon,

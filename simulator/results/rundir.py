@@ -41,8 +41,10 @@ class RunData:
 
     @property
     def default_only_kpis(self) -> list[str]:
-        """KPIs that follow only from defaults the scenario never stated (``assess``); empty
-        for folders written before ccsim recorded this."""
+        """KPIs that follow only from defaults the scenario never stated (``assess``).
+
+        Empty for folders written before ccsim recorded this.
+        """
         keys = self.meta.get("default_only_kpis")
         return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
 
@@ -53,10 +55,12 @@ class RunData:
 
     @property
     def name(self) -> str:
+        """The scenario's name for titles: meta.json's, else the scenario's, else the folder's."""
         return str(self.meta.get("scenario") or self.scenario.get("name") or self.path.name)
 
     @property
     def replications(self) -> int | None:
+        """Replications the run made, or ``None`` when meta.json does not say."""
         value = self.meta.get("replications")
         return int(value) if isinstance(value, int | float) else None
 
@@ -95,18 +99,22 @@ class RunData:
 
     @cached_property
     def summary(self) -> pd.DataFrame | None:
+        """summary.csv: one row per replication with its KPIs, or ``None`` when absent."""
         return self._table("summary.csv")
 
     @cached_property
     def intervals(self) -> pd.DataFrame | None:
+        """intervals.parquet: per replication and reporting interval, or ``None`` when absent."""
         return self._table("intervals.parquet")
 
     @cached_property
     def contacts(self) -> pd.DataFrame | None:
+        """contacts.parquet: one row per contact, or ``None`` when the run did not write it."""
         return self._table("contacts.parquet")
 
     @cached_property
     def journeys(self) -> pd.DataFrame | None:
+        """journeys.parquet: one row per issue, or ``None`` when the run did not write it."""
         return self._table("journeys.parquet")
 
     def _table(self, name: str) -> pd.DataFrame | None:

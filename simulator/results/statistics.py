@@ -46,8 +46,10 @@ def _half_width(v: np.ndarray) -> float:
 
 
 def summarise(values: ArrayLike) -> Summary:
-    """Mean and CI half-width of the defined (non-NaN) values: ``None`` mean when none is,
-    ``None`` CI when fewer than two are."""
+    """Mean and CI half-width of the defined (non-NaN) values.
+
+    The mean is ``None`` when none is defined, the CI when fewer than two are.
+    """
     v = _defined(values)
     if len(v) == 0:
         return Summary(None, None)

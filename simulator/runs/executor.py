@@ -53,14 +53,17 @@ class Finished(Generic[K, R]):
 
 
 def default_workers(tasks: int, requested: int | None = None) -> int:
-    """Worker processes worth starting: as requested (default one per core), at most one per
-    task, at least one."""
+    """Worker processes worth starting.
+
+    As requested (default one per core), at most one per task, at least one.
+    """
     return max(1, min(tasks, requested or os.cpu_count() or 1))
 
 
 class Executor:
-    """Runs tasks serially (one worker), in local worker processes, or on a Dask ``client``
-    (which, when given, takes every task whatever ``workers`` says).
+    """Runs tasks serially (one worker), in local worker processes, or on a Dask ``client``.
+
+    A ``client``, when given, takes every task whatever ``workers`` says.
 
     Use it as a context manager, which is what lets it keep the interrupt contract of the module
     docstring: ``with Executor(workers) as ex: for done in ex.as_completed(fn, tasks): ...``.
@@ -156,9 +159,11 @@ def run_tasks(
     workers: int | None = None,
     progress: Progress | None = None,
 ) -> dict[K, R]:
-    """Every task's value by key, in the order of ``tasks`` whatever the order they finished,
-    over ``workers`` local processes (default: one per core). The first task that fails raises
-    its exception and stops the others."""
+    """Every task's value by key, in the order of ``tasks`` whatever the order they finished.
+
+    Runs over ``workers`` local processes (default: one per core). The first task that fails raises
+    its exception and stops the others.
+    """
     values: dict[K, R] = {}
     with Executor(default_workers(len(tasks), workers)) as executor:
         for done in executor.as_completed(fn, tasks, progress):
@@ -170,9 +175,11 @@ def run_tasks(
 
 @contextmanager
 def sigterm_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM raises ``KeyboardInterrupt`` in the main thread, so the same
-    cleanup runs as for Ctrl-C. Elsewhere than the main thread (where Python cannot set signal
-    handlers) the block runs unchanged."""
+    """Within the block, SIGTERM raises ``KeyboardInterrupt`` in the main thread.
+
+    The same cleanup then runs as for Ctrl-C. Elsewhere than the main thread (where Python cannot
+    set signal handlers) the block runs unchanged.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -195,9 +202,12 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 def _worker_signals() -> None:
-    """In each worker: SIGTERM kills it (a forked worker inherits the parent's handler, which
-    would turn it into an exception reported as the task's result), and Ctrl-C, which a terminal
-    sends to every process, is left to the parent, which terminates the workers."""
+    """In each worker: SIGTERM kills it, and Ctrl-C is left to the parent.
+
+    A forked worker inherits the parent's SIGTERM handler, which would turn SIGTERM into an
+    exception reported as the task's result. Ctrl-C, which a terminal sends to every process, is
+    left to the parent, which terminates the workers.
+    """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 

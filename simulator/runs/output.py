@@ -99,8 +99,10 @@ def write_run(
 
 
 def staging_folder(target: Path) -> Path:
-    """An empty hidden sibling of ``target`` to fill and then rename into place, with the
-    permissions ``mkdir`` would give ``target`` (``mkdtemp`` makes a folder private)."""
+    """An empty hidden sibling of ``target`` to fill and then rename into place.
+
+    It has the permissions ``mkdir`` would give ``target`` (``mkdtemp`` makes a folder private).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     staging.chmod(0o777 & ~umask())

@@ -25,8 +25,11 @@ from rich.progress import (
 def progress_bar(
     total: int, what: str, *, already: int = 0, enabled: bool = True
 ) -> Iterator[Callable[[int], None]]:
-    """Yield ``update(done)``, an executor's progress callback: ``done`` tasks finished by this
-    command, shown on top of the ``already`` finished before (a resumed sweep)."""
+    """Yield ``update(done)``, an executor's progress callback.
+
+    ``done`` tasks finished by this command are shown on top of the ``already`` finished before (a
+    resumed sweep).
+    """
     console = Console(stderr=True)
     with Progress(
         TextColumn(what),

@@ -1,5 +1,6 @@
-"""Random durations as a scenario writes them: ``{dist: lognormal, mean_min: 7, cv: 0.7}`` or
-empirical values from a CSV column, checked and held in seconds as ``Distribution``.
+"""Random durations as a scenario writes them, checked and held in seconds as ``Distribution``.
+
+Written as ``{dist: lognormal, mean_min: 7, cv: 0.7}`` or as empirical values from a CSV column.
 
 The samplers that draw from them live in ``simulator.engine.samplers``.
 """
@@ -112,9 +113,12 @@ class EmpiricalCsv(Model):
 
 
 class Distribution(Model):
-    """A random duration. Written as in the spec (``{dist: lognormal, mean_min: 7, cv: 0.7}``);
-    held as ``kind`` and ``params`` in seconds (keys ``mean``, ``cv``, ``k``, ``value``, ``min``,
-    ``max``, ``values``), which is what the samplers need."""
+    """A random duration, written as in the spec and held in seconds.
+
+    Written as ``{dist: lognormal, mean_min: 7, cv: 0.7}``; held as ``kind`` and ``params`` in
+    seconds (keys ``mean``, ``cv``, ``k``, ``value``, ``min``, ``max``, ``values``), which is what
+    the samplers need.
+    """
 
     kind: str
     params: dict[str, float | list[float]]
@@ -274,9 +278,11 @@ it a lognormal's median is under 1/100 of its mean."""
 
 
 def _check_finite_draws(params: Mapping[str, Any], given: Mapping[str, tuple[str, Any]]) -> None:
-    """Refuse parameters (in seconds) whose draws would overflow or turn NaN in float64:
-    durations beyond ``MAX_DURATION_S``, a cv outside ``MIN_CV``..``MAX_CV``. ``given`` holds
-    the key and the value as written of each parameter."""
+    """Refuse parameters (in seconds) whose draws would overflow or turn NaN in float64.
+
+    That is durations beyond ``MAX_DURATION_S`` and a cv outside ``MIN_CV``..``MAX_CV``. ``given``
+    holds the key and the value as written of each parameter.
+    """
     for name, value in params.items():
         key, written = given[name]
         if name == "cv":

@@ -87,6 +87,10 @@ class WeeklyHours:
 
     @classmethod
     def parse(cls, spec: Mapping[str, str]) -> WeeklyHours:
+        """Weekly hours from the scenario form ``{"mon-fri": "08:00-17:00,18:00-20:00"}``.
+
+        Windows of all days are sorted and merged; a malformed or empty spec raises ``HoursError``.
+        """
         raw: list[tuple[float, float]] = []
         for day_spec, times in spec.items():
             days = parse_days(str(day_spec))
@@ -111,6 +115,7 @@ class WeeklyHours:
 
     @classmethod
     def always(cls) -> WeeklyHours:
+        """Open round the clock: what no opening hours mean."""
         return cls(((0.0, WEEK_S),))
 
     def wait_until_open(self, t: float) -> float:
@@ -125,11 +130,14 @@ class WeeklyHours:
         return WEEK_S - offset + self.windows[0][0]
 
     def open_seconds_per_week(self) -> float:
+        """Open seconds in one week; a full week (7 x 86,400) means always open."""
         return sum(end - start for start, end in self.windows)
 
     def open_fractions(self, week_offset_s: float, days: int, interval_s: float) -> np.ndarray:
-        """Share of each reporting interval of ``days`` days that the hours are open, for a run
-        whose time 0 is ``week_offset_s`` seconds after a Monday 00:00."""
+        """Share of each reporting interval of ``days`` days that the hours are open.
+
+        For a run whose time 0 is ``week_offset_s`` seconds after a Monday 00:00.
+        """
         edges = np.arange(round(days * DAY_S / interval_s) + 1) * interval_s
         weeks, offset = np.divmod(week_offset_s + edges, WEEK_S)
         open_before = weeks * self.open_seconds_per_week()  # open seconds since a Monday

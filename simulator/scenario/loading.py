@@ -32,8 +32,10 @@ so this is about 5 GB and over a minute per replication before repeats."""
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that refuses duplicate keys (plain YAML silently keeps the last one) and reads
-    ``1e3`` as a number (YAML 1.1 wants ``1.0e+3``)."""
+    """Safe YAML that refuses duplicate keys and reads ``1e3`` as a number.
+
+    Plain YAML silently keeps the last of duplicate keys, and YAML 1.1 wants ``1.0e+3``.
+    """
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Hashable] = set()
@@ -66,8 +68,10 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def read_yaml(file: Path, what: str) -> Any:
-    """The YAML in ``file``, read the way every ccsim input is read (no duplicate keys,
-    ``1e3`` is a number); a missing file or bad YAML raises ``ScenarioError``."""
+    """The YAML in ``file``, read the way every ccsim input is read.
+
+    No duplicate keys, ``1e3`` is a number; a missing file or bad YAML raises ``ScenarioError``.
+    """
     source = str(file)
     if not file.exists():
         raise ScenarioError(source, "", "file not found", f"the path of {what}")
@@ -91,8 +95,11 @@ def read_yaml(file: Path, what: str) -> Any:
 def load_scenario_dict(
     data: Mapping[str, Any], source: str = "<dict>", base_dir: Path | None = None
 ) -> Scenario:
-    """Validate a scenario given as a mapping; ``source`` names it in errors and CSV paths are
-    relative to ``base_dir`` (default: the working directory)."""
+    """Validate a scenario given as a mapping.
+
+    ``source`` names it in errors and CSV paths are relative to ``base_dir`` (default: the working
+    directory).
+    """
     if not isinstance(data, Mapping):
         raise ScenarioError(
             source,

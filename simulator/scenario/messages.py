@@ -1,5 +1,8 @@
-"""Pydantic ``ValidationError``s -> ``ScenarioError``s that name the YAML key path and say what
-is allowed there, worked out from the type and constraints of the field that failed."""
+"""Pydantic ``ValidationError``s -> ``ScenarioError``s that name the YAML key path.
+
+They also say what is allowed there, worked out from the type and constraints of the field that
+failed.
+"""
 
 from __future__ import annotations
 
@@ -62,8 +65,10 @@ _TYPE_NAMES = {
 
 
 def problems(error: Mapping[str, Any], source: str, root: type[BaseModel]) -> list[ScenarioError]:
-    """The ``ScenarioError``s of one pydantic error (``ValidationError.errors()``) found while
-    validating the model ``root`` (the scenario) from ``source``."""
+    """The ``ScenarioError``s of one pydantic error (``ValidationError.errors()``).
+
+    Found while validating the model ``root`` (the scenario) from ``source``.
+    """
     loc, (annotation, metadata) = _walk(error["loc"], root)
     if error["type"] == "ccsim":
         return [
@@ -85,9 +90,11 @@ def problems(error: Mapping[str, Any], source: str, root: type[BaseModel]) -> li
 def _walk(
     loc: Sequence[str | int], root: type[BaseModel]
 ) -> tuple[tuple[str | int, ...], tuple[Any, list[Any]]]:
-    """``loc`` (below ``root``) without pydantic's union-member tags (``'list[float]'`` names no
-    YAML key), and the type and constraints of the field it ends at, which say what is allowed
-    there."""
+    """``loc`` (below ``root``) without pydantic's union-member tags, and the field it ends at.
+
+    Union-member tags such as ``'list[float]'`` name no YAML key. The type and constraints of the
+    field ``loc`` ends at say what is allowed there.
+    """
     clean: list[str | int] = []
     annotation, metadata = root, []
     for item in loc:

@@ -99,18 +99,22 @@ class Horizon(Model):
 
     @property
     def horizon_s(self) -> float:
+        """Length of the horizon in seconds, the engine's clock unit."""
         return self.days * DAY_S
 
     @property
     def warmup_s(self) -> float:
+        """Warm-up in seconds: contacts arriving before it are not counted."""
         return self.warmup_minutes * 60.0
 
     @property
     def interval_s(self) -> float:
+        """Length of a reporting interval in seconds."""
         return self.interval_minutes * 60.0
 
     @property
     def intervals_per_day(self) -> int:
+        """Reporting intervals in a day."""
         return MINUTES_PER_DAY // self.interval_minutes
 
     @property
@@ -440,8 +444,10 @@ class InvoiceDispatch(Model):
         return self
 
     def landing_days(self, start: date, days: int) -> list[date]:
-        """Dates that invoices land, from a month before ``start`` (their contacts spill over)
-        to the end of the horizon."""
+        """Dates that invoices land, from a month before ``start`` to the end of the horizon.
+
+        The month before ``start`` counts because its contacts spill over into the horizon.
+        """
         if self.dates is not None:
             firsts = list(self.dates)
         else:
@@ -537,8 +543,10 @@ class EmailServiceLevel(Model):
 
 
 class Email(Model):
-    """E-mail: a deferred backlog, worked first come first served when agents take it; it is
-    received at any hour and nobody abandons it."""
+    """E-mail: a deferred backlog, worked first come first served when agents take it.
+
+    It is received at any hour and nobody abandons it.
+    """
 
     handle_time_factor: float = Field(default=1.0, gt=0)
     service_level: EmailServiceLevel = Field(default_factory=EmailServiceLevel)
@@ -665,8 +673,11 @@ class AgentGroup(Staffing):
 
 
 class Agents(Staffing):
-    """Productive agents on duty: one pool (headcount, per_interval, table or shifts) or
-    ``groups`` with skills; ``shrinkage`` and ``hours_per_fte_week`` only convert to FTE."""
+    """Productive agents on duty: one pool or ``groups`` with skills.
+
+    One pool is headcount, per_interval, table or shifts; ``shrinkage`` and ``hours_per_fte_week``
+    only convert to FTE.
+    """
 
     model_config = ConfigDict(json_schema_extra=exactly_one_schema(*_STAFFING, "groups"))
 
@@ -951,8 +962,10 @@ class Scenario(Model):
         return self
 
     def expected_issues(self) -> tuple[float, float]:
-        """Expected new issues per replication: everyday, and at most this many from drivers
-        (every contact of an invoice landing counted, wherever its delay puts it)."""
+        """Expected new issues per replication: everyday, and at most this many from drivers.
+
+        Every contact of an invoice landing counts, wherever its delay puts it.
+        """
         h = self.horizon
         drivers = 0.0
         for driver in self.drivers:
@@ -968,8 +981,11 @@ class Scenario(Model):
         return self._expected_everyday(), drivers
 
     def _expected_everyday(self) -> float:
-        """A day keeps its ``per_day`` volume whatever its hours (closed days keep their profile:
-        those customers retry); a ``per_hour`` rate holds only while the hours are open."""
+        """Expected everyday new issues per replication.
+
+        A day keeps its ``per_day`` volume whatever its hours (closed days keep their profile: those
+        customers retry); a ``per_hour`` rate holds only while the hours are open.
+        """
         h, arrivals = self.horizon, self.arrivals
         weekday0 = h.origin.weekday()
         if arrivals.per_day is not None:
@@ -989,6 +1005,7 @@ class Scenario(Model):
             return float(np.sum(np.tile(per_interval, h.days) * open_share))
 
     def reason_index(self, name: str) -> int:
+        """Index of the reason called ``name`` in ``reasons``, the engine's reason id."""
         return next(i for i, r in enumerate(self.reasons) if r.name == name)
 
     def arrival_hours(self) -> HoursMapping | None:
@@ -1007,6 +1024,7 @@ class Scenario(Model):
         return (channel and (channel.opening_hours or self.calendar.opening_hours)) or None
 
     def party(self, name: str) -> ThirdParty:
+        """The third party called ``name`` (validation has checked that it exists)."""
         return next(p for p in self.third_parties if p.name == name)
 
     def to_yaml_dict(self) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-"""Dotted paths into a scenario's YAML form (``reasons[billing].handle_time.mean_s``): parse
-them, resolve name selectors against a scenario, and set a value there.
+"""Dotted paths into a scenario's YAML form (``reasons[billing].handle_time.mean_s``).
+
+Parse them, resolve name selectors against a scenario, and set a value there.
 
 Sweeps and what-ifs (``ccsim sweep``, ``ccsim train``) edit a scenario this way before it is
 validated again, so a path is a statement about the spec and lives with it.

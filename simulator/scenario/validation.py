@@ -1,6 +1,8 @@
-"""Shared machinery of the scenario models: the strict base model, reporting problems from inside
-validators, hand-made number checks, reading the CSV files a scenario names, and validators that
-several models use (exactly one of some keys, shares, weekly hours, day factors).
+"""Shared machinery of the scenario models.
+
+The strict base model, reporting problems from inside validators, hand-made number checks, reading
+the CSV files a scenario names, and validators that several models use (exactly one of some keys,
+shares, weekly hours, day factors).
 
 A validator reports a problem by ``reject`` (or ``raise_issues`` for several at once); pydantic
 adds where it happened, and ``simulator.scenario.messages`` turns it into a ``ScenarioError``.
@@ -42,6 +44,8 @@ class Model(BaseModel):
 
 # -- reporting problems found inside validators ------------------------------------------------
 class Issue(NamedTuple):
+    """One problem a validator found: where below the failing field, what, and what is allowed."""
+
     at: tuple[str | int, ...]  # below the location pydantic reports for the failing validator
     message: str
     allowed: str | None = None
@@ -61,6 +65,7 @@ def reject(
     allowed: str | None = None,
     value: object = MISSING,
 ) -> NoReturn:
+    """Report one problem from inside a validator (see ``Issue``); never returns."""
     raise_issues(Issue(at, message, allowed, value))
 
 
@@ -128,6 +133,7 @@ def cell_number(cell: str, **checks: Any) -> float:
 
 
 def exactly_one(model: BaseModel, names: Sequence[str]) -> None:
+    """Reject ``model`` unless exactly one of the fields ``names`` is given."""
     given = [name for name in names if getattr(model, name) is not None]
     if len(given) != 1:
         reject(
@@ -137,6 +143,7 @@ def exactly_one(model: BaseModel, names: Sequence[str]) -> None:
 
 
 def exactly_one_schema(*names: str) -> dict[str, Any]:
+    """The JSON-schema form of ``exactly_one``, so ``ccsim schema`` documents the rule too."""
     return {"oneOf": [{"required": [name]} for name in names]}
 
 
@@ -177,6 +184,7 @@ def day_factors(value: Any) -> dict[str, float] | None:
 
 
 def check_shares(value: dict[str, float] | None) -> dict[str, float] | None:
+    """Reject shares that do not sum to 1 (within ``SHARE_TOLERANCE``); ``None`` passes."""
     if value is not None and abs(math.fsum(value.values()) - 1) > SHARE_TOLERANCE:
         reject(
             f"shares sum to {math.fsum(value.values()):.10g}",

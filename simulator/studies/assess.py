@@ -92,6 +92,7 @@ class GateResult:
     status: Status
 
     def to_json(self) -> dict[str, Any]:
+        """The gate in the ``--json`` object of ``ccsim assess``."""
         return {
             "key": self.key,
             "op": self.op,
@@ -113,6 +114,7 @@ class PhaseResult:
     unmeasurable: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
+        """The phase in the ``--json`` object of ``ccsim assess``."""
         return {
             "phase": self.phase,
             "passed": self.passed,
@@ -137,6 +139,7 @@ class Assessment:
 
     @property
     def next_phase(self) -> int | None:
+        """The phase to reach next, or ``None`` at the top phase."""
         return self.phase + 1 if self.phase < TOP_PHASE else None
 
     def to_json(self) -> dict[str, Any]:
@@ -156,8 +159,11 @@ class Assessment:
 def check_gate(
     gate: Gate, kpis: Mapping[str, float | None], default_only: Collection[str] = ()
 ) -> GateResult:
-    """A gate against the mean KPIs; a missing or undefined KPI is "not measured", and so is one
-    in ``default_only`` (its simulated value is kept, for information)."""
+    """A gate against the mean KPIs.
+
+    A missing or undefined KPI is "not measured", and so is one in ``default_only`` (its simulated
+    value is kept, for information).
+    """
     value = kpis.get(gate.key)
     if value is None or gate.key in default_only:
         shown = None if value is None else float(value)
@@ -167,8 +173,10 @@ def check_gate(
 
 
 def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ()) -> Assessment:
-    """Place a center with these mean KPIs in the growth model; the gates of ``default_only``
-    KPIs (see ``simulator.scenario.stated``) are not measured."""
+    """Place a center with these mean KPIs in the growth model.
+
+    The gates of ``default_only`` KPIs (see ``simulator.scenario.stated``) are not measured.
+    """
     results: dict[int, PhaseResult] = {}
     for rule in PHASES:
         gates = [check_gate(g, kpis, default_only) for g in rule.gates]

@@ -120,16 +120,20 @@ class Comparison:
 
     @property
     def names(self) -> list[str]:
+        """Scenario names in the order run, the baseline first."""
         return [r.scenario.name for r in self.results]
 
     @property
     def labels(self) -> list[str]:
+        """The names made unique, so that columns and legends can tell scenarios apart."""
         return _unique_labels(self.names)
 
     def kpis(self) -> dict[str, list[float | None]]:
+        """Mean per KPI and scenario; ``None`` where undefined, so the JSON holds no NaN."""
         return {k: [_finite(r.kpis.get(k)) for r in self.results] for k in KPI_KEYS}
 
     def ci95(self) -> dict[str, list[float | None]]:
+        """95% CI half-width per KPI and scenario; ``None`` where undefined."""
         return {k: [_finite(r.ci95.get(k)) for r in self.results] for k in KPI_KEYS}
 
     def diff(self) -> dict[str, list[dict[str, float | None]]]:
@@ -195,8 +199,11 @@ def compare(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Comparison:
-    """Run ``scenarios`` with common random numbers; seed and replications default to the
-    first scenario's, so the comparison is reproducible from the first file alone."""
+    """Run ``scenarios`` with common random numbers.
+
+    Seed and replications default to the first scenario's, so the comparison is reproducible from
+    the first file alone.
+    """
     if len(scenarios) < 2:
         raise CompareError("compare needs at least two scenario files")
     n = scenarios[0].replications if replications is None else replications
@@ -231,7 +238,8 @@ def write_comparison(
     """Write compare.csv, diff.csv and compare.png into ``out``, completely or not at all.
 
     ``write_png(path)`` draws compare.png (``present.study_figures.comparison_plot``): the study
-    knows where it goes, the presentation layer how it looks."""
+    knows where it goes, the presentation layer how it looks.
+    """
     out = Path(out)
     check_out(out, force)
     staging = staging_folder(out)

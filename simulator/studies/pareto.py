@@ -162,6 +162,7 @@ class WhatIf:
     scenario: Scenario | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The what-if in ``pareto.json`` and the ``--json`` object of ``ccsim pareto``."""
         return {
             "fcr": list(self.fcr),
             "repeat_fcr": None if self.repeat_fcr is None else list(self.repeat_fcr),
@@ -173,9 +174,12 @@ class WhatIf:
 
 
 def what_if(base: Scenario, reason: str, target: float, base_dir: Path | None) -> WhatIf:
-    """``reason`` with FCR (and repeat FCR) raised to ``target`` (never lowered) and its third
-    party on time with probability 1; everything else, names included, stays as it is so the
-    random streams line up with the base run."""
+    """``reason`` with FCR raised to ``target`` and its third party on time.
+
+    FCR (and repeat FCR) is raised, never lowered, and the third party is on time with probability
+    1; everything else, names included, stays as it is so the random streams line up with the base
+    run.
+    """
     data = base.to_yaml_dict()
     r = next(x for x in data["reasons"] if x["name"] == reason)
     fcr = (float(r.get("fcr", 1.0)), max(float(r.get("fcr", 1.0)), target))
@@ -259,8 +263,11 @@ def _json_value(v: Any) -> Any:
 
 
 def _load_run_scenario(run: RunData) -> tuple[Scenario, Path]:
-    """scenario.yaml of the folder; CSV paths in it are tried relative to the folder, then to
-    the working directory (where ``ccsim run`` usually was started)."""
+    """scenario.yaml of the folder.
+
+    CSV paths in it are tried relative to the folder, then to the working directory (where ``ccsim
+    run`` usually was started).
+    """
     file = run.path / "scenario.yaml"
     if not file.is_file():
         raise ParetoError(f"{run.path}: has no scenario.yaml to re-simulate the what-ifs from")
@@ -303,8 +310,10 @@ SAVING_KEYS = ("agent_hours", "contacts", "repeat_contacts")
 
 @dataclass
 class Plan:
-    """A Pareto whose what-ifs are built but not yet simulated (so a progress bar knows the
-    number of replications before the work starts)."""
+    """A Pareto whose what-ifs are built but not yet simulated.
+
+    A progress bar then knows the number of replications before the work starts.
+    """
 
     pareto: Pareto
     run: RunData
@@ -312,10 +321,12 @@ class Plan:
 
     @property
     def changed(self) -> list[WhatIf]:
+        """The what-ifs that change the scenario; only these are simulated."""
         return [w for w in self.pareto.what_ifs.values() if w.scenario is not None]
 
     @property
     def replications_to_simulate(self) -> int:
+        """Replications still to simulate: the base run again and each changed what-if."""
         n = len(self.changed)
         return self.pareto.replications * (n + 1) if n else 0
 
@@ -390,8 +401,11 @@ def analyse(
 
 
 def _check_baseline(run: RunData, summary: pd.DataFrame, notes: list[str]) -> None:
-    """Say so when the re-simulated baseline is not the folder's run (another ccsim version or
-    changed data files): savings are then paired with the re-simulation, not with the folder."""
+    """Say so when the re-simulated baseline is not the folder's run.
+
+    That happens with another ccsim version or changed data files: savings are then paired with the
+    re-simulation, not with the folder.
+    """
     folder = run.summary
     if folder is None or "offered" not in folder or len(folder) != len(summary):
         return
@@ -405,8 +419,10 @@ def _check_baseline(run: RunData, summary: pd.DataFrame, notes: list[str]) -> No
 
 
 def save_json(pareto: Pareto, path: Path) -> Path | None:
-    """Keep the analysis next to the run so that ``ccsim report`` can show the potential; a
-    read-only folder only loses that convenience."""
+    """Keep the analysis next to the run so that ``ccsim report`` can show the potential.
+
+    A read-only folder only loses that convenience.
+    """
     try:
         path.write_text(json.dumps(pareto.to_json(), allow_nan=False, indent=1), encoding="utf-8")
     except OSError:
@@ -415,8 +431,10 @@ def save_json(pareto: Pareto, path: Path) -> Path | None:
 
 
 def saved_potential(run: RunData, table: pd.DataFrame) -> dict[str, Any] | None:
-    """``pareto.json`` of the folder if it is readable and about the same reasons (the report
-    shows the potential of an earlier ``ccsim pareto`` without re-simulating)."""
+    """``pareto.json`` of the folder if it is readable and about the same reasons.
+
+    The report shows the potential of an earlier ``ccsim pareto`` without re-simulating.
+    """
     file = run.path / PARETO_JSON
     if not file.is_file():
         return None

@@ -157,8 +157,10 @@ def attempts_per_contact(abandon: float, redial_probability: float, max_attempts
 
 
 def answered_share(abandon: float, redial_probability: float, max_attempts: int) -> float:
-    """Probability that a customer contact is answered at one of its ``max_attempts`` attempts:
-    attempt k + 1 is reached with probability (a r)^k and answered with 1 - a."""
+    """Probability that a customer contact is answered at one of its ``max_attempts`` attempts.
+
+    Attempt k + 1 is reached with probability (a r)^k and answered with 1 - a.
+    """
     return (1.0 - abandon) * attempts_per_contact(abandon, redial_probability, max_attempts)
 
 
@@ -211,9 +213,12 @@ class Workload:
 
 
 def workload(scenario: Scenario, demand: str = "contacts") -> Workload:
-    """What the analytic methods feed on. Self-service deflection and its longer handle times and
-    third-party consult holds are included; third-party transfers and callbacks (and the repeats
-    of missed callbacks) are not: the simulation method accounts for those."""
+    """What the analytic methods feed on.
+
+    Self-service deflection and its longer handle times and third-party consult holds are included;
+    third-party transfers and callbacks (and the repeats of missed callbacks) are not: the
+    simulation method accounts for those.
+    """
     if demand not in DEMANDS:
         raise StaffingError(f"--demand must be one of {', '.join(DEMANDS)} (got {demand!r})")
     flows = []
@@ -269,8 +274,11 @@ def interval_means(starts: np.ndarray, values: np.ndarray, horizon: Horizon) -> 
 
 # -- opening hours -------------------------------------------------------------------------------
 def open_minutes(scenario: Scenario) -> np.ndarray:
-    """Whether the phone line is open in each minute of the horizon. Opening hours are whole
-    minutes and holidays whole days, so a minute is open or closed throughout."""
+    """Whether the phone line is open in each minute of the horizon.
+
+    Opening hours are whole minutes and holidays whole days, so a minute is open or closed
+    throughout.
+    """
     clock = timeline.clock(scenario)
     minutes = np.arange(scenario.horizon.days * MINUTES_PER_DAY)
     if clock.always_open:
@@ -283,8 +291,11 @@ def open_minutes(scenario: Scenario) -> np.ndarray:
 
 
 def _below(dist: Distribution, t: np.ndarray) -> np.ndarray:
-    """P(D < t) of a delay distribution (left limit, so a fixed delay of one hour after opening
-    lands in the minute that starts then, as in the engine)."""
+    """P(D < t) of a delay distribution (left limit).
+
+    The left limit puts a fixed delay of one hour after opening in the minute that starts then, as
+    in the engine.
+    """
     p = dist.params
     if dist.kind == "exponential":
         return stats.expon.cdf(t, scale=p["mean"])
@@ -304,8 +315,7 @@ def _below(dist: Distribution, t: np.ndarray) -> np.ndarray:
 
 
 def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """Per reporting interval: the share of it that the phone line is open, and the new issues
-    that reach the open line in it.
+    """Per reporting interval: the share the phone line is open and the new issues reaching it.
 
     The engine refuses a call that finds the line closed; the customer tries again
     ``calendar.closed_retry.delay`` after the next opening with probability
@@ -358,9 +368,11 @@ def _evaluate(
     targets: Targets,
     patience_s: float | None,
 ) -> _Point:
-    """KPIs of one interval: the volume is solved as a fixed point with the abandonment it causes
-    (fewer agents, more abandonment, more redials), which damps quickly because redials and
-    repeats are capped."""
+    """KPIs of one interval, the volume solved as a fixed point with its abandonment.
+
+    Fewer agents, more abandonment, more redials; the iteration damps quickly because redials and
+    repeats are capped.
+    """
     abandon = 0.0
     for _ in range(_FIXED_POINT_STEPS):
         per_issue, aht = work.per_issue(abandon)
@@ -384,8 +396,11 @@ def _solve_interval(
     targets: Targets,
     patience_s: float | None,
 ) -> tuple[_Point | None, float]:
-    """Fewest whole agents meeting every target (binary search: the KPIs are monotone in the
-    agents) and the fractional staffing interpolated on the binding target between n - 1 and n."""
+    """Fewest whole agents meeting every target, and the fractional staffing.
+
+    A binary search finds the whole agents (the KPIs are monotone in the agents); the fractional
+    staffing is interpolated on the binding target between n - 1 and n.
+    """
     if issues_per_s <= 0:
         return None, 0.0
     cache: dict[int, _Point] = {}
@@ -481,14 +496,17 @@ class StaffingResult:
 
     @property
     def interval_hours(self) -> float:
+        """Length of a reporting interval in hours."""
         return self.horizon.interval_minutes / 60.0
 
     @property
     def agent_hours(self) -> float:
+        """Agent hours over the horizon with whole agents per interval."""
         return float(self.table["agents"].sum()) * self.interval_hours
 
     @property
     def agent_hours_exact(self) -> float:
+        """Agent hours over the horizon with the fractional staffing (``agents_exact``)."""
         return float(self.table["agents_exact"].sum()) * self.interval_hours
 
     def fte_of(self, agent_hours: float) -> float:
@@ -498,16 +516,20 @@ class StaffingResult:
 
     @property
     def fte(self) -> float:
+        """FTE of the whole-agent staffing."""
         return self.fte_of(self.agent_hours)
 
     @property
     def fte_exact(self) -> float:
+        """FTE of the fractional staffing: what the work needs without rounding up."""
         return self.fte_of(self.agent_hours_exact)
 
     def by_day(self) -> pd.DataFrame:
-        """One row per day: date, offered contacts, agent hours, peak agents, FTE (what the
-        horizon would need if every day were like this one, so the horizon's FTE is their mean),
-        and service level and abandonment weighted by offered contacts."""
+        """One row per day: date, offered contacts, agent hours, peak agents, FTE and KPIs.
+
+        FTE is what the horizon would need if every day were like this one, so the horizon's FTE is
+        their mean; service level and abandonment are weighted by offered contacts.
+        """
         table = self.table
         offered = table["offered_per_hour"] * self.interval_hours
         frame = pd.DataFrame(
@@ -719,9 +741,12 @@ def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
 
 # -- simulation method ---------------------------------------------------------------------------
 def with_staffing(scenario: Scenario, per_interval: np.ndarray, base_dir: Path | None) -> Scenario:
-    """The scenario with its agents replaced (shrinkage and FTE hours kept) by one count per
-    interval of a day (repeated daily) or of the whole horizon. Days that differ (a closed
-    weekend or holiday) go in as an ``agents.table`` of date-times, read before this returns."""
+    """The scenario with its agents replaced by one count per interval.
+
+    Shrinkage and FTE hours are kept; the counts are per interval of a day (repeated daily) or of
+    the whole horizon. Days that differ (a closed weekend or holiday) go in as an ``agents.table``
+    of date-times, read before this returns.
+    """
     h = scenario.horizon
     counts = np.asarray(per_interval, dtype=np.int64)
     daily = counts[: h.intervals_per_day]
@@ -990,8 +1015,11 @@ def _not_converged(
     runs: int,
     changing: np.ndarray,
 ) -> str:
-    """Why the search stopped unfinished: the intervals that still miss a target on the mean over
-    replications and by how much, or, when none does, how many were still being changed."""
+    """Why the search stopped unfinished.
+
+    The intervals that still miss a target on the mean over replications and by how much, or, when
+    none does, how many were still being changed.
+    """
     where = np.flatnonzero(miss)
     if not len(where):
         return (
@@ -1028,9 +1056,11 @@ def _fewer_predicted_to_meet(
     targets: Targets,
     patience: float | None,
 ) -> bool:
-    """Whether one agent fewer would still meet the targets in every day's cell of an interval,
-    predicting the change of each KPI from the analytic model at the simulated volume. This picks
-    which removals are worth a trial; the trial itself is simulated."""
+    """Whether one agent fewer would still meet the targets in every day's cell of an interval.
+
+    Predicts the change of each KPI from the analytic model at the simulated volume. This picks
+    which removals are worth a trial; the trial itself is simulated.
+    """
     mix = _contact_mix(work)
     for i in np.flatnonzero(where):
         sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
@@ -1052,8 +1082,11 @@ def _fewer_predicted_to_meet(
 
 
 def _contact_mix(work: Workload) -> Workload:
-    """Observed contacts fed as issues with the contact mix of reasons (so its mean handle time)
-    and no further repeats or redials: those are in the observed volume already."""
+    """Observed contacts fed as issues with the contact mix of reasons.
+
+    The mix sets the mean handle time; no further repeats or redials, since those are in the
+    observed volume already.
+    """
     flows = tuple(
         replace(
             f,
@@ -1073,8 +1106,10 @@ def _need_for_observed(
     targets: Targets,
     patience: float | None,
 ) -> int:
-    """Agents the analytic method needs for the busiest simulated volume of an interval of the
-    day: a jump that closes most of a large gap in one iteration."""
+    """Agents the analytic method needs for the busiest simulated volume of an interval.
+
+    Per interval of the day: a jump that closes most of a large gap in one iteration.
+    """
     volume = float(np.nanmax(offered)) if np.isfinite(offered).any() else 0.0
     if volume <= 0:
         return 0
@@ -1086,8 +1121,10 @@ def _need_for_observed(
 def _exact_between(
     agents: np.ndarray, at: _CellStats, fewer: _CellStats, targets: Targets
 ) -> np.ndarray:
-    """Fractional agents per interval: the binding target interpolated between the simulated
-    KPIs with one agent fewer everywhere and with the staffing found."""
+    """Fractional agents per interval, interpolated on the binding target.
+
+    Between the simulated KPIs with one agent fewer everywhere and with the staffing found.
+    """
     exact = agents.astype(float)
     for i, n in enumerate(agents):
         if n == 0:
@@ -1126,8 +1163,10 @@ def staff(
     max_runs: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> StaffingResult:
-    """Staffing of ``scenario`` by ``method`` (see the module docstring); ``max_runs`` bounds the
-    simulation search (default ``MAX_ITERATIONS``)."""
+    """Staffing of ``scenario`` by ``method`` (see the module docstring).
+
+    ``max_runs`` bounds the simulation search (default ``MAX_ITERATIONS``).
+    """
     if method not in METHODS:
         raise StaffingError(f"--method must be one of {', '.join(METHODS)} (got {method!r})")
     if demand not in DEMANDS:
@@ -1169,11 +1208,14 @@ def write_outputs(
     plot: Path | None = None,
     write_png: Callable[[Path], object] | None = None,
 ) -> list[Path]:
-    """Write staffing.csv, staffing.parquet and staffing.png into ``out_dir`` and/or the plot to
-    ``plot``; each file is written under a temporary name and renamed, so none is half-written.
+    """Write the staffing files into ``out_dir`` and/or the plot to ``plot``.
+
+    The files are staffing.csv, staffing.parquet and staffing.png; each is written under a temporary
+    name and renamed, so none is half-written.
 
     ``write_png(path)`` draws the picture (``present.study_figures.staffing_plot``): the study
-    knows where it goes, the presentation layer how it looks."""
+    knows where it goes, the presentation layer how it looks.
+    """
     written: list[Path] = []
     targets: list[tuple[Path, Callable[[Path], object]]] = []
     if out_dir is not None:

@@ -233,8 +233,10 @@ def _allowed(err: PathError) -> str:
 
 
 def _expand_values(spec: Any) -> list[Any]:
-    """The values of one parameter: a list as given, or ``{from, to, step}`` with ``to`` included
-    when the steps reach it (integers stay integers)."""
+    """The values of one parameter: a list as given, or ``{from, to, step}``.
+
+    ``to`` is included when the steps reach it; integers stay integers.
+    """
     if isinstance(spec, list):
         if not spec:
             raise PathError("has no values", _VALUES_ALLOWED)
@@ -373,6 +375,7 @@ class SweepOutcome:
     """Points found finished in the folder and not run again."""
 
     def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object of ``ccsim sweep``."""
         return {"points": len(self.experiment.points), "failed": self.failed, "out": str(self.out)}
 
 
@@ -559,8 +562,10 @@ def _write_atomic(path: Path, content: str | pd.DataFrame) -> None:
 
 
 def _column_kinds(exp: Experiment) -> dict[str, str]:
-    """How each parameter is stored: numbers, text, booleans, or JSON text for anything else
-    (a Parquet column holds one type)."""
+    """How each parameter is stored: numbers, text, booleans, or JSON text for anything else.
+
+    A Parquet column holds one type.
+    """
     kinds = {}
     for path, values in exp.parameters.items():
         if all(isinstance(v, int) and not isinstance(v, bool) for v in values):

@@ -80,6 +80,7 @@ class WhatIf(BaseModel):
     set: dict[str, Any] = Field(default_factory=dict)
 
     def label(self, lang: str = "en") -> str:
+        """The what-if's name in ``lang``: ``name_nl`` in Dutch when given, else ``name``."""
         return self.name_nl if lang == "nl" and self.name_nl else self.name
 
 
@@ -113,9 +114,12 @@ class Training:
 
 
 def default_experiment(name: str) -> Path:
-    """The file of a named experiment: ``experiments/`` here (an edited copy wins), else the
-    one installed with the package (``simulator/experiments``, with ``simulator/scenarios``
-    beside it), else the repository's when running from a checkout or an editable install."""
+    """The file of a named experiment.
+
+    ``experiments/`` here (an edited copy wins), else the one installed with the package
+    (``simulator/experiments``, with ``simulator/scenarios`` beside it), else the repository's when
+    running from a checkout or an editable install.
+    """
     if name not in EXPERIMENTS:
         raise TrainingError(
             f"unknown training experiment {name!r}; allowed: {', '.join(EXPERIMENTS)}"
@@ -288,6 +292,7 @@ class TrainingResult:
     per_replication: pd.DataFrame  # columns: what_if (0 = base), replication, METRICS
 
     def values(self, key: str) -> list[np.ndarray]:
+        """A metric's values per what-if (the base first), ordered by replication for pairing."""
         df = self.per_replication.sort_values("replication")
         return [
             df.loc[df.what_if == i, key].to_numpy(dtype=float)
@@ -295,12 +300,15 @@ class TrainingResult:
         ]
 
     def means(self, key: str) -> list[float | None]:
+        """A metric's mean per what-if; ``None`` where no replication defined it."""
         return [_finite(np.nanmean(v)) if np.isfinite(v).any() else None for v in self.values(key)]
 
     def ci95(self, key: str) -> list[float | None]:
+        """A metric's 95% CI half-width per what-if; ``None`` where undefined."""
         return [_finite(ci95(v)) for v in self.values(key)]
 
     def diff(self, key: str) -> list[dict[str, float | None]]:
+        """Each what-if minus the base on a metric, paired over replications (mean and CI)."""
         values = self.values(key)
         out = []
         for other in values[1:]:
@@ -329,6 +337,7 @@ class TrainingResult:
         return pd.DataFrame(rows)
 
     def to_json(self) -> dict[str, Any]:
+        """The ``--json`` object of ``ccsim train``."""
         t = self.training
         return {
             "experiment": t.name,
@@ -342,9 +351,12 @@ class TrainingResult:
         }
 
     def findings(self) -> list[str]:
-        """Per what-if what it did: ``more`` agents (``scale_agents`` > 1), ``fewer`` contacts
-        and a shorter wait, ``fewer_same_wait`` (fewer contacts only) or ``none``; a claim is
-        made only when its paired difference is significant."""
+        """Per what-if what it did: ``more``, ``fewer``, ``fewer_same_wait`` or ``none``.
+
+        ``more`` agents (``scale_agents`` > 1), ``fewer`` contacts and a shorter wait,
+        ``fewer_same_wait`` (fewer contacts only) or ``none``; a claim is made only when its paired
+        difference is significant.
+        """
         offered, asa = self.diff("offered"), self.diff("asa_s")
         out = []
         for i, what_if in enumerate(self.training.what_ifs):
@@ -408,7 +420,8 @@ def write_outputs(
     """``out``: training.png, table.csv, replications.csv, training.json; ``figure``: the PNG.
 
     ``write_png(path)`` draws the picture (``present.study_figures.training_figure``): the study
-    knows where it goes, the presentation layer how it looks."""
+    knows where it goes, the presentation layer how it looks.
+    """
     written = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
