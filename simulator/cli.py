@@ -1,8 +1,12 @@
-"""The ``ccsim`` command line: run, validate, schema (spec A2).
+"""The ``ccsim`` command line (spec A2).
+
+Commands: ``run``, ``validate``, ``schema``, ``report``, ``assess``, ``sweep``, ``compare``,
+``pareto``, ``staff`` and ``train``.
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
-2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error,
-130 interrupted by Ctrl-C or ``kill PID`` (SIGTERM, handled alike: worker processes are stopped,
+2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error (and for
+``sweep``, a point that failed), 3 a ``staff`` simulation search that did not finish, 130
+interrupted by Ctrl-C or ``kill PID`` (SIGTERM, handled alike: worker processes are stopped,
 half-written output removed). Progress bars go to stderr; ``--json`` prints exactly one JSON
 object on stdout.
 """
@@ -53,12 +57,23 @@ class CcsimGroup(typer.core.TyperGroup):
         parent: typer.Context | None = None,
         **extra: Any,
     ) -> typer.Context:
+        """Parse as click does, keeping a copy of the arguments for meta.json.
+
+        Parsing consumes ``args``; the copy in ``ctx.meta`` is what a run folder records as the
+        command line.
+        """
         argv = list(args)  # parsing consumes ``args``
         ctx = super().make_context(info_name, args, parent, **extra)
         ctx.meta[_ARGV] = argv
         return ctx
 
     def invoke(self, ctx: typer.Context) -> Any:
+        """Run the command, turning every way it can end into the exit codes of spec A2.
+
+        0 on success, 1 for an internal error (traceback with ``CCSIM_DEBUG=1``), 2 for bad input
+        (``CcsimError``, usage errors), 130 for Ctrl-C or SIGTERM; the command's own ``typer.Exit``
+        passes through.
+        """
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.Abort):
@@ -197,8 +212,11 @@ def _warn_horizon_trap(warning: str | None) -> None:
 
 
 def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
-    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object. KPIs of features the
-    run does not use (0 or undefined in every replication) are left out and counted below."""
+    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object.
+
+    KPIs of features the run does not use (0 or undefined in every replication) are left out and
+    counted below.
+    """
     from simulator.present.labels import format_ci, format_kpi, kpi_label
     from simulator.results.kpis import worth_showing
 
@@ -254,8 +272,11 @@ def _describe(scenario: Scenario) -> str:
 
 
 def _demand(scenario: Scenario) -> str:
-    """Everyday new issues: the peak rate per hour and when, and the expected volume per day
-    (by weekday when the weekdays differ), which is what a planner reads off a forecast."""
+    """Everyday new issues: the peak rate per hour and when, and the expected volume per day.
+
+    The volume is given by weekday when the weekdays differ; this is what a planner reads off a
+    forecast.
+    """
     h = scenario.horizon
     starts, rates = arrival_steps(scenario)
     edges, cum = cumulative_intensity(starts, rates, h.horizon_s)
@@ -526,7 +547,9 @@ def staff_command(
     as_json: AsJson = False,
 ) -> None:
     """Fewest agents per interval that meet the service-level target; agent hours and FTE.
-    A simulation search that does not converge prints what it has and why, then exits 3."""
+
+    A simulation search that does not converge prints what it has and why, then exits 3.
+    """
     from simulator.studies import staffing
 
     scenario = load_scenario(file)
