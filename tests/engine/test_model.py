@@ -77,6 +77,7 @@ def test_headcount_change_keeps_the_same_customers():
     assert a.handle == b.handle
 
 
+@pytest.mark.slow
 def test_common_random_numbers_reduce_variance_of_a_difference():
     """Paired replications (same seed) measure a headcount effect with far less noise."""
     reps = 12

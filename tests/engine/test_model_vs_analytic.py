@@ -35,6 +35,7 @@ def _p_wait(contacts: pd.DataFrame, warmup_s: float) -> pd.Series:
     POINTS,
     ids=[p[0] for p in POINTS],
 )
+@pytest.mark.slow
 def test_simulation_reproduces_erlang(label, per_hour, aht, agents, patience, days, reps):
     changes = {
         "replications": reps,

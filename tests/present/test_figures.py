@@ -292,6 +292,7 @@ def month(tmp_path_factory):
     return load_run(multi_day_run(tmp_path_factory.mktemp("month") / "run"))
 
 
+@pytest.mark.slow
 def test_long_runs_add_the_average_day_and_a_heat_map(month, tmp_path):
     for lang in ("en", "nl"):
         figures = {f.key: f for f in plots.run_figures(month, lang)}

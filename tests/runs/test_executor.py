@@ -107,6 +107,7 @@ def test_a_dask_client_gives_the_local_values():
     assert {k: done[k] for k in TASKS} == run_tasks(_draws, TASKS, workers=1)
 
 
+@pytest.mark.slow
 def test_a_comparison_does_not_depend_on_the_number_of_workers(tmp_path):
     """Scenario x replication tasks finish in any order over two processes; each scenario still
     gets its own replications, in order, with the numbers of a serial run."""

@@ -108,6 +108,7 @@ def test_sigterm_stops_compare_and_its_workers(tmp_path, start_ccsim):
     assert out == ""
 
 
+@pytest.mark.slow
 def test_sigterm_stops_sweep_and_says_how_to_resume(tmp_path, start_ccsim):
     base = scenario_file(tmp_path, days=1)
     experiment = tmp_path / "experiment.yaml"

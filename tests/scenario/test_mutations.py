@@ -90,6 +90,7 @@ def mutants(draw: st.DrawFn) -> tuple[Path, dict[str, Any]]:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+@pytest.mark.slow
 @given(mutants())
 def test_a_damaged_scenario_is_refused_clearly_or_runs(mutant: tuple[Path, dict[str, Any]]):
     file, data = mutant

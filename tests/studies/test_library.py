@@ -149,6 +149,7 @@ def test_growth_file_lands_in_its_phase(phase: int) -> None:
     assert assess(result.kpis).phase == phase
 
 
+@pytest.mark.slow
 def test_invoice_phase3_needs_fewer_contacts_than_phase1() -> None:
     """A clearer, spread invoice removes contacts: a significant paired difference (CRN)."""
     scenarios = [

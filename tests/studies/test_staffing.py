@@ -265,6 +265,7 @@ def test_table_and_out_folder(tmp_path):
     assert runner.invoke(app, [*args, "--force"]).exit_code == 0
 
 
+@pytest.mark.slow
 def test_low_fcr_erlang_c_against_simulation():
     """Spec C: with FCR 0.5 and repeat probability 0.9 (repeats within minutes, nobody
     abandons), Erlang C on new issues understaffs against the simulation method, Erlang C on

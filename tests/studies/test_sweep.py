@@ -321,6 +321,7 @@ def test_rerun_resumes_and_redoes_nothing_finished(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(load_sweep(out), complete)
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_where_it_stopped(tmp_path, monkeypatch):
     spec = {**GRID, "parameters": {"agents.headcount": [10, 11, 12, 13, 14, 15, 16, 17]}}
     spec["replications"] = 6
