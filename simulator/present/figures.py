@@ -753,17 +753,19 @@ def wait_figure(data: Waits, answer_within_s: float, lang: str = DEFAULT_LANG) -
         ax.axvline(answer_within_s, color=COLORS["target"], lw=LINE_WIDTH, ls="--")
     sl = data.service_level
     if sl is not None:
+        text = t(
+            "plot.wait.threshold",
+            lang,
+            seconds=f"{answer_within_s:g}",
+            share=format_share(sl, lang),
+        )
         ax_cdf.annotate(
-            t(
-                "plot.wait.threshold",
-                lang,
-                seconds=f"{answer_within_s:g}",
-                share=format_share(sl, lang),
-            ),
+            textwrap.fill(text, 32),  # half a figure wide: one long line ran over the y label
             xy=(answer_within_s, sl),
             xytext=(0.97, 0.06),
             textcoords="axes fraction",
             ha="right",
+            bbox={"boxstyle": "round", "fc": "white", "ec": "none", "alpha": 0.8},
             arrowprops={"arrowstyle": "->", "color": COLORS["target"]},
             fontsize=LEGEND_SIZE,
             gid="wait-service-level",
