@@ -167,6 +167,34 @@ def _time_axis(start_min: np.ndarray, lang: str) -> tuple[np.ndarray, float, str
     return hours, width, t("plot.time_h", lang)
 
 
+def _with_agents_axis(
+    ax: Axes, x: np.ndarray, table: pd.DataFrame, width: float, lang: str
+) -> tuple[list, list[str]]:
+    """Agents on duty as a dashed step on a right-hand axis, when the table has them.
+
+    Returns the legend handles and labels of both axes, so one legend below the figure names
+    the contacts and the agents together.
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if "agents_on_duty" not in table:
+        return handles, labels
+    agents = table["agents_on_duty"].to_numpy(dtype=float)
+    ax2 = ax.twinx()
+    ax2.step(
+        *_extend(x, agents, width),
+        where="post",
+        lw=LINE_WIDTH,
+        ls="--",
+        color=COLORS["agents"],
+        label=t("plot.volume.agents", lang),
+    )
+    ax2.set_ylim(bottom=0, top=max(1.0, float(agents.max()) * 1.15))
+    ax2.set_ylabel(t("plot.volume.agents", lang), fontsize=LABEL_SIZE)
+    ax2.tick_params(labelsize=TICK_SIZE)
+    h2, l2 = ax2.get_legend_handles_labels()
+    return handles + h2, labels + l2
+
+
 def _extend(x: np.ndarray, y: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
     """A post-step series closed at the end of the last interval (else the last step is lost)."""
     if not len(x):
@@ -199,22 +227,7 @@ def volume_figure(intervals: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
     _shade_warmup(ax, means, hours, width, lang)
     ax.set_ylim(bottom=0)
     _style(ax, t("plot.volume.title", lang), xlabel, t("plot.volume.y", lang))
-    handles, labels = ax.get_legend_handles_labels()
-    if "agents_on_duty" in means:
-        ax2 = ax.twinx()
-        ax2.step(
-            *_extend(hours, means["agents_on_duty"].to_numpy(dtype=float), width),
-            where="post",
-            lw=LINE_WIDTH,
-            ls="--",
-            color=COLORS["agents"],
-            label=t("plot.volume.agents", lang),
-        )
-        ax2.set_ylim(bottom=0, top=max(1.0, float(means["agents_on_duty"].max()) * 1.15))
-        ax2.set_ylabel(t("plot.volume.agents", lang), fontsize=LABEL_SIZE)
-        ax2.tick_params(labelsize=TICK_SIZE)
-        h2, l2 = ax2.get_legend_handles_labels()
-        handles, labels = handles + h2, labels + l2
+    handles, labels = _with_agents_axis(ax, hours, means, width, lang)
     bottom_legend(fig, handles, labels)
     return fig
 
@@ -469,22 +482,7 @@ def average_day_figure(
     )
     ax.set_ylim(bottom=0)
     _style(ax, t("plot.avg_day.title", lang), None, t("plot.volume.y", lang))
-    handles, labels = ax.get_legend_handles_labels()
-    if "agents_on_duty" in table:
-        ax2 = ax.twinx()
-        ax2.step(
-            *_extend(minutes, table["agents_on_duty"].to_numpy(dtype=float), width),
-            where="post",
-            lw=LINE_WIDTH,
-            ls="--",
-            color=COLORS["agents"],
-            label=t("plot.volume.agents", lang),
-        )
-        ax2.set_ylim(bottom=0, top=max(1.0, float(table["agents_on_duty"].max()) * 1.15))
-        ax2.set_ylabel(t("plot.volume.agents", lang), fontsize=LABEL_SIZE)
-        ax2.tick_params(labelsize=TICK_SIZE)
-        h2, l2 = ax2.get_legend_handles_labels()
-        handles, labels = handles + h2, labels + l2
+    handles, labels = _with_agents_axis(ax, minutes, table, width, lang)
     _clock_axis(ax, minutes, width)
     if "service_level" in table:
         sl = table["service_level"].to_numpy(dtype=float)
