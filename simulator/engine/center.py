@@ -131,8 +131,7 @@ class ContactCenter:
         self._agent_load = routing.agent_load
         self._idle_since = routing.idle_since
         self._chat_k = routing.chat_k
-        self._seize = [seat.seize for seat in routing.seats]
-        self._release = [seat.release for seat in routing.seats]
+        self._seize_chat = routing.chat_slots.seize
         self._free_agent = routing.free_agent
         self._take_next = routing.take_next
         self._queue_change = routing.queue_change
@@ -149,11 +148,13 @@ class ContactCenter:
         self._draw_self_service = customers.self_service
         self._draw_proactive = customers.proactive
         self._draw_contact = customers.contact
+        self._deflection = customers.deflection
         self._patience = customers.patience
         self._involvement = customers.involvement
         self._fcr = customers.fcr
         self._later_fcr = customers.later_fcr
         self._u_fcr = customers.u_fcr
+        self._need_fcr = customers.need_fcr
         # Callbacks scheduled once per contact, bound once (``self._on_x`` makes a new bound
         # method at every lookup).
         self._on_arrival = self._on_arrival
@@ -235,27 +236,34 @@ class ContactCenter:
         """
         rec = self.rec
         iid = len(rec.issue_start)
+        if iid == self._issue_room:
+            self._grow(self._issue_columns)
+            self._issue_room += _CHUNK
         if reason < 0:
             reason = self._draw_reason()
+        rec.issue_start.append(now)
+        rec.issue_reason.append(reason)
+        self._issue_channel[iid] = self._draw_channel()
+        if self._deflection and self._deflected(iid, reason, now):
+            return -1
+        return iid
+
+    def _deflected(self, iid: int, reason: int, now: float) -> bool:
+        """Self-service and a proactive call before the first contact: did they prevent it?"""
+        rec = self.rec
         self_service = self._draw_self_service[reason]()
         proactive, duration = self._draw_proactive[reason]()
         if proactive:
             self._queue_outbound((-1, iid, duration))
-        if iid == self._issue_room:
-            self._grow(self._issue_columns)
-            self._issue_room += _CHUNK
-        rec.issue_start.append(now)
-        rec.issue_reason.append(reason)
         if self_service:
             rec.issue_self_service[iid] = self_service
         if proactive:
             rec.issue_proactive[iid] = proactive
-        self._issue_channel[iid] = self._draw_channel()
         if self_service == SELF_SERVICE_SUCCESS or proactive == PREVENTED:
             rec.issue_outcome[iid] = DEFLECTED
             rec.issue_end[iid] = now
-            return -1
-        return iid
+            return True
+        return False
 
     def _new_contact(self, iid: int, kind: int, attempt: int, now: float, channel: int) -> None:
         """Create a contact with all its random attributes, and offer it to its queue."""
@@ -386,7 +394,10 @@ class ContactCenter:
         rec.outcome[cid] = ANSWERED
         rec.wait[cid] = now - rec.arrival[cid]
         rec.agent[cid] = agent
-        self._seize[channel](agent)
+        if channel == CHAT:
+            self._seize_chat(agent)
+        else:  # a call or an e-mail takes the agent whole
+            self._agent_load[agent] = self._chat_k
         self._at(rec.handle[cid], self._on_service_end, cid)
 
     def _on_service_end(self, ev: Event) -> None:
@@ -400,7 +411,8 @@ class ContactCenter:
         if rec.issue_outcome[iid] == OPEN:
             self._after_contact(cid, iid, answered_before == 0, now)
         agent = rec.agent[cid]
-        self._release[rec.channel[cid]](agent)
+        # one chat slot comes free, or the whole agent (with one chat slot, both mean load 0)
+        self._agent_load[agent] = self._agent_load[agent] - 1 if rec.channel[cid] == CHAT else 0
         self._agent_free(agent, now)
 
     def _agent_free(self, agent: int, now: float) -> None:
@@ -421,13 +433,7 @@ class ContactCenter:
             return
         if self._chat_k > 1:
             g.chatting.discard(agent)
-        if g.leaving:
-            g.leaving -= 1
-            self._go_off_duty(agent, g, now)
-            return
-        if g.overtime and not self._overtime_needed(g, now):
-            self._set_overtime(g, g.overtime - 1, now)
-            self._go_off_duty(agent, g, now)
+        if (g.leaving or g.overtime) and self._leaves(agent, g, now):
             return
         for channel, queues in g.routes:
             cid = self._take_next(queues, channel, now)
@@ -442,6 +448,18 @@ class ContactCenter:
         g.idle.append(agent)
         self._idle_since[agent] = now
 
+    def _leaves(self, agent: int, g: Group, now: float) -> bool:
+        """The freed agent goes off duty if its group has too many (a shift ends, overtime)."""
+        if g.leaving:
+            g.leaving -= 1
+            self._go_off_duty(agent, g, now)
+            return True
+        if g.overtime and not self._overtime_needed(g, now):
+            self._set_overtime(g, g.overtime - 1, now)
+            self._go_off_duty(agent, g, now)
+            return True
+        return False
+
     def _take_chats(self, agent: int, g: Group, now: float) -> None:
         """Fill the agent's free chat slots from its chat queues."""
         while self._agent_load[agent] < self._chat_k:
@@ -453,17 +471,19 @@ class ContactCenter:
     # -- journeys ---------------------------------------------------------------------
     def _after_contact(self, cid: int, iid: int, first: bool, now: float) -> None:
         """An answered contact of an open issue ends: resolved, handed to a third party, or not."""
-        involvement = self._involvement.get(cid)
-        if involvement is not None and involvement.mode != CONSULT:
-            self._start_job(cid, iid, involvement, now)
-            return
-        reason = self.rec.issue_reason[iid]
-        p = self._fcr[reason] if first else self._later_fcr[reason]
-        if p >= 1 or self._u_fcr[cid] < p:
-            self._resolve(iid, now, first)
-            self.rec.resolved[cid] = True
-        else:
-            self._customer_next(cid, iid, now, REPEAT)
+        if self._involvement:  # any contact needed a third party (empty: none can)
+            involvement = self._involvement.get(cid)
+            if involvement is not None and involvement.mode != CONSULT:
+                self._start_job(cid, iid, involvement, now)
+                return
+        if self._need_fcr:
+            reason = self.rec.issue_reason[iid]
+            p = self._fcr[reason] if first else self._later_fcr[reason]
+            if p < 1 and self._u_fcr[cid] >= p:
+                self._customer_next(cid, iid, now, REPEAT)
+                return
+        self._resolve(iid, now, first)
+        self.rec.resolved[cid] = True
 
     def _resolve(self, iid: int, now: float, first_contact: bool) -> None:
         rec = self.rec

@@ -87,6 +87,10 @@ class Customers:
             self.channel = _pick(channel_cum, streams.uniform("channel"))
         self.self_service_of = [r.self_service for r in reasons]
         self._any_self_service = any(self.self_service_of)
+        # whether an issue may be deflected before its first contact (draws then needed)
+        self.deflection = self._any_self_service or any(
+            d.kind == "proactive_outbound" for d in scenario.drivers
+        )
         self.self_service: list[Callable[[], int]] = [constant(NO_SELF_SERVICE)] * len(reasons)
         if self._any_self_service:
             uniform = streams.uniform("self_service")
@@ -175,6 +179,15 @@ class Customers:
         }
         self.involvement: dict[int, Involvement] = {}  # contacts that need a third party
 
+        # Whether a contact needs more than a handle time and a patience (see ``_journey``).
+        self._journey_draws = (
+            self._any_self_service
+            or any(u is not None for u in self._uses)
+            or self.need_fcr
+            or self.journeys
+            or self.redials
+        )
+
         # Closed lines: whether and when the customer tries again.
         retry = scenario.calendar.closed_retry
         self._retry_p = retry.probability
@@ -208,8 +221,15 @@ class Customers:
 
         Its columns are grown already; the handle time is talk, consult hold and wrap-up.
         """
-        rec = self.rec
         talk = self._handle[reason]() * self._handle_factor[channel]
+        self.patience.append(self._patience[channel]())
+        if self._journey_draws:
+            talk = self._journey(cid, iid, reason, attempt, talk)
+        return talk + self._wrap_up[reason]
+
+    def _journey(self, cid: int, iid: int, reason: int, attempt: int, talk: float) -> float:
+        """The draws of a contact that only journeys need; return its talk time plus hold."""
+        rec = self.rec
         if self._any_self_service and rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
             talk *= self.self_service_of[reason].failure_handle_factor
         hold = 0.0
@@ -226,13 +246,12 @@ class Customers:
         if self.journeys:
             self.repeats.append(self._repeat() < self._repeat_p[reason])
             self.repeat_delay.append(self._repeat_delay[reason]())
-        self.patience.append(self._patience[channel]())
         if self.redials:
             self.attempt.append(attempt)
             redials = self._redial() < self.redial_p and attempt < self._redial_max
             delay = self._redial_delay()
             self.redial_delay.append(delay if redials else NAN)
-        return talk + hold + self._wrap_up[reason]
+        return talk + hold
 
     def _draw_involvement(self, use: ThirdPartyUse) -> Involvement | None:
         """Whether and how this contact will need the reason's third party (all drawn now)."""

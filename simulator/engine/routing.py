@@ -4,7 +4,7 @@ Queues are one FIFO per (channel, reason), id ``channel * R + reason``. Abandone
 in their deque until they reach its head; ``qwait`` counts the waiting ones. Idle agents are ids
 in a deque per group, ordered by the time they became idle, so the longest-idle agent answers
 next. How a contact occupies an agent depends on its channel: a call or an e-mail takes the agent
-whole, a chat takes one of the agent's chat slots (:class:`WholeAgent`, :class:`ChatSlots`).
+whole (its load is all ``chat_k`` slots), a chat one of the agent's slots (:class:`ChatSlots`).
 """
 
 from __future__ import annotations
@@ -42,24 +42,8 @@ class Group:
         self.routes = list(zip(self.channels, self.queues, strict=True))
 
 
-class WholeAgent:
-    """A call or an e-mail: the contact takes the agent whole (load = all chat slots)."""
-
-    def __init__(self, load: list[int], slots: int) -> None:
-        self.load = load
-        self.slots = slots
-
-    def seize(self, agent: int) -> None:
-        """The agent answers the contact."""
-        self.load[agent] = self.slots
-
-    def release(self, agent: int) -> None:
-        """The contact ends."""
-        self.load[agent] = 0
-
-
 class ChatSlots:
-    """A chat: it takes one of an agent's ``slots`` chat slots.
+    """A chat takes one of an agent's ``slots`` chat slots (a call or an e-mail takes all of them).
 
     Agents with a free slot are kept per group in ``Group.chatting`` so a new chat finds them
     without a search.
@@ -79,10 +63,6 @@ class ChatSlots:
         else:
             chatting.discard(agent)
         self.load[agent] = load
-
-    def release(self, agent: int) -> None:
-        """One of the agent's chats ends."""
-        self.load[agent] -= 1
 
 
 class Routing:
@@ -126,13 +106,7 @@ class Routing:
         self.idle_since: list[float] = []
         chat = channels.chat
         self.chat_k = chat.concurrency if chat else 1
-        whole = WholeAgent(self.agent_load, self.chat_k)
-        # How a contact of each channel occupies an agent; one chat at a time is a whole agent.
-        self.seats = [
-            whole,
-            ChatSlots(self.agent_load, self.chat_k, self) if self.chat_k > 1 else whole,
-            whole,
-        ]
+        self.chat_slots = ChatSlots(self.agent_load, self.chat_k, self)
 
     def queue_change(self, delta: int, now: float) -> None:
         """Keep the time integral of the queue length over [warm-up, horizon] (Little's law)."""
@@ -205,6 +179,10 @@ class Routing:
 
     def take_next(self, queues: list[int], channel: int, now: float) -> int:
         """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1."""
+        if len(queues) == 1:  # the common case, without a call: is anyone waiting?
+            q = queues[0]
+            if not self.qwait[q]:
+                return -1
         q = self.oldest_queue(queues)
         if q < 0:
             return -1
