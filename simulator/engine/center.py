@@ -91,12 +91,12 @@ def scheduler(env: simpy.Environment) -> Callable[[float, Callable[[Event], None
     runs once per happening, and the two calls were a fifth of the engine's time.
     """
     queue, eid = env._queue, env._eid
+    # What every happening shares is set once, on the class: two stores fewer per event.
+    happening = type("Happening", (Event,), {"env": env, "_ok": True})
 
     def at(delay: float, callback: Callable[[Event], None], value: object) -> None:
-        ev = _new_event(Event)
-        ev.env = env
+        ev = _new_event(happening)
         ev.callbacks = [callback]
-        ev._ok = True
         ev._value = value
         heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
 
@@ -229,25 +229,6 @@ class ContactCenter:
                 del column[n:]
 
     # -- issues and contacts ------------------------------------------------------------
-    def _new_issue(self, now: float, reason: int) -> int:
-        """Create an issue (``reason`` < 0: drawn by share) and return its id.
-
-        The id is -1 when self-service or a proactive call prevented the contact (deflected).
-        """
-        rec = self.rec
-        iid = len(rec.issue_start)
-        if iid == self._issue_room:
-            self._grow(self._issue_columns)
-            self._issue_room += _CHUNK
-        if reason < 0:
-            reason = self._draw_reason()
-        rec.issue_start.append(now)
-        rec.issue_reason.append(reason)
-        self._issue_channel[iid] = self._draw_channel()
-        if self._deflection and self._deflected(iid, reason, now):
-            return -1
-        return iid
-
     def _deflected(self, iid: int, reason: int, now: float) -> bool:
         """Self-service and a proactive call before the first contact: did they prevent it?"""
         rec = self.rec
@@ -265,30 +246,25 @@ class ContactCenter:
             return True
         return False
 
-    def _new_contact(self, iid: int, kind: int, attempt: int, now: float, channel: int) -> None:
-        """Create a contact with all its random attributes, and offer it to its queue."""
-        rec = self.rec
-        cid = len(rec.arrival)
-        if cid == self._contact_room:
-            self._grow(self._contact_columns)
-            self._contact_room += _CHUNK
-        reason = rec.issue_reason[iid]
-        rec.issue.append(iid)
-        rec.kind.append(kind)
-        rec.channel.append(channel)
-        rec.arrival.append(now)
-        rec.handle.append(self._draw_contact(cid, iid, reason, channel, attempt))
-        self._in_contact[iid] = True
-        if kind != REDIAL:
-            self._customer_contacts[iid] += 1
-        self._offer(cid, channel * self._n_reasons + reason, channel, now)
-
     def _on_arrival(self, ev: Event) -> None:
+        """A new issue (its reason drawn by share unless the source fixes it) and its first contact.
+
+        The contact is prevented when self-service or a proactive call deflects the issue.
+        """
         now = ev.env._now
         source = ev._value
         reason, times = self._sources[source]
-        iid = self._new_issue(now, reason)
-        if iid >= 0:
+        rec = self.rec
+        iid = len(rec.issue_start)
+        if iid == self._issue_room:
+            self._grow(self._issue_columns)
+            self._issue_room += _CHUNK
+        if reason < 0:
+            reason = self._draw_reason()
+        rec.issue_start.append(now)
+        rec.issue_reason.append(reason)
+        self._issue_channel[iid] = self._draw_channel()
+        if not (self._deflection and self._deflected(iid, reason, now)):
             self._reach(iid, NEW, 1, now)
         t = next(times, None)
         if t is not None:
@@ -322,10 +298,11 @@ class ContactCenter:
             self._in_contact[iid] = False
 
     def _reach(self, iid: int, kind: int, attempt: int, now: float, channel: int = -1) -> None:
-        """A customer makes contact: offered, or refused while the channel is closed.
+        """A customer makes contact: refused while the channel is closed, else created and offered.
 
         The channel is the issue's latest (a redial stays on the phone), unless the reason's
-        ``repeat.channel`` sends a repeat elsewhere.
+        ``repeat.channel`` sends a repeat elsewhere. A new contact gets all its random attributes
+        at once, then an agent or a place in its queue.
         """
         if channel < 0:
             channel = self._issue_channel[iid]
@@ -333,9 +310,34 @@ class ContactCenter:
                 channel = self.customers.repeat_channel(self.rec.issue_reason[iid], channel)
                 self._issue_channel[iid] = channel
         clock = self._clocks[channel]
-        if clock is None or (closed_for := clock.wait_until_open(now)) == 0:
-            self._new_contact(iid, kind, attempt, now, channel)
+        if clock is not None and (closed_for := clock.wait_until_open(now)) != 0:
+            self._refuse(iid, kind, attempt, now, channel, closed_for)
             return
+        rec = self.rec
+        cid = len(rec.arrival)
+        if cid == self._contact_room:
+            self._grow(self._contact_columns)
+            self._contact_room += _CHUNK
+        reason = rec.issue_reason[iid]
+        rec.issue.append(iid)
+        rec.kind.append(kind)
+        rec.channel.append(channel)
+        rec.arrival.append(now)
+        rec.handle.append(self._draw_contact(cid, iid, reason, channel, attempt))
+        self._in_contact[iid] = True
+        if kind != REDIAL:
+            self._customer_contacts[iid] += 1
+        q = channel * self._n_reasons + reason
+        agent = self._free_agent(q, channel)
+        if agent >= 0:
+            self._answer(cid, agent, channel, now)
+        else:
+            self._enqueue(cid, q, channel, now)
+
+    def _refuse(
+        self, iid: int, kind: int, attempt: int, now: float, channel: int, closed_for: float
+    ) -> None:
+        """The channel is closed: the customer tries again after it opens, or gives up."""
         rec = self.rec
         rec.refused_time.append(now)
         rec.refused_issue.append(iid)
@@ -352,16 +354,14 @@ class ContactCenter:
         self._in_contact[iid] = False
         self._give_up_unless_pending(iid, now)
 
-    # -- the hot chain: offer, answer, service end, agent free ---------------------------
-    def _offer(self, cid: int, q: int, channel: int, now: float) -> None:
-        agent = self._free_agent(q, channel)
-        if agent >= 0:
-            self._answer(cid, agent, channel, now)
-            return
+    # -- the hot chain: queue, answer, service end, agent free ---------------------------
+    def _enqueue(self, cid: int, q: int, channel: int, now: float) -> None:
+        """No agent is free for the new contact: it waits in queue ``q`` until its patience ends."""
         if channel == PHONE:
             self._queue_change(1, now)
         self._queues[q].append(cid)
         self._qwait[q] += 1
+        self.routing.queued += 1
         patience = self._patience[cid]
         if patience != INF:
             self._at(patience, self._on_patience, (cid, q))
@@ -373,6 +373,7 @@ class ContactCenter:
             return  # answered in time: the timer is stale
         now = ev.env._now
         self._qwait[q] -= 1
+        self.routing.queued -= 1
         phone = rec.channel[cid] == PHONE
         if phone:
             self._queue_change(-1, now)
@@ -435,13 +436,14 @@ class ContactCenter:
             g.chatting.discard(agent)
         if (g.leaving or g.overtime) and self._leaves(agent, g, now):
             return
-        for channel, queues in g.routes:
-            cid = self._take_next(queues, channel, now)
-            if cid >= 0:
-                self._answer(cid, agent, channel, now)
-                if channel == CHAT:
-                    self._take_chats(agent, g, now)
-                return
+        if self.routing.queued:  # most agents who free up find nobody waiting anywhere
+            for channel, queues in g.routes:
+                cid = self._take_next(queues, channel, now)
+                if cid >= 0:
+                    self._answer(cid, agent, channel, now)
+                    if channel == CHAT:
+                        self._take_chats(agent, g, now)
+                    return
         if self._outbound and now < self.horizon_s and PHONE in g.channels:
             self._start_outbound(self._outbound.popleft(), agent, now)
             return

@@ -77,6 +77,7 @@ class Routing:
         self.n_reasons = n_reasons
         self.queues: list[deque[int]] = [deque() for _ in range(len(CHANNELS) * n_reasons)]
         self.qwait = [0] * len(self.queues)
+        self.queued = 0  # waiting contacts of all queues: the sum of ``qwait``
         self.waiting = 0  # phone contacts waiting: the queue of Little's law and overtime
         self._queue_since = 0.0
 
@@ -187,6 +188,7 @@ class Routing:
         if q < 0:
             return -1
         self.qwait[q] -= 1
+        self.queued -= 1
         if channel == PHONE:
             self.queue_change(-1, now)
         return self.queues[q].popleft()
