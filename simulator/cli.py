@@ -15,30 +15,22 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import traceback
-from datetime import datetime, timedelta
-from itertools import groupby
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from simulator import __version__
-from simulator.engine.arrivals import cumulative_intensity
-from simulator.engine.timeline import arrival_steps
 from simulator.errors import CcsimError
 from simulator.runs.executor import sigterm_as_interrupt
-from simulator.runs.output import check_out_dir, write_run
-from simulator.runs.progress import progress_bar
-from simulator.scenario.hours import DAYS
-from simulator.scenario.loading import load_scenario, scenario_json_schema
-from simulator.scenario.models import Scenario
-from simulator.scenario.steps import agent_steps
-from simulator.units import DAY_S
+
+if TYPE_CHECKING:
+    from simulator.scenario.models import Scenario
+
+# Each command imports what it needs inside its function: ``--help`` loads neither numpy nor the
+# scenario models, ``validate`` and ``schema`` load no numba, SimPy, pandas or matplotlib
+# (tests/cli/test_imports.py), and ``run`` loads no matplotlib unless it writes a report.
 
 _ARGV = "ccsim.argv"
 
@@ -165,10 +157,15 @@ def run_command(
     lang: ReportLang = "en",
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
-    # Imported here so that validate, schema and --version do not load numba and SimPy.
+    import shlex
+    from datetime import datetime
+
     from simulator.present.warnings import horizon_warning
     from simulator.runs.executor import default_workers
+    from simulator.runs.output import check_out_dir, write_run
+    from simulator.runs.progress import progress_bar
     from simulator.runs.replications import run
+    from simulator.scenario.loading import load_scenario
 
     if report:
         from simulator.present.dispatch import check_report_options
@@ -217,6 +214,9 @@ def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
     KPIs of features the run does not use (0 or undefined in every replication) are left out and
     counted below.
     """
+    from rich.console import Console
+    from rich.table import Table
+
     from simulator.present.labels import format_ci, format_kpi, kpi_label
     from simulator.results.kpis import worth_showing
 
@@ -254,12 +254,18 @@ def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
 @app.command()
 def validate(file: ScenarioFile) -> None:
     """Check a scenario file: exit 0 when it is valid, 2 with the reason when it is not."""
+    from simulator.scenario.loading import load_scenario
+
     scenario = load_scenario(file)
     typer.echo(f"{file}: valid (scenario {scenario.name}: {_describe(scenario)})")
 
 
 def _describe(scenario: Scenario) -> str:
     """A one-line gist of a scenario, so a user sees that the file says what was meant."""
+    import numpy as np
+
+    from simulator.scenario.steps import agent_steps
+
     h = scenario.horizon
     _, counts = agent_steps(scenario.agents, h)
     low, high = int(np.min(counts)), int(np.max(counts))
@@ -277,6 +283,15 @@ def _demand(scenario: Scenario) -> str:
     The volume is given by weekday when the weekdays differ; this is what a planner reads off a
     forecast.
     """
+    from datetime import timedelta
+    from itertools import groupby
+
+    import numpy as np
+
+    from simulator.engine.timeline import arrival_steps, cumulative_intensity
+    from simulator.scenario.hours import DAYS
+    from simulator.units import DAY_S
+
     h = scenario.horizon
     starts, rates = arrival_steps(scenario)
     edges, cum = cumulative_intensity(starts, rates, h.horizon_s)
@@ -301,6 +316,8 @@ def _demand(scenario: Scenario) -> str:
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of scenario files."""
+    from simulator.scenario.loading import scenario_json_schema
+
     typer.echo(json.dumps(scenario_json_schema(), indent=2))
 
 
@@ -421,6 +438,8 @@ def compare_command(
 ) -> None:
     """Run scenarios with common random numbers; paired differences to the first, with CIs."""
     from simulator.present.tables import print_comparison
+    from simulator.runs.progress import progress_bar
+    from simulator.scenario.loading import load_scenario
     from simulator.studies.compare import CompareError, check_out, compare
 
     if report:
@@ -480,6 +499,7 @@ def pareto_command(
     """Rank contact reasons by the agent hours they cause; re-simulate each reason's fix."""
     from simulator.present.labels import check_lang
     from simulator.present.tables import print_pareto
+    from simulator.runs.progress import progress_bar
     from simulator.studies.pareto import PARETO_JSON, plan, save_json, simulate
 
     check_lang(lang)
@@ -550,6 +570,9 @@ def staff_command(
 
     A simulation search that does not converge prints what it has and why, then exits 3.
     """
+    from rich.console import Console
+
+    from simulator.scenario.loading import load_scenario
     from simulator.studies import staffing
 
     scenario = load_scenario(file)
@@ -621,6 +644,7 @@ def train_command(
 ) -> None:
     """Training experiment: what-ifs side by side with common random numbers and paired CIs."""
     from simulator.present.labels import check_lang
+    from simulator.runs.progress import progress_bar
     from simulator.studies import training
 
     check_lang(lang)

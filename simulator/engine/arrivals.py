@@ -16,6 +16,7 @@ from numba import njit
 
 from simulator.engine.samplers import UNIT_EXPONENTIAL_ARGS
 from simulator.engine.streams import Streams
+from simulator.engine.timeline import cumulative_intensity
 
 
 @njit(cache=True)
@@ -34,15 +35,6 @@ def _invert(cum_time, cum_lambda, rates, gaps, start, out):  # pragma: no cover 
         j = np.searchsorted(cum_lambda, s, side="right") - 1
         out[i] = cum_time[j] + (s - cum_lambda[j]) / rates[j]
     return gaps.shape[0], s
-
-
-def cumulative_intensity(
-    starts_s: np.ndarray, rates_per_s: np.ndarray, horizon_s: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints (with the horizon appended) and ``Lambda`` at each breakpoint."""
-    edges = np.append(np.asarray(starts_s, dtype=np.float64), float(horizon_s))
-    cum = np.concatenate(([0.0], np.cumsum(np.diff(edges) * rates_per_s)))
-    return edges, cum
 
 
 def arrival_times(

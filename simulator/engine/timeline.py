@@ -46,6 +46,19 @@ def arrival_steps(scenario: Scenario) -> Steps:
     )
 
 
+def cumulative_intensity(
+    starts_s: np.ndarray, rates_per_s: np.ndarray, horizon_s: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Breakpoints (with the horizon appended) and ``Lambda`` at each breakpoint.
+
+    Here rather than beside the numba-compiled arrivals, so that ``ccsim validate`` can state the
+    expected volume without loading numba.
+    """
+    edges = np.append(np.asarray(starts_s, dtype=np.float64), float(horizon_s))
+    cum = np.concatenate(([0.0], np.cumsum(np.diff(edges) * rates_per_s)))
+    return edges, cum
+
+
 def arrival_rate_steps(
     arrivals: Arrivals, horizon: Horizon, open_share: np.ndarray | None = None
 ) -> Steps:

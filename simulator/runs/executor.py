@@ -26,12 +26,13 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures import as_completed as futures_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from types import FrameType, TracebackType
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast
+
+if TYPE_CHECKING:  # multiprocessing is imported only when a pool starts: ``ccsim --help`` skips it
+    from concurrent.futures import ProcessPoolExecutor
 
 K = TypeVar("K")
 R = TypeVar("R")
@@ -80,6 +81,8 @@ class Executor:
     def __enter__(self) -> Self:
         self._stack.enter_context(sigterm_as_interrupt())
         if self.client is None and self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_worker_signals)
         return self
 
@@ -124,6 +127,8 @@ class Executor:
         if self.client is not None:
             yield from self._finish_dask(fn, tasks)
         elif self._pool is not None:
+            from concurrent.futures import as_completed as futures_completed
+
             futures = {self._pool.submit(fn, *args): key for key, args in tasks.items()}
             for future in futures_completed(futures):
                 error = future.exception()
