@@ -2,13 +2,19 @@
 
 Following salabim's split, *tallies* are one row per contact or issue (wait, handle time,
 outcome) and *levels* are time-weighted series (agents on duty, queue length). The engine
-appends to plain lists (cheap on the hot path); :mod:`simulator.results.frames` builds frames
-from them once, at the end, so the engine layer needs no pandas.
+appends to typed arrays (``array.array``): an append costs what a list's does, but a row takes
+the bytes of its C type (8 for a time, 4 for an id, 1 for a code) instead of a pointer plus a
+Python object, so a month of a large center fits in memory. :func:`as_array` reads a column as
+a numpy array without a copy; :mod:`simulator.results.frames` builds frames from them once, at
+the end, so the engine layer needs no pandas.
 """
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
+
+import numpy as np
 
 # Contact kinds: why a contact exists. A missed-callback contact is a repeat ("where is my
 # callback?") told apart because it is the third party's waste, not the agent's.
@@ -39,62 +45,85 @@ OPEN, RESOLVED, GAVE_UP, DEFLECTED = 0, 1, 2, 3
 ISSUE_OUTCOMES = ("open", "resolved", "gave_up", "deflected")
 
 
+def _times() -> array[float]:
+    return array("d")  # float64: times stay exact
+
+
+def _ids() -> array[int]:
+    return array("i")  # int32: contact, issue, agent and job ids, counts
+
+
+def _codes() -> array[int]:
+    return array("b")  # int8: the codes above and booleans (0/1)
+
+
+def as_array(column: array) -> np.ndarray:
+    """A read-only numpy view of a record column (no copy: the column's own buffer).
+
+    Read-only so that no KPI can change the records it reads; while a view lives, the column
+    cannot grow, which is why views are taken only after the simulation.
+    """
+    view = np.frombuffer(column, dtype=column.typecode)
+    view.flags.writeable = False
+    return view
+
+
 @dataclass
 class Records:
     """Append-only record of one replication. Index = contact id / issue id."""
 
     replication: int
     # per contact
-    issue: list[int] = field(default_factory=list)
-    kind: list[int] = field(default_factory=list)
-    channel: list[int] = field(default_factory=list)  # index into scenario.models.CHANNELS
-    arrival: list[float] = field(default_factory=list)
-    wait: list[float] = field(default_factory=list)
-    outcome: list[int] = field(default_factory=list)
-    handle: list[float] = field(default_factory=list)
-    agent: list[int] = field(default_factory=list)
-    third_party: list[int] = field(default_factory=list)
-    hold: list[float] = field(default_factory=list)  # consult hold, part of ``handle``
-    resolved: list[bool] = field(default_factory=list)  # this contact resolved its issue
+    issue: array[int] = field(default_factory=_ids)
+    kind: array[int] = field(default_factory=_codes)
+    channel: array[int] = field(default_factory=_codes)  # index into scenario.models.CHANNELS
+    arrival: array[float] = field(default_factory=_times)
+    wait: array[float] = field(default_factory=_times)
+    outcome: array[int] = field(default_factory=_codes)
+    handle: array[float] = field(default_factory=_times)
+    agent: array[int] = field(default_factory=_ids)
+    third_party: array[int] = field(default_factory=_codes)
+    hold: array[float] = field(default_factory=_times)  # consult hold, part of ``handle``
+    resolved: array[int] = field(default_factory=_codes)  # this contact resolved its issue
     # per issue
-    issue_start: list[float] = field(default_factory=list)
-    issue_reason: list[int] = field(default_factory=list)
-    issue_outcome: list[int] = field(default_factory=list)
-    issue_end: list[float] = field(default_factory=list)
-    issue_answered: list[int] = field(default_factory=list)
-    issue_first_answer_resolved: list[bool] = field(default_factory=list)
-    issue_self_service: list[int] = field(default_factory=list)
-    issue_proactive: list[int] = field(default_factory=list)
+    issue_start: array[float] = field(default_factory=_times)
+    issue_reason: array[int] = field(default_factory=_ids)
+    issue_outcome: array[int] = field(default_factory=_codes)
+    issue_end: array[float] = field(default_factory=_times)
+    issue_answered: array[int] = field(default_factory=_ids)
+    issue_first_answer_resolved: array[int] = field(default_factory=_codes)
+    issue_self_service: array[int] = field(default_factory=_codes)
+    issue_proactive: array[int] = field(default_factory=_codes)
     # per third-party job (a transfer or a promised callback)
-    job_issue: list[int] = field(default_factory=list)
-    job_contact: list[int] = field(default_factory=list)  # the contact that created it
-    job_party: list[int] = field(default_factory=list)
-    job_mode: list[int] = field(default_factory=list)  # TRANSFER or CALLBACK
-    job_created: list[float] = field(default_factory=list)
-    job_deadline: list[float] = field(default_factory=list)  # NaN for transfers
-    job_started: list[float] = field(default_factory=list)  # work began; NaN if never
-    job_done: list[float] = field(default_factory=list)  # customer reached; NaN if never
-    job_status: list[int] = field(default_factory=list)
-    job_missed: list[bool] = field(default_factory=list)  # the promise expired first
+    job_issue: array[int] = field(default_factory=_ids)
+    job_contact: array[int] = field(default_factory=_ids)  # the contact that created it
+    job_party: array[int] = field(default_factory=_ids)
+    job_mode: array[int] = field(default_factory=_codes)  # TRANSFER or CALLBACK
+    job_created: array[float] = field(default_factory=_times)
+    job_deadline: array[float] = field(default_factory=_times)  # NaN for transfers
+    job_started: array[float] = field(default_factory=_times)  # work began; NaN if never
+    job_done: array[float] = field(default_factory=_times)  # customer reached; NaN if never
+    job_status: array[int] = field(default_factory=_codes)
+    job_missed: array[int] = field(default_factory=_codes)  # the promise expired first
     # attempts refused while the line was closed (not contacts: they never reached a queue)
-    refused_time: list[float] = field(default_factory=list)
-    refused_issue: list[int] = field(default_factory=list)
-    refused_kind: list[int] = field(default_factory=list)
+    refused_time: array[float] = field(default_factory=_times)
+    refused_issue: array[int] = field(default_factory=_ids)
+    refused_kind: array[int] = field(default_factory=_codes)
     # outbound calls made by agents (busy time, not contacts): callbacks (job id) and
     # proactive calls (job -1)
-    outbound_job: list[int] = field(default_factory=list)
-    outbound_issue: list[int] = field(default_factory=list)
-    outbound_agent: list[int] = field(default_factory=list)
-    outbound_start: list[float] = field(default_factory=list)
-    outbound_end: list[float] = field(default_factory=list)
+    outbound_job: array[int] = field(default_factory=_ids)
+    outbound_issue: array[int] = field(default_factory=_ids)
+    outbound_agent: array[int] = field(default_factory=_ids)
+    outbound_start: array[float] = field(default_factory=_times)
+    outbound_end: array[float] = field(default_factory=_times)
     # levels: (time, agents on duty) at every change
-    duty_time: list[float] = field(default_factory=list)
-    duty_level: list[int] = field(default_factory=list)
+    duty_time: array[float] = field(default_factory=_times)
+    duty_level: array[int] = field(default_factory=_ids)
     # per agent (ids as in ``agent``): the index of its group in ``Agents.pools``
     agent_group: list[int] = field(default_factory=list)
     # levels: (time, agents on overtime) at every change
-    overtime_time: list[float] = field(default_factory=list)
-    overtime_level: list[int] = field(default_factory=list)
+    overtime_time: array[float] = field(default_factory=_times)
+    overtime_level: array[int] = field(default_factory=_ids)
     # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
     queue_area: float = 0.0
     # what fell due after the horizon and was not simulated (spec A3: the issue stays open),

@@ -1,4 +1,4 @@
-"""Records of a replication as pandas frames: the engine keeps plain lists, results get tables.
+"""Records of a replication as pandas frames: the engine keeps typed arrays, results get tables.
 
 This is the one place where the engine's integer codes (outcome, kind, channel, ...) become
 labelled categories, so the engine layer stays free of pandas.
@@ -16,42 +16,34 @@ from simulator.engine.records import (
     THIRD_PARTY_MODES,
     WAITING,
     Records,
+    as_array,
 )
 from simulator.scenario.models import CHANNELS
 
 
 def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
     """One row per contact; wait and handle time are NaN where they did not happen."""
-    outcome = np.asarray(rec.outcome, dtype=np.int8)
+    outcome = as_array(rec.outcome)
     answered = outcome == ANSWERED
-    waiting = outcome == WAITING
-    wait = np.asarray(rec.wait, dtype=np.float64)
-    wait[waiting] = np.nan
-    handle = np.where(answered, np.asarray(rec.handle, dtype=np.float64), np.nan)
-    issue = np.asarray(rec.issue, dtype=np.int64)
-    reason = np.asarray(rec.issue_reason, dtype=np.int64)[issue] if len(issue) else issue
+    issue = as_array(rec.issue).astype(np.int64)
+    reason = as_array(rec.issue_reason).astype(np.int64)[issue] if len(issue) else issue
     return pd.DataFrame(
         {
             "replication": np.full(len(outcome), rec.replication, dtype=np.int32),
             "contact": np.arange(len(outcome), dtype=np.int64),
             "issue": issue,
             "reason": pd.Categorical.from_codes(reason, categories=reason_names),
-            "channel": pd.Categorical.from_codes(
-                np.asarray(rec.channel, dtype=np.int8), categories=list(CHANNELS)
-            ),
-            "kind": pd.Categorical.from_codes(
-                np.asarray(rec.kind, dtype=np.int8), categories=list(CONTACT_KINDS)
-            ),
-            "arrival_s": np.asarray(rec.arrival, dtype=np.float64),
-            "wait_s": wait,
+            "channel": pd.Categorical.from_codes(as_array(rec.channel), categories=list(CHANNELS)),
+            "kind": pd.Categorical.from_codes(as_array(rec.kind), categories=list(CONTACT_KINDS)),
+            "arrival_s": as_array(rec.arrival),
+            "wait_s": np.where(outcome == WAITING, np.nan, as_array(rec.wait)),
             "outcome": pd.Categorical.from_codes(outcome, categories=list(CONTACT_OUTCOMES)),
-            "handle_s": handle,
-            "agent": np.asarray(rec.agent, dtype=np.int32),
+            "handle_s": np.where(answered, as_array(rec.handle), np.nan),
+            "agent": as_array(rec.agent),
             "third_party": pd.Categorical.from_codes(
-                np.asarray(rec.third_party, dtype=np.int8),
-                categories=list(THIRD_PARTY_MODES),
+                as_array(rec.third_party), categories=list(THIRD_PARTY_MODES)
             ),
-            "hold_s": np.where(answered, np.asarray(rec.hold, dtype=np.float64), np.nan),
-            "resolved": np.asarray(rec.resolved, dtype=bool),
+            "hold_s": np.where(answered, as_array(rec.hold), np.nan),
+            "resolved": as_array(rec.resolved).astype(bool),
         }
     )

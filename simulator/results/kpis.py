@@ -3,12 +3,17 @@
 Contact KPIs count contacts that *arrive* after warm-up; issue KPIs count issues that
 *start* after warm-up, with all their contacts. Occupancy and agents on duty are measured
 by clock time. Nothing here knows SimPy: records in, tables out.
+
+The KPIs read the record columns through numpy views (:func:`~simulator.engine.records.as_array`,
+no copy) and build no per-contact or per-issue frame: a run that keeps no tables needs little
+more memory than its records.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from array import array
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,7 +28,9 @@ from simulator.engine.records import (
     JOB_MADE,
     MISSED_CALLBACK,
     NEW,
+    NOT_CALLED,
     OPEN,
+    PREVENTED,
     PROACTIVE_OUTCOMES,
     REDIAL,
     REPEAT,
@@ -33,10 +40,11 @@ from simulator.engine.records import (
     TRANSFER,
     WAITING,
     Records,
+    as_array,
 )
 from simulator.results.catalogue import entry
 from simulator.results.satisfaction import ces, csat, nps_contributions
-from simulator.scenario.models import CHANNELS, Scenario
+from simulator.scenario.models import CHANNELS, Satisfaction, Scenario
 
 PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
@@ -96,16 +104,8 @@ def level_time_per_bin(times: np.ndarray, levels: np.ndarray, edges: np.ndarray)
 
 
 def _contact_arrays(rec: Records) -> dict[str, np.ndarray]:
-    return {
-        "arrival": np.asarray(rec.arrival, dtype=np.float64),
-        "wait": np.asarray(rec.wait, dtype=np.float64),
-        "outcome": np.asarray(rec.outcome, dtype=np.int8),
-        "handle": np.asarray(rec.handle, dtype=np.float64),
-        "kind": np.asarray(rec.kind, dtype=np.int8),
-        "issue": np.asarray(rec.issue, dtype=np.int64),
-        "hold": np.asarray(rec.hold, dtype=np.float64),
-        "channel": np.asarray(rec.channel, dtype=np.int8),
-    }
+    names = ("arrival", "wait", "outcome", "handle", "kind", "issue", "hold", "channel")
+    return {name: as_array(getattr(rec, name)) for name in names}
 
 
 def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarray, np.ndarray]:
@@ -113,8 +113,8 @@ def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarra
     answered = c["outcome"] == ANSWERED
     start = c["arrival"][answered] + c["wait"][answered]
     return (
-        np.concatenate((start, np.asarray(rec.outbound_start, dtype=np.float64))),
-        np.concatenate((start + c["handle"][answered], np.asarray(rec.outbound_end))),
+        np.concatenate((start, as_array(rec.outbound_start))),
+        np.concatenate((start + c["handle"][answered], as_array(rec.outbound_end))),
     )
 
 
@@ -130,14 +130,14 @@ def _occupancy_per_interval(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Busy agent time and on-duty agent time per interval (seconds)."""
     busy = segment_time_per_bin(*_busy_segments(c, rec), edges, _busy_weights(c, rec, chat_k))
-    duty = level_time_per_bin(np.asarray(rec.duty_time), np.asarray(rec.duty_level), edges)
+    duty = level_time_per_bin(as_array(rec.duty_time), as_array(rec.duty_level), edges)
     return busy, duty
 
 
-def _level_integral(times: list[float], levels: list[int], edges: np.ndarray) -> np.ndarray:
+def _level_integral(times: array[float], levels: array[int], edges: np.ndarray) -> np.ndarray:
     if not times:
         return np.zeros(len(edges) - 1)
-    return level_time_per_bin(np.asarray(times), np.asarray(levels), edges)
+    return level_time_per_bin(as_array(times), as_array(levels), edges)
 
 
 def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
@@ -149,26 +149,13 @@ def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     """
     c = _contact_arrays(rec)
     answered = c["outcome"] == ANSWERED
-    inbound_agent = np.asarray(rec.agent, dtype=np.int64)[answered]
-    outbound_agent = np.asarray(rec.outbound_agent, dtype=np.int64)
+    inbound_agent = as_array(rec.agent)[answered]
+    outbound_agent = as_array(rec.outbound_agent)
     agent = np.concatenate((inbound_agent, outbound_agent))
     start, end = _busy_segments(c, rec)
     weights = _busy_weights(c, rec, _chat_k(scenario))
     n = len(rec.agent_group)
-    longest = np.zeros(n)
-    order = np.lexsort((start, agent))
-    current, first, last = -1, 0.0, 0.0
-    for a, s, e in zip(
-        agent[order].tolist(), start[order].tolist(), end[order].tolist(), strict=True
-    ):
-        if a != current or s > last + 1e-9:  # a new stretch: another agent, or an idle gap
-            if current >= 0:
-                longest[current] = max(longest[current], last - first)
-            current, first, last = a, s, e
-        else:
-            last = max(last, e)
-    if current >= 0:
-        longest[current] = max(longest[current], last - first)
+    longest = _longest_stretches(agent, start, end, n)
     groups = [p.name for p in scenario.agents.pools(scenario.channels.names)]
     return pd.DataFrame(
         {
@@ -185,15 +172,104 @@ def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     )
 
 
+def _longest_stretches(agent: np.ndarray, start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
+    """Per agent, the longest time worked back to back (seconds), one agent at a time.
+
+    Sorted by start, a piece of work opens a new stretch when it starts more than 1e-9 s after
+    all earlier work of the agent ended. Each piece ends after it starts, so at a new stretch
+    the running maximum of the ends restarts by itself: it is the stretch's end throughout,
+    and no per-piece Python loop is needed.
+    """
+    longest = np.zeros(n)
+    order = np.lexsort((start, agent))
+    agent, start, end = agent[order], start[order], end[order]
+    bounds = np.flatnonzero(np.diff(agent)) + 1
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(agent)], strict=True):
+        if lo == hi:
+            continue
+        s, last = start[lo:hi], np.maximum.accumulate(end[lo:hi])
+        new = np.r_[True, s[1:] > last[:-1] + 1e-9]
+        first = np.flatnonzero(new)
+        ends = np.r_[first[1:] - 1, len(s) - 1]
+        longest[agent[lo]] = (last[ends] - s[first]).max()
+    return longest
+
+
 def _job_arrays(rec: Records) -> dict[str, np.ndarray]:
     return {
-        "issue": np.asarray(rec.job_issue, dtype=np.int64),
-        "mode": np.asarray(rec.job_mode, dtype=np.int8),
-        "deadline": np.asarray(rec.job_deadline, dtype=np.float64),
-        "done": np.asarray(rec.job_done, dtype=np.float64),
-        "status": np.asarray(rec.job_status, dtype=np.int8),
-        "missed": np.asarray(rec.job_missed, dtype=bool),
+        "issue": as_array(rec.job_issue),
+        "mode": as_array(rec.job_mode),
+        "deadline": as_array(rec.job_deadline),
+        "done": as_array(rec.job_done),
+        "status": as_array(rec.job_status),
+        "missed": as_array(rec.job_missed).view(bool),
     }
+
+
+def _per_issue(
+    c: Mapping[str, np.ndarray], n: int
+) -> Callable[[np.ndarray, np.ndarray | None], np.ndarray]:
+    """``per_issue(mask, weights)``: per issue, the (weighted) count of its contacts in ``mask``."""
+    issue = c["issue"]
+
+    def per_issue(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        w = None if weights is None else weights[mask]
+        return np.bincount(issue[mask], weights=w, minlength=n)[:n]
+
+    return per_issue
+
+
+def _journey_effects(
+    rec: Records, c: Mapping[str, np.ndarray], j: Mapping[str, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Per issue, what its journey did to the customer: the inputs of the satisfaction proxies.
+
+    Counts are int32 and yes/no flags bool: a float parameter times either gives the float64 it
+    gave times a float64 count (every count is exact), in a quarter of the memory or less.
+    """
+    n = len(rec.issue_start)
+    per_issue = _per_issue(c, n)
+    done = c["outcome"] != WAITING
+    email = c["channel"] == EMAIL
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return per_issue(mask).astype(np.int32)
+
+    return {
+        "wait_min": per_issue(done & ~email, c["wait"]) / 60.0,
+        "email_wait_h": per_issue(done & email, c["wait"]) / 3600.0,
+        "abandoned": count(c["outcome"] == ABANDONED),
+        "repeats": count((c["kind"] == REPEAT) | (c["kind"] == MISSED_CALLBACK)),
+        "missed": np.bincount(j["issue"][j["missed"]], minlength=n)[:n].astype(np.int32),
+        "failed_ss": as_array(rec.issue_self_service) == SELF_SERVICE_FAILED,
+        "unresolved": as_array(rec.issue_outcome) == GAVE_UP,
+        "contacts": np.bincount(c["issue"], minlength=n)[:n].astype(np.int32),
+        "redials": count(c["kind"] == REDIAL),
+    }
+
+
+def _satisfaction(model: Satisfaction, e: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    """Per issue: CSAT, CES and NPS contribution, for every issue (open ones too)."""
+    csat_score = csat(
+        model,
+        wait_min=e["wait_min"],
+        email_wait_h=e["email_wait_h"],
+        abandoned=e["abandoned"],
+        repeats=e["repeats"],
+        missed_callbacks=e["missed"],
+        failed_self_service=e["failed_ss"],
+        unresolved=e["unresolved"],
+    )
+    ces_score = ces(
+        model,
+        wait_min=e["wait_min"],
+        email_wait_h=e["email_wait_h"],
+        contacts=e["contacts"] - e["redials"],
+        missed_callbacks=e["missed"],
+        failed_self_service=e["failed_ss"],
+        unresolved=e["unresolved"],
+    )
+    return csat_score, ces_score, nps_contributions(model, csat_score)
 
 
 def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
@@ -204,48 +280,13 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     c = _contact_arrays(rec)
     j = _job_arrays(rec)
     n = len(rec.issue_start)
-    issue = c["issue"]
-
-    def per_issue(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-        w = None if weights is None else weights[mask]
-        return np.bincount(issue[mask], weights=w, minlength=n)[:n]
-
-    done = c["outcome"] != WAITING
-    email = c["channel"] == EMAIL
-    wait_min = per_issue(done & ~email, c["wait"]) / 60.0
-    email_wait_h = per_issue(done & email, c["wait"]) / 3600.0
-    abandoned = per_issue(c["outcome"] == ABANDONED)
-    repeats = per_issue((c["kind"] == REPEAT) | (c["kind"] == MISSED_CALLBACK))
-    callback = j["mode"] == CALLBACK
-    promised = np.bincount(j["issue"][callback], minlength=n)[:n]
-    missed = np.bincount(j["issue"][j["missed"]], minlength=n)[:n]
-    outcome = np.asarray(rec.issue_outcome, dtype=np.int8)
-    self_service = np.asarray(rec.issue_self_service, dtype=np.int8)
-    failed_ss = (self_service == SELF_SERVICE_FAILED).astype(np.float64)
-    unresolved = (outcome == GAVE_UP).astype(np.float64)
-    contacts = np.bincount(issue, minlength=n)[:n].astype(np.int64)
-    start = np.asarray(rec.issue_start, dtype=np.float64)
-    end = np.asarray(rec.issue_end, dtype=np.float64)
-    model = scenario.satisfaction
-    csat_score = csat(
-        model,
-        wait_min=wait_min,
-        email_wait_h=email_wait_h,
-        abandoned=abandoned,
-        repeats=repeats,
-        missed_callbacks=missed,
-        failed_self_service=failed_ss,
-        unresolved=unresolved,
-    )
-    ces_score = ces(
-        model,
-        wait_min=wait_min,
-        email_wait_h=email_wait_h,
-        contacts=contacts - per_issue(c["kind"] == REDIAL),
-        missed_callbacks=missed,
-        failed_self_service=failed_ss,
-        unresolved=unresolved,
-    )
+    per_issue = _per_issue(c, n)
+    e = _journey_effects(rec, c, j)
+    promised = np.bincount(j["issue"][j["mode"] == CALLBACK], minlength=n)[:n]
+    outcome = as_array(rec.issue_outcome)
+    start = as_array(rec.issue_start)
+    end = as_array(rec.issue_end)
+    csat_score, ces_score, nps = _satisfaction(scenario.satisfaction, e)
     closed = outcome != OPEN
     reason_names = [r.name for r in scenario.reasons]
     return pd.DataFrame(
@@ -253,45 +294,43 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "replication": np.full(n, rec.replication, dtype=np.int32),
             "issue": np.arange(n, dtype=np.int64),
             "reason": pd.Categorical.from_codes(
-                np.asarray(rec.issue_reason, dtype=np.int64), categories=reason_names
+                as_array(rec.issue_reason).astype(np.int64), categories=reason_names
             ),
             "start_h": start / 3600.0,
             "in_warmup": start < scenario.horizon.warmup_s,
             "outcome": pd.Categorical.from_codes(outcome, categories=list(ISSUE_OUTCOMES)),
             "self_service": pd.Categorical.from_codes(
-                self_service, categories=list(SELF_SERVICE_OUTCOMES)
+                as_array(rec.issue_self_service), categories=list(SELF_SERVICE_OUTCOMES)
             ),
             "proactive": pd.Categorical.from_codes(
-                np.asarray(rec.issue_proactive, dtype=np.int8),
-                categories=list(PROACTIVE_OUTCOMES),
+                as_array(rec.issue_proactive), categories=list(PROACTIVE_OUTCOMES)
             ),
-            "contacts": contacts,
+            "contacts": e["contacts"].astype(np.int64),
             "new_contacts": per_issue(c["kind"] == NEW).astype(np.int64),
             "repeat_contacts": per_issue(c["kind"] == REPEAT).astype(np.int64),
             "missed_callback_contacts": per_issue(c["kind"] == MISSED_CALLBACK).astype(np.int64),
-            "redials": per_issue(c["kind"] == REDIAL).astype(np.int64),
-            "answered": np.asarray(rec.issue_answered, dtype=np.int64),
-            "abandoned": abandoned.astype(np.int64),
-            "wait_s": wait_min * 60.0,
-            "email_wait_h": email_wait_h,
-            "resolved_first_contact": np.asarray(rec.issue_first_answer_resolved, dtype=bool),
+            "redials": e["redials"].astype(np.int64),
+            "answered": as_array(rec.issue_answered).astype(np.int64),
+            "abandoned": e["abandoned"].astype(np.int64),
+            "wait_s": e["wait_min"] * 60.0,
+            "email_wait_h": e["email_wait_h"],
+            "resolved_first_contact": as_array(rec.issue_first_answer_resolved).astype(bool),
             "resolution_h": np.where(outcome == RESOLVED, (end - start) / 3600.0, np.nan),
             "callbacks_promised": promised.astype(np.int64),
-            "callbacks_missed": missed.astype(np.int64),
+            "callbacks_missed": e["missed"].astype(np.int64),
             "transfers": np.bincount(j["issue"][j["mode"] == TRANSFER], minlength=n)[:n],
             "csat": np.where(closed, csat_score, np.nan),
             "ces": np.where(closed, ces_score, np.nan),
-            "nps_contribution": np.where(closed, nps_contributions(model, csat_score), np.nan),
+            "nps_contribution": np.where(closed, nps, np.nan),
         }
     )
 
 
-def replication_kpis(
-    rec: Records, scenario: Scenario, journeys: pd.DataFrame | None = None
-) -> dict[str, float]:
+def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     """The KPIs of one replication (NaN where undefined, e.g. ASA with nothing answered).
 
-    ``journeys`` is this replication's ``journey_table`` when the caller has it already.
+    Issue KPIs come from the record columns, not from a ``journey_table``: the same numbers
+    (each computed over the same values in the same order) without a frame of every issue.
     """
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
@@ -321,21 +360,31 @@ def replication_kpis(
     )[0]
     window = h.horizon_s - h.warmup_s
 
-    if journeys is None:
-        journeys = journey_table(rec, scenario)
-    issue_counted = ~journeys["in_warmup"].to_numpy()
-    jc = journeys[issue_counted]
-    issue_outcome = np.asarray(rec.issue_outcome, dtype=np.int8)[issue_counted]
+    start = as_array(rec.issue_start)
+    issue_counted = start >= h.warmup_s
+    issue_outcome = as_array(rec.issue_outcome)[issue_counted]
     n_issues = int(issue_counted.sum())
-    contacts_of_counted = int(jc["contacts"].sum())
-    resolution = jc["resolution_h"].dropna().to_numpy()
+    contacts_of_counted = int(issue_counted[c["issue"]].sum())
+    resolved = issue_outcome == RESOLVED
+    resolution = ((as_array(rec.issue_end)[issue_counted] - start[issue_counted]) / 3600.0)[
+        resolved
+    ]
+    resolution = resolution[~np.isnan(resolution)]
     jobs = _job_arrays(rec)
     job_counted = issue_counted[jobs["issue"]] if len(jobs["issue"]) else jobs["missed"]
     promised = job_counted & (jobs["mode"] == CALLBACK)
     made = promised & (jobs["status"] == JOB_MADE)
     kind = c["kind"][in_window]
     n_missed_contacts = int((kind == MISSED_CALLBACK).sum())
-    closed = jc[jc["outcome"] != "open"]
+    closed = issue_counted & (as_array(rec.issue_outcome) != OPEN)
+    # before the satisfaction arrays exist: each needs memory per contact for a moment
+    longest_stretch_h = (
+        float(agent_table(rec, scenario)["longest_stretch_h"].max()) if rec.agent_group else 0.0
+    )
+    csat_score, ces_score, nps = (
+        x[closed] for x in _satisfaction(scenario.satisfaction, _journey_effects(rec, c, jobs))
+    )
+    proactive = as_array(rec.issue_proactive)[issue_counted]
 
     return {
         "offered": float(n_offered),
@@ -349,19 +398,22 @@ def replication_kpis(
         "aht_s": float(c["handle"][counted][answered].mean()) if n_answered else math.nan,
         "occupancy": _ratio(busy, on_duty),
         "issues": float(n_issues),
-        "fcr": _ratio(jc["resolved_first_contact"].sum(), (jc["answered"] > 0).sum()),
+        "fcr": _ratio(
+            int(as_array(rec.issue_first_answer_resolved)[issue_counted].sum()),
+            int((as_array(rec.issue_answered)[issue_counted] > 0).sum()),
+        ),
         "repeat_rate": _ratio(((kind == REPEAT) | (kind == MISSED_CALLBACK)).sum(), n_contacts),
         "redials": float((c["kind"][counted] == REDIAL).sum()),
         "contacts_per_issue": _ratio(contacts_of_counted, n_issues),
         "in_system_at_end": float((outcome == WAITING).sum()),
-        "resolved": float((issue_outcome == RESOLVED).sum()),
+        "resolved": float(resolved.sum()),
         "gave_up": float((issue_outcome == GAVE_UP).sum()),
         "deflected": float((issue_outcome == DEFLECTED).sum()),
         "open_at_end": float((issue_outcome == OPEN).sum()),
         "mean_queue_length": rec.queue_area / window,
         "agent_hours": on_duty / 3600.0,
-        "refused": float((np.asarray(rec.refused_time) >= h.warmup_s).sum()),
-        "resolved_share": _ratio((issue_outcome == RESOLVED).sum(), n_issues),
+        "refused": float((as_array(rec.refused_time) >= h.warmup_s).sum()),
+        "resolved_share": _ratio(resolved.sum(), n_issues),
         "gave_up_share": _ratio((issue_outcome == GAVE_UP).sum(), n_issues),
         "deflected_share": _ratio((issue_outcome == DEFLECTED).sum(), n_issues),
         "time_to_resolution_h": float(resolution.mean()) if len(resolution) else math.nan,
@@ -376,11 +428,11 @@ def replication_kpis(
         "missed_callback_share": _ratio(n_missed_contacts, n_contacts),
         "transfers": float((job_counted & (jobs["mode"] == TRANSFER)).sum()),
         "consult_hold_h": float(c["hold"][counted][answered].sum()) / 3600.0,
-        "csat": float(closed["csat"].mean()) if len(closed) else math.nan,
-        "ces": float(closed["ces"].mean()) if len(closed) else math.nan,
-        "nps": 100.0 * float(closed["nps_contribution"].mean()) if len(closed) else math.nan,
-        "proactive_calls": float((jc["proactive"] != "none").sum()),
-        "prevented": float((jc["proactive"] == "prevented").sum()),
+        "csat": _mean_skipping_nan(csat_score),
+        "ces": _mean_skipping_nan(ces_score),
+        "nps": 100.0 * _mean_skipping_nan(nps),
+        "proactive_calls": float((proactive != NOT_CALLED).sum()),
+        "prevented": float((proactive == PREVENTED).sum()),
         "overtime_h": overtime / 3600.0,
         "occupancy_above_85_share": (
             float((bin_occupancy > 0.85).mean()) if len(bin_occupancy) else math.nan
@@ -388,13 +440,23 @@ def replication_kpis(
         "occupancy_above_90_share": (
             float((bin_occupancy > 0.90).mean()) if len(bin_occupancy) else math.nan
         ),
-        "longest_busy_stretch_h": float(agent_table(rec, scenario)["longest_stretch_h"].max())
-        if rec.agent_group
-        else 0.0,
+        "longest_busy_stretch_h": longest_stretch_h,
         **_chat_kpis(c, in_window, scenario),
         **_email_kpis(c, in_window, scenario),
         **_after_horizon_kpis(rec, n_contacts),
     }
+
+
+def _mean_skipping_nan(x: np.ndarray) -> float:
+    """The mean as pandas takes it (``Series.mean``): NaN counted as 0 in the sum, not in n.
+
+    Written out so that the KPI stays bit-identical to the journey table's column mean.
+    """
+    valid = ~np.isnan(x)
+    n = int(valid.sum())
+    if not n:
+        return math.nan
+    return float((x if n == len(x) else np.where(valid, x, 0.0)).sum() / n)
 
 
 def _after_horizon_kpis(rec: Records, n_contacts: int) -> dict[str, float]:
@@ -512,7 +574,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "email_throughput_h": email_throughput_h,
             "refused": np.bincount(
                 np.minimum(
-                    (np.asarray(rec.refused_time) // h.interval_s).astype(np.int64), n_bins - 1
+                    (as_array(rec.refused_time) // h.interval_s).astype(np.int64), n_bins - 1
                 ),
                 minlength=n_bins,
             )[:n_bins],

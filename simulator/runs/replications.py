@@ -2,10 +2,16 @@
 
 A replication depends only on (scenario, seed, replication number): its random streams are
 derived from those three, which is what lets it keep the executor's determinism contract.
+
+The per-contact and per-issue tables (``contacts``, ``journeys``) are the bulk of a run's memory:
+a run that only needs KPIs and interval tables (sweeps, comparisons, staffing searches, a
+``ccsim run`` without ``--out``) asks for ``keep_contacts=False`` and never builds them; the KPIs
+do not depend on it.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,21 +40,28 @@ class ConservationError(CcsimError):
 
 @dataclass
 class Replication:
-    """The tables of one replication."""
+    """The tables of one replication (``contacts`` and ``journeys`` None unless kept)."""
 
     replication: int
     kpis: dict[str, float]
     intervals: pd.DataFrame
-    contacts: pd.DataFrame
-    journeys: pd.DataFrame
+    contacts: pd.DataFrame | None
+    journeys: pd.DataFrame | None
     agents: pd.DataFrame
 
 
-def run_replication(scenario: Scenario, replication: int, seed: int) -> Replication:
-    """Simulate one replication and reduce its records to tables."""
+def run_replication(
+    scenario: Scenario, replication: int, seed: int, keep_contacts: bool = True
+) -> Replication:
+    """Simulate one replication and reduce its records to tables.
+
+    The records are dropped on return: only the tables travel back from a worker process.
+    """
     rec = simulate(scenario, replication, seed)
-    journeys = journey_table(rec, scenario)
-    kpis = replication_kpis(rec, scenario, journeys)
+    # The finished model holds reference cycles (bound methods) over per-contact lists: free it
+    # now, before the KPIs need memory, not whenever the collector next runs.
+    gc.collect()
+    kpis = replication_kpis(rec, scenario)
     broken = conservation_errors(kpis)
     if broken:
         raise ConservationError(
@@ -59,23 +72,26 @@ def run_replication(scenario: Scenario, replication: int, seed: int) -> Replicat
         replication=replication,
         kpis=kpis,
         intervals=interval_table(rec, scenario),
-        contacts=contacts_frame(rec, [r.name for r in scenario.reasons]),
-        journeys=journeys,
+        contacts=contacts_frame(rec, [r.name for r in scenario.reasons]) if keep_contacts else None,
+        journeys=journey_table(rec, scenario) if keep_contacts else None,
         agents=agent_table(rec, scenario),
     )
 
 
 @dataclass
 class RunResult:
-    """Replications of one scenario: per-replication tables and their summary."""
+    """Replications of one scenario: per-replication tables and their summary.
+
+    ``contacts`` and ``journeys`` are None for a run made with ``keep_contacts=False``.
+    """
 
     scenario: Scenario
     seed: int
     replications: int
     summary: pd.DataFrame
     intervals: pd.DataFrame
-    contacts: pd.DataFrame
-    journeys: pd.DataFrame
+    contacts: pd.DataFrame | None
+    journeys: pd.DataFrame | None
     agents: pd.DataFrame
     kpis: dict[str, float | None]
     ci95: dict[str, float | None]
@@ -98,15 +114,18 @@ def run(
     seed: int | None = None,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    keep_contacts: bool = True,
 ) -> RunResult:
     """Run ``replications`` replications (the scenario's unless given) of ``scenario``.
 
     ``workers`` local processes (default: one per core); the numbers do not depend on it.
     ``progress(done)`` is called after each finished replication, e.g. to move a progress bar.
+    ``keep_contacts=False`` builds no ``contacts`` and ``journeys`` tables (same KPIs, a
+    fraction of the memory) for callers that read only KPIs, intervals and agents.
     """
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
-    tasks = {r: (scenario, r, seed) for r in range(n)}
+    tasks = {r: (scenario, r, seed, keep_contacts) for r in range(n)}
     done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
     return collect(scenario, seed, list(done.values()))
 
@@ -124,12 +143,19 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
         replications=len(reps),
         summary=summary,
         intervals=pd.concat([r.intervals for r in reps], ignore_index=True),
-        contacts=pd.concat([r.contacts for r in reps], ignore_index=True),
-        journeys=pd.concat([r.journeys for r in reps], ignore_index=True),
+        contacts=_stack([r.contacts for r in reps]),
+        journeys=_stack([r.journeys for r in reps]),
         agents=pd.concat([r.agents for r in reps], ignore_index=True),
         kpis={k: _none_if_nan(v) for k, v in means.items()},
         ci95={k: _none_if_nan(v) for k, v in ci95.items()},
     )
+
+
+def _stack(tables: list[pd.DataFrame | None]) -> pd.DataFrame | None:
+    """The replications' tables one under the other; None when they were not kept."""
+    if any(t is None for t in tables):
+        return None
+    return pd.concat(tables, ignore_index=True)
 
 
 def _none_if_nan(v: float | None) -> float | None:

@@ -55,13 +55,19 @@ def run_paired(
     seed: int,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    keep_contacts: bool = True,
 ) -> list[RunResult]:
     """Run every scenario with the same seed and replication numbers (common random numbers).
 
     All scenario x replication tasks go to one executor, so two cores stay busy even when each
-    scenario has fewer replications than there are workers.
+    scenario has fewer replications than there are workers. ``keep_contacts=False`` for a study
+    that reads only KPIs and intervals (see :func:`~simulator.runs.replications.run`).
     """
-    tasks = {(i, r): (sc, r, seed) for i, sc in enumerate(scenarios) for r in range(replications)}
+    tasks = {
+        (i, r): (sc, r, seed, keep_contacts)
+        for i, sc in enumerate(scenarios)
+        for r in range(replications)
+    }
     done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
     return [
         collect(sc, seed, [done[i, r] for r in range(replications)])
@@ -208,7 +214,9 @@ def compare(
         raise CompareError("compare needs at least two scenario files")
     n = scenarios[0].replications if replications is None else replications
     s = scenarios[0].seed if seed is None else seed
-    results = run_paired(scenarios, replications=n, seed=s, workers=workers, progress=progress)
+    results = run_paired(
+        scenarios, replications=n, seed=s, workers=workers, progress=progress, keep_contacts=False
+    )
     return Comparison(
         results=results,
         files=list(files) if files is not None else [sc.name for sc in scenarios],

@@ -376,6 +376,7 @@ def simulate(
         seed=int(result.seed if result.seed is not None else p.scenario.seed),
         workers=workers,
         progress=progress,
+        keep_contacts=True,  # the savings are counted from the journeys and contacts
     )
     base = per_replication_totals(runs[0].journeys, runs[0].contacts, reps)
     _check_baseline(p.run, runs[0].summary, result.notes)

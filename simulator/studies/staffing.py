@@ -877,7 +877,7 @@ def staff_simulation(
 
     def simulate(agents: np.ndarray) -> RunResult:
         staffing = with_staffing(scenario, on_duty(agents), base_dir)
-        return run(staffing, replications=reps, seed=seed, workers=workers)
+        return run(staffing, replications=reps, seed=seed, workers=workers, keep_contacts=False)
 
     # the busiest day's start: one staffing per interval of the day must meet every day's target
     agents = start.table["agents"].to_numpy().reshape(h.days, per_day).max(axis=0)

@@ -335,7 +335,13 @@ def run_point(task: PointTask) -> pd.DataFrame:
     """
     from simulator.runs.replications import run  # loads numba and SimPy: only where points run
 
-    result = run(task.scenario, replications=task.replications, seed=task.seed, workers=1)
+    result = run(
+        task.scenario,
+        replications=task.replications,
+        seed=task.seed,
+        workers=1,
+        keep_contacts=False,
+    )
     return result.summary
 
 

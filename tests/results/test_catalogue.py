@@ -11,7 +11,7 @@ import yaml
 from simulator.engine.center import simulate
 from simulator.present.labels import format_kpi, kpi_label
 from simulator.results import catalogue
-from simulator.results.kpis import journey_table, replication_kpis, worth_showing
+from simulator.results.kpis import replication_kpis, worth_showing
 from simulator.scenario.loading import load_scenario_dict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,7 +62,7 @@ def produced() -> dict[str, float]:
     assert scenario.channels.chat
     assert scenario.channels.email
     rec = simulate(scenario, 0, scenario.seed)
-    return replication_kpis(rec, scenario, journey_table(rec, scenario))
+    return replication_kpis(rec, scenario)
 
 
 def test_every_kpi_a_run_produces_has_an_entry_with_both_labels(produced):
