@@ -178,7 +178,14 @@ def run_command(
     workers = default_workers(n) if workers is None else workers
     started = datetime.now().astimezone()
     with progress_bar(n, "replications") as advance:
-        result = run(scenario, replications=n, seed=seed, workers=workers, progress=advance)
+        result = run(
+            scenario,
+            replications=n,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+            keep_contacts=out is not None,  # per-contact tables only for the --out folder
+        )
     finished = datetime.now().astimezone()
     if out is not None:
         command_line = shlex.join([ctx.find_root().info_name or "ccsim", *ctx.meta[_ARGV]])
