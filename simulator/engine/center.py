@@ -133,6 +133,7 @@ class ContactCenter:
         self._chat_k = routing.chat_k
         self._seize_chat = routing.chat_slots.seize
         self._free_agent = routing.free_agent
+        self._sole_idle = routing.sole_idle
         self._take_next = routing.take_next
         self._queue_change = routing.queue_change
         self._go_off_duty = roster.go_off_duty
@@ -263,9 +264,9 @@ class ContactCenter:
             reason = self._draw_reason()
         rec.issue_start.append(now)
         rec.issue_reason.append(reason)
-        self._issue_channel[iid] = self._draw_channel()
+        self._issue_channel[iid] = channel = self._draw_channel()
         if not (self._deflection and self._deflected(iid, reason, now)):
-            self._reach(iid, NEW, 1, now)
+            self._reach(iid, NEW, 1, now, channel)
         t = next(times, None)
         if t is not None:
             self._at(t - now, self._on_arrival, source)
@@ -328,7 +329,9 @@ class ContactCenter:
         if kind != REDIAL:
             self._customer_contacts[iid] += 1
         q = channel * self._n_reasons + reason
-        agent = self._free_agent(q, channel)
+        # When one group answers the queue with whole agents, its longest idle agent, without a call
+        idle = self._sole_idle[q]
+        agent = self._free_agent(q, channel) if idle is None else idle.popleft() if idle else -1
         if agent >= 0:
             self._answer(cid, agent, channel, now)
         else:
@@ -484,8 +487,11 @@ class ContactCenter:
             if p < 1 and self._u_fcr[cid] >= p:
                 self._customer_next(cid, iid, now, REPEAT)
                 return
-        self._resolve(iid, now, first)
-        self.rec.resolved[cid] = True
+        rec = self.rec  # _resolve written out: this runs for every answered contact
+        rec.issue_outcome[iid] = RESOLVED
+        rec.issue_end[iid] = now
+        rec.issue_first_answer_resolved[iid] = first
+        rec.resolved[cid] = True
 
     def _resolve(self, iid: int, now: float, first_contact: bool) -> None:
         rec = self.rec

@@ -102,6 +102,15 @@ class Routing:
             [g for g in self.groups if any(q in qs for qs in g.queues)]
             for q in range(len(self.queues))
         ]
+        # per queue: the idle agents of the one group that answers it, when that group needs no
+        # choice (a chat with free slots elsewhere does); else None
+        chat_slots = channels.chat is not None and channels.chat.concurrency > 1
+        self.sole_idle = [
+            groups[0].idle
+            if len(groups) == 1 and not (chat_slots and q // n_reasons == CHAT)
+            else None
+            for q, groups in enumerate(self.eligible)
+        ]
         self.agent_group: list[int] = []
         self.agent_load: list[int] = []  # chats in hand; ``chat_k`` = fully busy
         self.idle_since: list[float] = []
