@@ -31,9 +31,10 @@ through properties:
 
 - ``Environment._queue`` (the heap of ``(time, priority, id, event)``), ``Environment._eid``
   (the counter that breaks ties in scheduling order) and ``Environment._now`` (the clock);
-- ``Event.env``, ``Event.callbacks``, ``Event._ok`` and ``Event._value`` set on an event made
-  with ``object.__new__`` (``Event.__init__`` skipped), and ``simpy.events.NORMAL``;
-- ``Event._value`` and ``Event.env._now`` read in the callbacks (``ev.value``/``env.now`` are
+- ``Event.env``, ``Event.callbacks``, ``Event._ok`` and ``Event._value`` on an event of an
+  ``Event`` subclass made with ``object.__new__`` (``Event.__init__`` skipped; ``env`` and ``_ok``
+  are class attributes), and ``simpy.events.NORMAL``;
+- ``Event._value`` and ``Environment._now`` read in the callbacks (``ev.value``/``env.now`` are
   properties, a call each).
 """
 
@@ -156,6 +157,9 @@ class ContactCenter:
         self._later_fcr = customers.later_fcr
         self._u_fcr = customers.u_fcr
         self._need_fcr = customers.need_fcr
+        # whether an answered contact can end without resolving its issue (the resolution is
+        # written out in _on_service_end: it runs for every answered contact)
+        self._may_leave_open = customers.need_fcr or any(r.third_party for r in scenario.reasons)
         # Callbacks scheduled once per contact, bound once (``self._on_x`` makes a new bound
         # method at every lookup).
         self._on_arrival = self._on_arrival
@@ -252,7 +256,7 @@ class ContactCenter:
 
         The contact is prevented when self-service or a proactive call deflects the issue.
         """
-        now = ev.env._now
+        now = self.env._now
         source = ev._value
         reason, times = self._sources[source]
         rec = self.rec
@@ -282,19 +286,19 @@ class ContactCenter:
 
     def _on_redial(self, ev: Event) -> None:
         iid, attempt = ev._value
-        self._reach(iid, REDIAL, attempt, ev.env._now)
+        self._reach(iid, REDIAL, attempt, self.env._now)
 
     def _on_repeat(self, ev: Event) -> None:
         iid, kind = ev._value
         if self.rec.issue_outcome[iid] == OPEN:  # a callback may have resolved it meanwhile
-            self._reach(iid, kind, 1, ev.env._now)
+            self._reach(iid, kind, 1, self.env._now)
         else:
             self._in_contact[iid] = False
 
     def _on_retry(self, ev: Event) -> None:
         iid, kind, attempt, channel = ev._value
         if self.rec.issue_outcome[iid] == OPEN:
-            self._reach(iid, kind, attempt, ev.env._now, channel)
+            self._reach(iid, kind, attempt, self.env._now, channel)
         else:
             self._in_contact[iid] = False
 
@@ -374,7 +378,7 @@ class ContactCenter:
         rec = self.rec
         if rec.outcome[cid] != WAITING:
             return  # answered in time: the timer is stale
-        now = ev.env._now
+        now = self.env._now
         self._qwait[q] -= 1
         self.routing.queued -= 1
         phone = rec.channel[cid] == PHONE
@@ -407,13 +411,18 @@ class ContactCenter:
     def _on_service_end(self, ev: Event) -> None:
         cid = ev._value
         rec = self.rec
-        now = ev.env._now
+        now = self.env._now
         iid = rec.issue[cid]
         answered_before = rec.issue_answered[iid]
         rec.issue_answered[iid] = answered_before + 1
         self._in_contact[iid] = False
         if rec.issue_outcome[iid] == OPEN:
-            self._after_contact(cid, iid, answered_before == 0, now)
+            first = answered_before == 0
+            if not (self._may_leave_open and self._leaves_open(cid, iid, first, now)):
+                rec.issue_outcome[iid] = RESOLVED
+                rec.issue_end[iid] = now
+                rec.issue_first_answer_resolved[iid] = first
+                rec.resolved[cid] = True
         agent = rec.agent[cid]
         # one chat slot comes free, or the whole agent (with one chat slot, both mean load 0)
         self._agent_load[agent] = self._agent_load[agent] - 1 if rec.channel[cid] == CHAT else 0
@@ -474,24 +483,24 @@ class ContactCenter:
             self._answer(cid, agent, CHAT, now)
 
     # -- journeys ---------------------------------------------------------------------
-    def _after_contact(self, cid: int, iid: int, first: bool, now: float) -> None:
-        """An answered contact of an open issue ends: resolved, handed to a third party, or not."""
+    def _leaves_open(self, cid: int, iid: int, first: bool, now: float) -> bool:
+        """Whether an answered contact of an open issue ends without resolving it.
+
+        It does when it hands the issue to a third party or fails first-contact resolution
+        (then the customer decides what next); otherwise the caller resolves the issue.
+        """
         if self._involvement:  # any contact needed a third party (empty: none can)
             involvement = self._involvement.get(cid)
             if involvement is not None and involvement.mode != CONSULT:
                 self._start_job(cid, iid, involvement, now)
-                return
+                return True
         if self._need_fcr:
             reason = self.rec.issue_reason[iid]
             p = self._fcr[reason] if first else self._later_fcr[reason]
             if p < 1 and self._u_fcr[cid] >= p:
                 self._customer_next(cid, iid, now, REPEAT)
-                return
-        rec = self.rec  # _resolve written out: this runs for every answered contact
-        rec.issue_outcome[iid] = RESOLVED
-        rec.issue_end[iid] = now
-        rec.issue_first_answer_resolved[iid] = first
-        rec.resolved[cid] = True
+                return True
+        return False
 
     def _resolve(self, iid: int, now: float, first_contact: bool) -> None:
         rec = self.rec
