@@ -23,7 +23,7 @@ from simulator.scenario.models import CHANNELS
 
 def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
     """One row per contact; wait and handle time are NaN where they did not happen."""
-    outcome = as_array(rec.outcome)
+    outcome = np.array(rec.outcome, dtype=np.int8)  # copies: the frame keeps these columns
     answered = outcome == ANSWERED
     issue = as_array(rec.issue).astype(np.int64)
     reason = as_array(rec.issue_reason).astype(np.int64)[issue] if len(issue) else issue
@@ -33,17 +33,22 @@ def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
             "contact": np.arange(len(outcome), dtype=np.int64),
             "issue": issue,
             "reason": pd.Categorical.from_codes(reason, categories=reason_names),
-            "channel": pd.Categorical.from_codes(as_array(rec.channel), categories=list(CHANNELS)),
-            "kind": pd.Categorical.from_codes(as_array(rec.kind), categories=list(CONTACT_KINDS)),
-            "arrival_s": as_array(rec.arrival),
+            "channel": pd.Categorical.from_codes(
+                np.array(rec.channel, dtype=np.int8), categories=list(CHANNELS)
+            ),
+            "kind": pd.Categorical.from_codes(
+                np.array(rec.kind, dtype=np.int8), categories=list(CONTACT_KINDS)
+            ),
+            "arrival_s": np.array(rec.arrival, dtype=np.float64),
             "wait_s": np.where(outcome == WAITING, np.nan, as_array(rec.wait)),
             "outcome": pd.Categorical.from_codes(outcome, categories=list(CONTACT_OUTCOMES)),
             "handle_s": np.where(answered, as_array(rec.handle), np.nan),
-            "agent": as_array(rec.agent),
+            "agent": np.array(rec.agent, dtype=np.int32),
             "third_party": pd.Categorical.from_codes(
-                as_array(rec.third_party), categories=list(THIRD_PARTY_MODES)
+                np.array(rec.third_party, dtype=np.int8), categories=list(THIRD_PARTY_MODES)
             ),
             "hold_s": np.where(answered, as_array(rec.hold), np.nan),
             "resolved": as_array(rec.resolved).astype(bool),
-        }
+        },
+        copy=False,  # every column is a new array: a copy would hold each contact's row twice
     )

@@ -283,7 +283,7 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     per_issue = _per_issue(c, n)
     e = _journey_effects(rec, c, j)
     promised = np.bincount(j["issue"][j["mode"] == CALLBACK], minlength=n)[:n]
-    outcome = as_array(rec.issue_outcome)
+    outcome = np.array(rec.issue_outcome, dtype=np.int8)  # a copy: the frame keeps its codes
     start = as_array(rec.issue_start)
     end = as_array(rec.issue_end)
     csat_score, ces_score, nps = _satisfaction(scenario.satisfaction, e)
@@ -300,10 +300,11 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "in_warmup": start < scenario.horizon.warmup_s,
             "outcome": pd.Categorical.from_codes(outcome, categories=list(ISSUE_OUTCOMES)),
             "self_service": pd.Categorical.from_codes(
-                as_array(rec.issue_self_service), categories=list(SELF_SERVICE_OUTCOMES)
+                np.array(rec.issue_self_service, dtype=np.int8),
+                categories=list(SELF_SERVICE_OUTCOMES),
             ),
             "proactive": pd.Categorical.from_codes(
-                as_array(rec.issue_proactive), categories=list(PROACTIVE_OUTCOMES)
+                np.array(rec.issue_proactive, dtype=np.int8), categories=list(PROACTIVE_OUTCOMES)
             ),
             "contacts": e["contacts"].astype(np.int64),
             "new_contacts": per_issue(c["kind"] == NEW).astype(np.int64),
@@ -322,7 +323,8 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
             "csat": np.where(closed, csat_score, np.nan),
             "ces": np.where(closed, ces_score, np.nan),
             "nps_contribution": np.where(closed, nps, np.nan),
-        }
+        },
+        copy=False,  # every column is a new array: a copy would hold each issue's row twice
     )
 
 

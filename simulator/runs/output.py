@@ -61,7 +61,12 @@ def write_run(
     workers: int,
     force: bool = False,
 ) -> None:
-    """Write the files of a run into ``out_dir``, atomically (see the module docstring)."""
+    """Write the files of a run into ``out_dir``, atomically (see the module docstring).
+
+    The run must have kept its per-contact tables (``run(..., keep_contacts=True)``).
+    """
+    if result.contacts is None or result.journeys is None:
+        raise ValueError("a run folder needs the contacts and journeys: keep_contacts=True")
     out_dir = Path(out_dir)
     check_out_dir(out_dir, force)
     staging = staging_folder(out_dir)

@@ -152,10 +152,13 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
 
 
 def _stack(tables: list[pd.DataFrame | None]) -> pd.DataFrame | None:
-    """The replications' tables one under the other; None when they were not kept."""
+    """The replications' tables one under the other; None when they were not kept.
+
+    A single table is returned as it is: a copy would double the largest tables of a long run.
+    """
     if any(t is None for t in tables):
         return None
-    return pd.concat(tables, ignore_index=True)
+    return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
 
 
 def _none_if_nan(v: float | None) -> float | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from array import array
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 
 from simulator.engine.center import simulate
 from simulator.engine.records import Records, as_array
+from simulator.runs.output import write_run
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario
 
@@ -57,3 +59,11 @@ def test_run_without_contacts_gives_the_same_kpis_and_intervals(journeys_scenari
     pd.testing.assert_frame_equal(lean.summary, kept.summary, check_exact=True)
     pd.testing.assert_frame_equal(lean.intervals, kept.intervals, check_exact=True)
     pd.testing.assert_frame_equal(lean.agents, kept.agents, check_exact=True)
+
+
+def test_a_run_folder_needs_the_per_contact_tables(journeys_scenario, tmp_path):
+    lean = run(journeys_scenario, replications=1, workers=1, keep_contacts=False)
+    now = datetime.now().astimezone()
+    with pytest.raises(ValueError, match="keep_contacts"):
+        write_run(lean, tmp_path / "out", command_line="", started=now, finished=now, workers=1)
+    assert not (tmp_path / "out").exists()
