@@ -40,7 +40,7 @@ through properties:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableSequence, Sequence
 from heapq import heappush
 
 import numpy as np
@@ -102,6 +102,20 @@ def scheduler(env: simpy.Environment) -> Callable[[float, Callable[[Event], None
         heappush(queue, (env._now + delay, NORMAL, next(eid), ev))
 
     return at
+
+
+def _chunks(*defaults: tuple[MutableSequence, object]) -> list[tuple[MutableSequence, Sequence]]:
+    """Each column with ``_CHUNK`` copies of its default, in the column's own type.
+
+    A typed array extends from an array of its type by copying bytes; from a list it would convert
+    every item.
+    """
+    chunks = []
+    for column, default in defaults:
+        chunk = column[:0]  # empty, of the column's type
+        chunk.append(default)
+        chunks.append((column, chunk * _CHUNK))
+    return chunks
 
 
 class ContactCenter:
@@ -168,20 +182,20 @@ class ContactCenter:
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
-        self._contact_columns = [
+        self._contact_columns = _chunks(
             (rec.wait, 0.0),
             (rec.outcome, WAITING),
             (rec.agent, -1),
             (rec.third_party, NO_THIRD_PARTY),
             (rec.hold, 0.0),
             (rec.resolved, False),
-        ]
+        )
         self._contact_room = 0
         # per issue
         self._in_contact: list[bool] = []  # a contact of the customer is on its way
         self._issue_channel: list[int] = []  # channel of the issue's latest contact
         self._customer_contacts: list[int] = []  # towards repeat.max_contacts
-        self._issue_columns = [
+        self._issue_columns = _chunks(
             (rec.issue_outcome, OPEN),
             (rec.issue_end, np.nan),
             (rec.issue_answered, 0),
@@ -192,7 +206,7 @@ class ContactCenter:
             (self._issue_channel, PHONE),
             (self._jobs_pending, 0),
             (self._customer_contacts, 0),
-        ]
+        )
         self._issue_room = 0
 
         # Calendar: a call or chat that finds its channel closed is refused (counted) and the
@@ -220,9 +234,9 @@ class ContactCenter:
         ]
 
     @staticmethod
-    def _grow(columns: list[tuple[list, object]]) -> None:
-        for column, default in columns:
-            column.extend([default] * _CHUNK)
+    def _grow(columns: list[tuple[MutableSequence, Sequence]]) -> None:
+        for column, chunk in columns:
+            column.extend(chunk)
 
     def _cut_to_length(self) -> None:
         """Drop the unused tail of the chunk-grown columns."""
