@@ -15,14 +15,10 @@ compiles, is reported on its own), as is the KPI computation, for every model al
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +28,7 @@ import ciw
 import numpy as np
 import simpy
 from reference_models import (
+    A1,
     ContactRecords,
     contact_kpis,
     erlang_a,
@@ -42,12 +39,6 @@ from reference_models import (
 REPO = Path(__file__).resolve().parent.parent
 SCENARIO = REPO / "scenarios" / "minimal.yaml"
 SEED = 7
-A1 = {
-    "arrival_rate_per_s": 1000 / 3600,
-    "aht_s": 300.0,
-    "agents": 90,
-    "mean_patience_s": 120.0,
-}
 WARMUP_S = 3600.0
 KPI_KEYS = ("service_level", "abandon_rate", "asa_s", "occupancy")
 
@@ -144,31 +135,11 @@ def measure_reference(
 # --- end-to-end command ---------------------------------------------------------------------------
 
 
-def measure_cli() -> None:
-    """Wall time of `ccsim run ... --json`, twice: cold numba cache, then warm cache."""
-    exe = shutil.which("ccsim")
-    print("\nEnd-to-end `ccsim run scenarios/minimal.yaml --replications 1 --json` (1 day):")
-    if exe is None:
-        print("  skipped: no `ccsim` command on PATH (pip install -e . first)")
-        return
-    cmd = [exe, "run", str(SCENARIO.relative_to(REPO)), "--replications", "1", "--json"]
-    # A fresh numba cache makes the first call compile for sure and the second one show the cache.
-    with tempfile.TemporaryDirectory(prefix="ccsim-numba-") as cache:
-        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
-        for label in ("first call (empty numba cache)", "second call (numba cache warm)"):
-            t0 = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
-            wall = time.perf_counter() - t0
-            if proc.returncode != 0:
-                tail = proc.stderr.strip().splitlines()[-3:]
-                print(f"  {label}: exit {proc.returncode} after {wall:.2f} s: {' | '.join(tail)}")
-                return
-            try:
-                offered = json.loads(proc.stdout)["kpis"]["offered"]
-                info = f"offered (after warm-up) {offered:,.0f}"
-            except (ValueError, KeyError, TypeError):
-                info = "stdout is not the spec A2 JSON object"
-            print(f"  {label:32s} {wall:7.2f} s   {info}")
+def measure_cli(repeat: int) -> None:
+    """``ccsim run`` of 7 days as a user starts it, against textbook SimPy: see bench_cli.py."""
+    import bench_cli
+
+    bench_cli.end_to_end(bench_cli.ccsim_command(), days=7, repeat=repeat)
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -217,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per model (best is kept)")
     parser.add_argument("--days", type=int, default=1, help="simulated days (spec A1: 1)")
-    parser.add_argument("--no-cli", action="store_true", help="skip the `ccsim run` timing")
+    parser.add_argument("--no-cli", action="store_true", help="skip the end-to-end `ccsim run`")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.days < 1:
         parser.error("--repeat and --days must be >= 1")
@@ -241,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print_table(rows)
     if not args.no_cli:
-        measure_cli()
+        measure_cli(args.repeat)
     return 0
 
 

@@ -10,20 +10,34 @@ holds the two usual baselines, written the plain way, plus the closed form they 
 
 All three follow the end-of-run rule of spec A3: no arrivals after the horizon, but every contact
 already in the system is answered or abandons, so no contact is left half counted.
+
+Run as a script it is one whole process, like ``ccsim run``, for end-to-end timing
+(benchmarks/bench_cli.py); it prints one JSON object with the KPIs:
+
+    python benchmarks/reference_models.py [--model simpy|ciw] [--days D] [--seed S]
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import math
 import random
+import sys
 from dataclasses import dataclass
 
-import ciw
 import numpy as np
 import simpy
 
 ANSWER_WITHIN_S = 20.0  # spec A1 phone service_level.answer_within_s
 DEFAULT_WARMUP_S = 3600.0  # spec A1 horizon.warmup_minutes = 60
+A1 = {
+    "arrival_rate_per_s": 1000 / 3600,
+    "aht_s": 300.0,
+    "agents": 90,
+    "mean_patience_s": 120.0,
+}
+"""Spec A1: 1000 calls/h, AHT 300 s, 90 agents, patience 120 s (all exponential)."""
 
 
 @dataclass(frozen=True)
@@ -136,16 +150,16 @@ def textbook_simpy(
 # --- Ciw ------------------------------------------------------------------------------------------
 
 
-class _ExponentialUntil(ciw.dists.Exponential):
+def _exponential_until(rate: float, until_s: float):
     """Poisson arrivals that stop at the horizon, so Ciw can drain the queue like spec A3."""
+    import ciw  # here: the SimPy model's process does not pay for importing Ciw
 
-    def __init__(self, rate: float, until_s: float) -> None:
-        super().__init__(rate)
-        self.until_s = until_s
+    class ExponentialUntil(ciw.dists.Exponential):
+        def sample(self, t: float | None = None, ind: object = None) -> float:
+            gap = random.expovariate(self.rate)  # Ciw's own stream (seeded by ciw.seed)
+            return gap if (t or 0.0) + gap < until_s else math.inf
 
-    def sample(self, t: float | None = None, ind: object = None) -> float:
-        gap = random.expovariate(self.rate)  # Ciw's own stream (seeded by ciw.seed)
-        return gap if (t or 0.0) + gap < self.until_s else math.inf
+    return ExponentialUntil(rate)
 
 
 def simulate_ciw(
@@ -157,9 +171,11 @@ def simulate_ciw(
     seed: int,
 ) -> ContactRecords:
     """Run the model in Ciw (M/M/c + exponential reneging); records only."""
+    import ciw
+
     ciw.seed(seed)
     network = ciw.create_network(
-        arrival_distributions=[_ExponentialUntil(arrival_rate_per_s, horizon_s)],
+        arrival_distributions=[_exponential_until(arrival_rate_per_s, horizon_s)],
         service_distributions=[ciw.dists.Exponential(1.0 / aht_s)],
         number_of_servers=[agents],
         reneging_time_distributions=[ciw.dists.Exponential(1.0 / mean_patience_s)],
@@ -255,3 +271,25 @@ def erlang_a(
         "asa_s": float(mean_wait_answered),
         "occupancy": float(lam * p_answered / (c * mu)),
     }
+
+
+# --- one whole process ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Simulate spec A1 with one reference model and print its KPIs as one JSON object."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--model", choices=("simpy", "ciw"), default="simpy")
+    parser.add_argument("--days", type=int, default=1, help="simulated days (spec A1: 1)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    simulate = simulate_textbook_simpy if args.model == "simpy" else simulate_ciw
+    horizon_s = args.days * 86_400.0
+    rec = simulate(horizon_s=horizon_s, seed=args.seed, **A1)
+    kpis = contact_kpis(rec, A1["agents"], horizon_s)
+    print(json.dumps({"model": args.model, "days": args.days, "seed": args.seed, "kpis": kpis}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,6 +13,7 @@ object on stdout.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import traceback
@@ -174,6 +175,9 @@ def run_command(
     scenario = load_scenario(file)
     if out is not None:
         check_out_dir(out, force)  # refuse before the run, not after it
+    # The modules just imported (numba, pandas, pydantic: about 150,000 objects) live as long as
+    # the process: keep them out of the garbage collections the simulation triggers.
+    gc.freeze()
     n = scenario.replications if replications is None else replications
     workers = default_workers(n) if workers is None else workers
     started = datetime.now().astimezone()
@@ -679,7 +683,12 @@ def train_command(
 def main() -> None:
     """Console-script entry point (``ccsim``)."""
     with sigterm_as_interrupt():
-        app()
+        try:
+            app()
+        finally:
+            # The process ends here: spare it the collections over every object at exit (0.2-0.3 s
+            # with numba and pandas loaded); atexit handlers still run.
+            gc.freeze()
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from simulator.errors import MISSING, ScenarioError
 from simulator.scenario.messages import describe, problems
 from simulator.scenario.models import MAX_AGENTS, Scenario
 from simulator.scenario.steps import agent_steps
+from simulator.scenario.validation import DescribedJsonSchema
 
 MAX_ISSUES = 5_000_000
 """Most expected new issues per replication (``CCSIM_MAX_ISSUES`` changes it): a replication keeps
@@ -165,7 +166,7 @@ def _count(expected: float) -> str:
 
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema of the scenario YAML format (``ccsim schema``)."""
-    schema = Scenario.model_json_schema()
+    schema = Scenario.model_json_schema(schema_generator=DescribedJsonSchema)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         **schema,
