@@ -414,7 +414,6 @@ class ContactCenter:
     def _answer(self, cid: int, agent: int, channel: int, now: float) -> None:
         rec = self.rec
         rec.outcome[cid] = ANSWERED
-        rec.wait[cid] = now - rec.arrival[cid]
         rec.agent[cid] = agent
         if channel == CHAT:
             self._seize_chat(agent)

@@ -188,7 +188,10 @@ class Routing:
         return best
 
     def take_next(self, queues: list[int], channel: int, now: float) -> int:
-        """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1."""
+        """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1.
+
+        Its wait ends now (a contact answered on arrival keeps its wait's default, 0).
+        """
         if len(queues) == 1:  # the common case, without a call: is anyone waiting?
             q = queues[0]
             if not self.qwait[q]:
@@ -200,7 +203,9 @@ class Routing:
         self.queued -= 1
         if channel == PHONE:
             self.queue_change(-1, now)
-        return self.queues[q].popleft()
+        cid = self.queues[q].popleft()
+        self.rec.wait[cid] = now - self.rec.arrival[cid]
+        return cid
 
     def add_agent(self, g: Group) -> int:
         """A new agent id in group ``g`` (the first time the group needs one more)."""
