@@ -2,11 +2,12 @@
 
 Following salabim's split, *tallies* are one row per contact or issue (wait, handle time,
 outcome) and *levels* are time-weighted series (agents on duty, queue length). The engine
-appends to typed arrays (``array.array``): an append costs what a list's does, but a row takes
-the bytes of its C type (8 for a time, 4 for an id, 1 for a code) instead of a pointer plus a
-Python object, so a month of a large center fits in memory. :func:`as_array` reads a column as
-a numpy array without a copy; :mod:`simulator.results.frames` builds frames from them once, at
-the end, so the engine layer needs no pandas.
+appends to typed arrays (``array.array``; codes and booleans in a ``bytearray``, whose item
+access is quicker): a row takes the bytes of its C type (8 for a time, 4 for an id, 1 for a
+code) instead of a pointer plus a Python object, so a month of a large center fits in memory.
+:func:`as_array` reads a column as a numpy array without a copy;
+:mod:`simulator.results.frames` builds frames from them once, at the end, so the engine layer
+needs no pandas.
 """
 
 from __future__ import annotations
@@ -53,17 +54,13 @@ def _ids() -> array[int]:
     return array("i")  # int32: contact, issue, agent and job ids, counts
 
 
-def _codes() -> array[int]:
-    return array("b")  # int8: the codes above and booleans (0/1)
-
-
-def as_array(column: array) -> np.ndarray:
+def as_array(column: array | bytearray) -> np.ndarray:
     """A read-only numpy view of a record column (no copy: the column's own buffer).
 
     Read-only so that no KPI can change the records it reads; while a view lives, the column
     cannot grow, which is why views are taken only after the simulation.
     """
-    view = np.frombuffer(column, dtype=column.typecode)
+    view = np.frombuffer(column, dtype=getattr(column, "typecode", "B"))  # bytearray: uint8
     view.flags.writeable = False
     return view
 
@@ -75,40 +72,40 @@ class Records:
     replication: int
     # per contact
     issue: array[int] = field(default_factory=_ids)
-    kind: array[int] = field(default_factory=_codes)
-    channel: array[int] = field(default_factory=_codes)  # index into scenario.models.CHANNELS
+    kind: bytearray = field(default_factory=bytearray)
+    channel: bytearray = field(default_factory=bytearray)  # index into scenario.models.CHANNELS
     arrival: array[float] = field(default_factory=_times)
     wait: array[float] = field(default_factory=_times)
-    outcome: array[int] = field(default_factory=_codes)
+    outcome: bytearray = field(default_factory=bytearray)
     handle: array[float] = field(default_factory=_times)
     agent: array[int] = field(default_factory=_ids)
-    third_party: array[int] = field(default_factory=_codes)
+    third_party: bytearray = field(default_factory=bytearray)
     hold: array[float] = field(default_factory=_times)  # consult hold, part of ``handle``
-    resolved: array[int] = field(default_factory=_codes)  # this contact resolved its issue
+    resolved: bytearray = field(default_factory=bytearray)  # this contact resolved its issue
     # per issue
     issue_start: array[float] = field(default_factory=_times)
     issue_reason: array[int] = field(default_factory=_ids)
-    issue_outcome: array[int] = field(default_factory=_codes)
+    issue_outcome: bytearray = field(default_factory=bytearray)
     issue_end: array[float] = field(default_factory=_times)
     issue_answered: array[int] = field(default_factory=_ids)
-    issue_first_answer_resolved: array[int] = field(default_factory=_codes)
-    issue_self_service: array[int] = field(default_factory=_codes)
-    issue_proactive: array[int] = field(default_factory=_codes)
+    issue_first_answer_resolved: bytearray = field(default_factory=bytearray)
+    issue_self_service: bytearray = field(default_factory=bytearray)
+    issue_proactive: bytearray = field(default_factory=bytearray)
     # per third-party job (a transfer or a promised callback)
     job_issue: array[int] = field(default_factory=_ids)
     job_contact: array[int] = field(default_factory=_ids)  # the contact that created it
     job_party: array[int] = field(default_factory=_ids)
-    job_mode: array[int] = field(default_factory=_codes)  # TRANSFER or CALLBACK
+    job_mode: bytearray = field(default_factory=bytearray)  # TRANSFER or CALLBACK
     job_created: array[float] = field(default_factory=_times)
     job_deadline: array[float] = field(default_factory=_times)  # NaN for transfers
     job_started: array[float] = field(default_factory=_times)  # work began; NaN if never
     job_done: array[float] = field(default_factory=_times)  # customer reached; NaN if never
-    job_status: array[int] = field(default_factory=_codes)
-    job_missed: array[int] = field(default_factory=_codes)  # the promise expired first
+    job_status: bytearray = field(default_factory=bytearray)
+    job_missed: bytearray = field(default_factory=bytearray)  # the promise expired first
     # attempts refused while the line was closed (not contacts: they never reached a queue)
     refused_time: array[float] = field(default_factory=_times)
     refused_issue: array[int] = field(default_factory=_ids)
-    refused_kind: array[int] = field(default_factory=_codes)
+    refused_kind: bytearray = field(default_factory=bytearray)
     # outbound calls made by agents (busy time, not contacts): callbacks (job id) and
     # proactive calls (job -1)
     outbound_job: array[int] = field(default_factory=_ids)
