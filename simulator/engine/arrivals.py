@@ -10,6 +10,7 @@ interval receives exactly its expected volume on average.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import chain
 
 import numpy as np
 from numba import njit
@@ -47,10 +48,15 @@ def arrival_times(
     """Arrival times in [0, horizon) of the NHPP, drawn from the stream named ``stream``."""
     edges, cum = cumulative_intensity(starts_s, rates_per_s, horizon_s)
     rates = np.append(np.asarray(rates_per_s, dtype=np.float64), 0.0)
-    s = 0.0
-    for gaps in streams.blocks(stream, UNIT_EXPONENTIAL_ARGS):
-        out = np.empty(gaps.shape[0])
-        n, s = _invert(edges, cum, rates, gaps, s, out)
-        yield from out[:n].tolist()
-        if n < gaps.shape[0]:
-            return
+
+    def blocks() -> Iterator[list[float]]:
+        s = 0.0
+        for gaps in streams.blocks(stream, UNIT_EXPONENTIAL_ARGS):
+            out = np.empty(gaps.shape[0])
+            n, s = _invert(edges, cum, rates, gaps, s, out)
+            yield out[:n].tolist()
+            if n < gaps.shape[0]:
+                return
+
+    # chain walks each block's list in C: a next() per arrival costs half of ``yield from``'s
+    return chain.from_iterable(blocks())
