@@ -165,7 +165,6 @@ class ContactCenter:
         self._draw_proactive = customers.proactive
         self._draw_contact = customers.contact
         self._deflection = customers.deflection
-        self._patience = customers.patience
         self._involvement = customers.involvement
         self._fcr = customers.fcr
         self._later_fcr = customers.later_fcr
@@ -383,7 +382,7 @@ class ContactCenter:
         self._queues[q].append(cid)
         self._qwait[q] += 1
         self.routing.queued += 1
-        patience = self._patience[cid]
+        patience = self.customers.patience  # drawn for this contact a moment ago
         if patience != INF:
             self._at(patience, self._on_patience, (cid, q))
 

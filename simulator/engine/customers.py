@@ -65,7 +65,7 @@ class Customers:
 
     Issue draws are callables (``reason()``, ``channel()``, ``self_service[reason]()``,
     ``proactive[reason]()``); :meth:`contact` draws everything about a new contact at once and
-    keeps what later happenings need in per-contact columns (``patience``, ``u_fcr``, ...).
+    keeps what later happenings need in per-contact columns (``u_fcr``, ``repeats``, ...).
     """
 
     def __init__(
@@ -123,7 +123,9 @@ class Customers:
             else constant(INF),
             constant(INF),  # nobody abandons an e-mail
         ]
-        self.patience: list[float] = []
+        # the latest contact's patience: read only when it queues, right after it is made, so
+        # it needs no per-contact column
+        self.patience: float = INF
 
         # Redial after abandoning (phone).
         redial = phone.redial
@@ -222,7 +224,7 @@ class Customers:
         Its columns are grown already; the handle time is talk, consult hold and wrap-up.
         """
         talk = self._handle[reason]() * self._handle_factor[channel]
-        self.patience.append(self._patience[channel]())
+        self.patience = self._patience[channel]()
         if self._journey_draws:
             talk = self._journey(cid, iid, reason, attempt, talk)
         return talk + self._wrap_up[reason]
