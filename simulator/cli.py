@@ -209,7 +209,9 @@ def run_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        _print_kpi_table(result.to_json(), lang)
+        from simulator.present.tables import print_run
+
+        print_run(result.to_json(), lang)
     _warn_horizon_trap(horizon_warning(result.kpis, lang))
 
 
@@ -217,49 +219,6 @@ def _warn_horizon_trap(warning: str | None) -> None:
     """On stderr, after the table: stdout holds only what was asked for (a table or JSON)."""
     if warning is not None:
         typer.echo(f"warning: {warning}", err=True)
-
-
-def _print_kpi_table(summary: dict[str, Any], lang: str) -> None:
-    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object.
-
-    KPIs of features the run does not use (0 or undefined in every replication) are left out and
-    counted below.
-    """
-    from rich.console import Console
-    from rich.table import Table
-
-    from simulator.present.labels import format_ci, format_kpi, kpi_label
-    from simulator.results.kpis import worth_showing
-
-    n = summary["replications"]
-    table = Table(
-        title=f"{summary['scenario']} — seed {summary['seed']}, "
-        f"{n} replication{'s' if n != 1 else ''}",
-        title_justify="left",
-    )
-    table.add_column("KPI")
-    table.add_column("key", style="dim")
-    table.add_column("mean", justify="right")
-    table.add_column("± 95% CI", justify="right")
-    hidden = 0
-    for key, mean in summary["kpis"].items():
-        ci = summary["ci95"].get(key)
-        if not worth_showing(key, mean, ci):
-            hidden += 1
-            continue
-        table.add_row(
-            kpi_label(key, lang),
-            key,
-            format_kpi(key, mean, lang),
-            format_ci(key, ci, lang),
-        )
-    console = Console(highlight=False)
-    console.print(table)
-    if hidden:
-        console.print(
-            f"{hidden} KPIs that are 0 or undefined in this run are not shown; --json has all.",
-            style="dim",
-        )
 
 
 @app.command()

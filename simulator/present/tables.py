@@ -66,6 +66,44 @@ def _stdout(width: int) -> Console:
     return console if console.is_terminal else Console(highlight=False, width=width)
 
 
+# -- run ------------------------------------------------------------------------------------------
+def print_run(summary: dict[str, Any], lang: str) -> None:
+    """The KPI table of ``ccsim run`` on stdout, from the spec A2 object.
+
+    KPIs of features the run does not use (0 or undefined in every replication) are left out and
+    counted below.
+    """
+    n = summary["replications"]
+    table = Table(
+        title=f"{summary['scenario']} — seed {summary['seed']}, "
+        f"{n} replication{'s' if n != 1 else ''}",
+        title_justify="left",
+    )
+    table.add_column("KPI")
+    table.add_column("key", style="dim")
+    table.add_column("mean", justify="right")
+    table.add_column("± 95% CI", justify="right")
+    hidden = 0
+    for key, mean in summary["kpis"].items():
+        ci = summary["ci95"].get(key)
+        if not worth_showing(key, mean, ci):
+            hidden += 1
+            continue
+        table.add_row(
+            kpi_label(key, lang),
+            key,
+            format_kpi(key, mean, lang),
+            format_ci(key, ci, lang),
+        )
+    console = Console(highlight=False)
+    console.print(table)
+    if hidden:
+        console.print(
+            f"{hidden} KPIs that are 0 or undefined in this run are not shown; --json has all.",
+            style="dim",
+        )
+
+
 # -- compare --------------------------------------------------------------------------------------
 def print_comparison(comparison: Comparison) -> None:
     """Per KPI each scenario's mean and its paired difference to the first.
