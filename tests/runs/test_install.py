@@ -128,3 +128,18 @@ def test_dash_h_is_help(args):
     assert short.exit_code == 0, short.output
     assert "Usage" in short.output
     assert short.output == long.output
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    """pyproject lists the packages by name (the data folders are mapped in beside them), so a new
+    layer folder missing from the list would install without its code."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in (ROOT / "simulator").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
