@@ -27,6 +27,28 @@ ERLANG_A_SPEC: dict[str, Any] = {
 }
 
 
+# Spec A2's example object (part A of the scenario format), written out here so that tests do not
+# take the code's word for the contract.
+SPEC_A2_KPIS = frozenset(
+    {
+        "offered",
+        "answered",
+        "abandoned",
+        "abandon_rate",
+        "asa_s",
+        "service_level",
+        "wait_p90_s",
+        "aht_s",
+        "occupancy",
+        "issues",
+        "fcr",
+        "repeat_rate",
+        "contacts_per_issue",
+        "in_system_at_end",
+    }
+)
+
+
 def merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """Deep-merge ``changes`` into a copy of ``base``; a value of None deletes the key."""
     out = copy.deepcopy(base)

@@ -195,6 +195,19 @@ def _with_agents_axis(
     return handles + h2, labels + l2
 
 
+def _target_line(ax: Axes, target: float, lang: str) -> None:
+    """The service-level target as a dashed line on a 0-105% axis, labelled for the legend."""
+    ax.axhline(
+        target,
+        color=COLORS["target"],
+        lw=LINE_WIDTH + 0.5,
+        ls="--",
+        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
+    )
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+
+
 def _extend(x: np.ndarray, y: np.ndarray, width: float) -> tuple[np.ndarray, np.ndarray]:
     """A post-step series closed at the end of the last interval (else the last step is lost)."""
     if not len(x):
@@ -262,16 +275,8 @@ def service_level_figure(
         ax.fill_between(
             x, y, target, where=y < target, step="post", color=COLORS["abandoned"], alpha=0.5
         )
-    ax.axhline(
-        target,
-        color=COLORS["target"],
-        lw=LINE_WIDTH + 0.5,
-        ls="--",
-        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
-    )
+    _target_line(ax, target, lang)
     _shade_warmup(ax, means, hours, width, lang)
-    ax.set_ylim(0, 1.05)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax, t("plot.sl.title", lang), xlabel, ylabel)
     bottom_legend(fig, ncols=3)
@@ -395,15 +400,7 @@ def daily_service_level_figure(
         color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
         label=t("plot.sl.value", lang),
     )
-    ax.axhline(
-        target,
-        color=COLORS["target"],
-        lw=LINE_WIDTH + 0.5,
-        ls="--",
-        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
-    )
-    ax.set_ylim(0, 1.05)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _target_line(ax, target, lang)
     xlabel = _day_axis(ax, list(table.index), start, lang)
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax, t("plot.sl.daily_title", lang), xlabel, ylabel)
@@ -494,15 +491,7 @@ def average_day_figure(
             color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
             label=t("plot.sl.value", lang),
         )
-    ax_sl.axhline(
-        target,
-        color=COLORS["target"],
-        lw=LINE_WIDTH + 0.5,
-        ls="--",
-        label=t("plot.sl.target", lang, target=format_threshold("service_level", target, lang)),
-    )
-    ax_sl.set_ylim(0, 1.05)
-    ax_sl.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _target_line(ax_sl, target, lang)
     _clock_axis(ax_sl, minutes, width)
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
     _style(ax_sl, None, t("plot.time_of_day", lang), ylabel)
