@@ -437,7 +437,7 @@ def compare_command(
         from simulator.studies.compare import write_comparison
 
         def draw(path: Path) -> Path:
-            return save_png(comparison_plot(result), path)
+            return save_png(comparison_plot(result, lang), path)
 
         written = write_comparison(result, out, force=force, write_png=draw)
         typer.echo(f"written: {written}", err=True)
@@ -448,7 +448,7 @@ def compare_command(
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:
-        print_comparison(result)
+        print_comparison(result, lang)
 
 
 @app.command("pareto")

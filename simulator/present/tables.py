@@ -105,7 +105,7 @@ def print_run(summary: dict[str, Any], lang: str) -> None:
 
 
 # -- compare --------------------------------------------------------------------------------------
-def print_comparison(comparison: Comparison) -> None:
+def print_comparison(comparison: Comparison, lang: str = DEFAULT_LANG) -> None:
     """Per KPI each scenario's mean and its paired difference to the first.
 
     As in ``ccsim run``, KPIs of features no scenario uses (0 or undefined in all of them) are
@@ -131,11 +131,12 @@ def print_comparison(comparison: Comparison) -> None:
         if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
             hidden += 1
             continue
-        row = [kpi_label(key), key, format_kpi(key, values[0])]
+        row = [kpi_label(key, lang), key, format_kpi(key, values[0], lang)]
         for i, d in enumerate(diff[key], start=1):
-            row.append(format_kpi(key, values[i]))
-            ci = "" if d["mean"] is None or d["ci95"] is None else " " + format_ci(key, d["ci95"])
-            row.append(format_kpi_change(key, d["mean"]) + ci)
+            row.append(format_kpi(key, values[i], lang))
+            ci = d["ci95"]
+            ci_text = "" if d["mean"] is None or ci is None else " " + format_ci(key, ci, lang)
+            row.append(format_kpi_change(key, d["mean"], lang) + ci_text)
         table.add_row(*row)
     console = _stdout(80 + 40 * len(labels))
     console.print(table)

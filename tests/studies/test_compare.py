@@ -158,3 +158,17 @@ def test_bad_input_exits_2_with_a_message(tmp_path, problem):
     assert result.stdout == "" or not result.stdout.lstrip().startswith("{")
     if problem != "single":
         assert "other.yaml" in result.output
+
+
+def test_the_table_speaks_the_language_asked_for(tmp_path):
+    """--lang nl gives Dutch KPI names, decimal commas and changes of shares in %-punt."""
+    a = write(tmp_path, "a", spec())
+    b = write(tmp_path, "b", spec(name="more", agents={"headcount": 24}))
+    args = ("compare", str(a), str(b), "--replications", "2", "--workers", "1")
+    dutch = invoke(*args, "--lang", "nl")
+    assert dutch.exit_code == 0, dutch.output
+    assert "Afhaakpercentage" in dutch.stdout
+    assert "%-punt" in dutch.stdout
+    english = invoke(*args)
+    assert "Abandon rate" in english.stdout
+    assert "Afhaakpercentage" not in english.stdout
