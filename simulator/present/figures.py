@@ -195,6 +195,21 @@ def _with_agents_axis(
     return handles + h2, labels + l2
 
 
+def _target_bars(
+    ax: Axes, x: np.ndarray, sl: np.ndarray, target: float, lang: str, **bar: object
+) -> None:
+    """Service-level bars, green where the target is met and orange where it is missed.
+
+    Two bar calls rather than one with a colour per bar, so the legend names both colours.
+    """
+    for mask, color, key in (  # an undefined level (NaN, nothing offered) is in neither
+        (sl >= target, COLORS["answered"], "plot.sl.met"),
+        (sl < target, COLORS["abandoned"], "plot.sl.missed"),
+    ):
+        if mask.any():
+            ax.bar(x[mask], sl[mask], color=color, label=t(key, lang), **bar)
+
+
 def _target_line(ax: Axes, target: float, lang: str) -> None:
     """The service-level target as a dashed line on a 0-105% axis, labelled for the legend."""
     ax.axhline(
@@ -394,12 +409,8 @@ def daily_service_level_figure(
     sl = table["service_level"].to_numpy(dtype=float)
     fig = new_figure()
     ax = fig.axes[0]
-    ax.bar(
-        x,
-        np.nan_to_num(sl),
-        color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
-        label=t("plot.sl.value", lang),
-    )
+    _target_bars(ax, x, sl, target, lang)
+    ax.set_xlim(-0.6, len(x) - 0.4)  # every day keeps its place, a closed one too
     _target_line(ax, target, lang)
     xlabel = _day_axis(ax, list(table.index), start, lang)
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")
@@ -483,14 +494,7 @@ def average_day_figure(
     _clock_axis(ax, minutes, width)
     if "service_level" in table:
         sl = table["service_level"].to_numpy(dtype=float)
-        ax_sl.bar(
-            minutes,
-            np.nan_to_num(sl),
-            width=width * 0.9,
-            align="edge",
-            color=np.where(sl < target, COLORS["abandoned"], COLORS["answered"]),
-            label=t("plot.sl.value", lang),
-        )
+        _target_bars(ax_sl, minutes, sl, target, lang, width=width * 0.9, align="edge")
     _target_line(ax_sl, target, lang)
     _clock_axis(ax_sl, minutes, width)
     ylabel = t("plot.sl.y", lang, seconds=f"{answer_within_s:g}")

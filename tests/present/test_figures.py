@@ -385,3 +385,21 @@ def test_wait_picture_states_the_service_level_of_the_kpi_table(tiny):
     assert bar.get_height() == overflow
     ticks = [x.get_text() for x in fig.axes[0].get_xticklabels()]
     assert ticks[-1] == f"> {top:.0f} s"
+
+
+def test_service_level_bars_name_only_the_colours_they_use():
+    """Green bars meet the target, orange ones miss it; a day with nothing offered draws neither,
+    and the legend names only the colours drawn."""
+    table = pd.DataFrame(
+        {"service_level": [0.9, 0.5, np.nan]}, index=pd.Index([0, 1, 2], name="day")
+    )
+    fig = plots.new_figure()
+    ax = fig.axes[0]
+    plots._target_bars(ax, np.arange(3), table["service_level"].to_numpy(), 0.8, "en")
+    heights = sorted(round(p.get_height(), 6) for p in ax.patches)
+    assert heights == [0.5, 0.9]
+    labels = [c.get_label() for c in ax.containers]
+    assert labels == ["Service level, target met", "Service level below target"]
+    fig2 = plots.new_figure()
+    plots._target_bars(fig2.axes[0], np.arange(2), np.array([0.5, np.nan]), 0.8, "en")
+    assert [c.get_label() for c in fig2.axes[0].containers] == ["Service level below target"]
