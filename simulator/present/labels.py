@@ -139,6 +139,15 @@ EN: dict[str, str] = {
     "report.col.mean": "Mean",
     "report.col.ci": "± 95% CI",
     "report.col.key": "Key",
+    "table.runs.one": "{what} — seed {seed}, 1 replication",
+    "table.runs.many": "{what} — seed {seed}, {n} replications",
+    "table.crn": "(common random numbers)",
+    "table.hidden.run": (
+        "{n} KPIs that are 0 or undefined in this run are not shown; --json has all."
+    ),
+    "table.hidden.compare": (
+        "{n} KPIs that are 0 or undefined in every scenario are not shown; --json has all."
+    ),
     "report.plots": "Pictures",
     "report.skipped": "Not shown: {title} — {reason}",
     "report.footer": "Self-contained report: no internet connection needed.",
@@ -509,6 +518,17 @@ NL: dict[str, str] = {
     "report.col.mean": "Gemiddelde",
     "report.col.ci": "± 95%-BI",
     "report.col.key": "Sleutel",
+    "table.runs.one": "{what} — seed {seed}, 1 replicatie",
+    "table.runs.many": "{what} — seed {seed}, {n} replicaties",
+    "table.crn": "(gemeenschappelijke toevalsgetallen)",
+    "table.hidden.run": (
+        "{n} kerncijfers die in deze run 0 of ongedefinieerd zijn, staan er niet in;"
+        " --json heeft ze allemaal."
+    ),
+    "table.hidden.compare": (
+        "{n} kerncijfers die in elk scenario 0 of ongedefinieerd zijn, staan er niet in; --json"
+        " heeft ze allemaal."
+    ),
     "report.plots": "Grafieken",
     "report.skipped": "Niet getoond: {title} — {reason}",
     "report.footer": "Zelfstandig rapport: geen internetverbinding nodig.",

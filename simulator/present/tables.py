@@ -67,22 +67,25 @@ def _stdout(width: int) -> Console:
 
 
 # -- run ------------------------------------------------------------------------------------------
+def _runs_title(what: str, seed: int, n: int, lang: str) -> str:
+    """``minimal — seed 7, 5 replications``: what a table's numbers come from."""
+    return t("table.runs.one" if n == 1 else "table.runs.many", lang, what=what, seed=seed, n=n)
+
+
 def print_run(summary: dict[str, Any], lang: str) -> None:
     """The KPI table of ``ccsim run`` on stdout, from the spec A2 object.
 
     KPIs of features the run does not use (0 or undefined in every replication) are left out and
     counted below.
     """
-    n = summary["replications"]
     table = Table(
-        title=f"{summary['scenario']} — seed {summary['seed']}, "
-        f"{n} replication{'s' if n != 1 else ''}",
+        title=_runs_title(summary["scenario"], summary["seed"], summary["replications"], lang),
         title_justify="left",
     )
-    table.add_column("KPI")
-    table.add_column("key", style="dim")
-    table.add_column("mean", justify="right")
-    table.add_column("± 95% CI", justify="right")
+    table.add_column(t("report.col.kpi", lang))
+    table.add_column(t("report.col.key", lang), style="dim")
+    table.add_column(t("report.col.mean", lang), justify="right")
+    table.add_column(t("report.col.ci", lang), justify="right")
     hidden = 0
     for key, mean in summary["kpis"].items():
         ci = summary["ci95"].get(key)
@@ -98,10 +101,7 @@ def print_run(summary: dict[str, Any], lang: str) -> None:
     console = Console(highlight=False)
     console.print(table)
     if hidden:
-        console.print(
-            f"{hidden} KPIs that are 0 or undefined in this run are not shown; --json has all.",
-            style="dim",
-        )
+        console.print(t("table.hidden.run", lang, n=hidden), style="dim")
 
 
 # -- compare --------------------------------------------------------------------------------------
@@ -113,18 +113,16 @@ def print_comparison(comparison: Comparison, lang: str = DEFAULT_LANG) -> None:
     """
     labels = comparison.labels
     kpis, cis, diff = comparison.kpis(), comparison.ci95(), comparison.diff()
-    n = comparison.replications
-    table = Table(
-        title=f"{' vs '.join(labels)} — seed {comparison.seed}, {n} replication"
-        f"{'s' if n != 1 else ''} (common random numbers)",
-        title_justify="left",
-    )
-    table.add_column("KPI")
-    table.add_column("key", style="dim")
+    what = " vs ".join(labels)
+    title = _runs_title(what, comparison.seed, comparison.replications, lang)
+    table = Table(title=f"{title} {t('table.crn', lang)}", title_justify="left")
+    table.add_column(t("report.col.kpi", lang))
+    table.add_column(t("report.col.key", lang), style="dim")
     table.add_column(labels[0], justify="right")
+    ci_head = t("report.col.ci", lang)
     for label in labels[1:]:
         table.add_column(label, justify="right")
-        table.add_column(f"{label} − {labels[0]} (± 95% CI)", justify="right", style="bold")
+        table.add_column(f"{label} − {labels[0]} ({ci_head})", justify="right", style="bold")
     hidden = 0
     for key in KPI_KEYS:
         values = kpis[key]
@@ -141,11 +139,7 @@ def print_comparison(comparison: Comparison, lang: str = DEFAULT_LANG) -> None:
     console = _stdout(80 + 40 * len(labels))
     console.print(table)
     if hidden:
-        console.print(
-            f"{hidden} KPIs that are 0 or undefined in every scenario are not shown; "
-            "--json has all.",
-            style="dim",
-        )
+        console.print(t("table.hidden.compare", lang, n=hidden), style="dim")
     for note in comparison.notes:
         console.print(f"note: {note}")
 

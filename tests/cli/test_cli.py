@@ -112,6 +112,16 @@ def test_run_prints_a_readable_table(tmp_path):
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
 
 
+def test_run_table_in_dutch(tmp_path):
+    """--lang nl: the whole table is Dutch (names, headers, title, decimal commas)."""
+    result = invoke("run", write(tmp_path, SMALL), "--replications", "2", "--lang", "nl")
+    assert result.exit_code == 0, result.stderr
+    assert "2 replicaties" in result.stdout
+    assert "Gemiddelde" in result.stdout
+    assert "Servicelevel" in result.stdout
+    assert "Service level" not in result.stdout
+
+
 def test_table_shows_undefined_values_as_a_dash(tmp_path):
     no_agents = SMALL.replace("headcount: 10", "headcount: 0")
     result = invoke("run", write(tmp_path, no_agents), "--replications", "1")

@@ -169,6 +169,7 @@ def test_the_table_speaks_the_language_asked_for(tmp_path):
     assert dutch.exit_code == 0, dutch.output
     assert "Afhaakpercentage" in dutch.stdout
     assert "%-punt" in dutch.stdout
+    assert "2 replicaties (gemeenschappelijke toevalsgetallen)" in dutch.stdout
     english = invoke(*args)
     assert "Abandon rate" in english.stdout
     assert "Afhaakpercentage" not in english.stdout
