@@ -392,6 +392,11 @@ EN: dict[str, str] = {
         "{what}: ASA {asa}, abandonment {ab}, but agent hours on duty {hours} and repeat "
         "contacts {rep}: shorter waits at a price, the waste stays."
     ),
+    "train.story.more_same_wait": (
+        "{what}: ASA {asa}, abandonment {ab}, but agent hours on duty {hours} and repeat "
+        "contacts {rep}: no significant change in the wait at this sample size, at a price; the "
+        "waste stays."
+    ),
     "train.story.fewer": (
         "{what}: contacts {off} (repeat contacts {rep}), ASA {asa}, agent hours needed {need}: "
         "fewer contacts and shorter waits for the same agents."
@@ -767,6 +772,11 @@ NL: dict[str, str] = {
     "train.story.more": (
         "{what}: ASA {asa}, afhaakpercentage {ab}, maar agenturen ingeroosterd {hours} en "
         "herhaalcontacten {rep}: kortere wachttijd tegen een prijs, de verspilling blijft."
+    ),
+    "train.story.more_same_wait": (
+        "{what}: ASA {asa}, afhaakpercentage {ab}, maar agenturen ingeroosterd {hours} en "
+        "herhaalcontacten {rep}: geen significante verandering in de wachttijd bij deze "
+        "steekproef, wel tegen een prijs; de verspilling blijft."
     ),
     "train.story.fewer": (
         "{what}: contacten {off} (herhaalcontacten {rep}), ASA {asa}, agenturen nodig {need}: "

@@ -351,17 +351,17 @@ class TrainingResult:
         }
 
     def findings(self) -> list[str]:
-        """Per what-if what it did: ``more``, ``fewer``, ``fewer_same_wait`` or ``none``.
+        """Per what-if, what it did, as one of five findings.
 
-        ``more`` agents (``scale_agents`` > 1), ``fewer`` contacts and a shorter wait,
-        ``fewer_same_wait`` (fewer contacts only) or ``none``; a claim is made only when its paired
-        difference is significant.
+        ``more`` agents and a shorter wait, ``more_same_wait`` (more agents, no significant change
+        in the wait), ``fewer`` contacts and a shorter wait, ``fewer_same_wait`` (fewer contacts
+        only) or ``none``; a claim is made only when its paired difference is significant.
         """
         offered, asa = self.diff("offered"), self.diff("asa_s")
         out = []
         for i, what_if in enumerate(self.training.what_ifs):
             if (what_if.scale_agents or 1.0) > 1.0:
-                out.append("more")
+                out.append("more" if _below_zero(asa[i]) else "more_same_wait")
             elif _below_zero(offered[i]):
                 out.append("fewer" if _below_zero(asa[i]) else "fewer_same_wait")
             else:

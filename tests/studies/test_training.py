@@ -82,6 +82,25 @@ def test_headcount_buys_waits_at_a_price_other_levers_remove_contacts(result) ->
     assert training_markdown(result, "nl").startswith("| KPI | vandaag |")
 
 
+def test_more_agents_claim_shorter_waits_only_when_the_ci_says_so(result, monkeypatch) -> None:
+    """With the wait's paired CI spanning 0, the story for +20% agents claims no shorter wait."""
+    real = result.diff
+
+    def diff(key: str) -> list[dict[str, float | None]]:
+        out = real(key)
+        if key == "asa_s":
+            out = [dict(d) for d in out]
+            out[0]["ci95"] = abs(out[0]["mean"]) * 2  # the CI now spans 0
+        return out
+
+    monkeypatch.setattr(result, "diff", diff)
+    assert result.findings()[0] == "more_same_wait"
+    en, nl = training_story(result)[0], training_story(result, "nl")[0]
+    assert "no significant change in the wait" in en
+    assert "shorter waits" not in en
+    assert "geen significante verandering in de wachttijd" in nl
+
+
 def test_changes_of_shares_are_points_and_the_dutch_figure_fits(result) -> None:
     """Service level and abandonment change by points (%-punt), not percent; the Dutch
     subtitle, longer than the English one, wraps instead of running off the picture."""
