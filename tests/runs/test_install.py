@@ -119,6 +119,9 @@ def test_installed_package_finds_its_training_experiment_from_any_folder(tmp_pat
         assert Path(path).is_relative_to(site / "simulator" / "experiments")
         assert int(scenarios) >= 2
     assert len(lines) > 1
+    templates = ROOT / "simulator" / "present" / "templates"
+    shipped = {p.name for p in (site / "simulator" / "present" / "templates").iterdir()}
+    assert {p.name for p in templates.iterdir()} <= shipped  # the HTML reports need them
 
 
 @pytest.mark.parametrize("args", [[], ["run"], ["sweep"], ["train"]])
