@@ -76,9 +76,13 @@ def write_run(
         result.contacts.to_parquet(staging / "contacts.parquet", index=False)
         result.journeys.to_parquet(staging / "journeys.parquet", index=False)
         result.agents.to_parquet(staging / "agents.parquet", index=False)
-        scenario_yaml = yaml.safe_dump(
-            result.scenario.to_yaml_dict(), sort_keys=False, allow_unicode=True
-        )
+        # As run: --seed and --replications override the file, so that running this file again
+        # gives the same numbers.
+        as_run = result.scenario.to_yaml_dict() | {
+            "seed": result.seed,
+            "replications": result.replications,
+        }
+        scenario_yaml = yaml.safe_dump(as_run, sort_keys=False, allow_unicode=True)
         (staging / "scenario.yaml").write_text(scenario_yaml, encoding="utf-8")
         meta = {
             "ccsim_version": __version__,

@@ -207,6 +207,19 @@ def test_out_writes_the_run_folder(tmp_path):
     assert again.exit_code == 0, again.stderr
 
 
+def test_the_scenario_as_run_gives_the_same_numbers_again(tmp_path):
+    """scenario.yaml holds the seed and replications given on the command line, not the file's."""
+    out_dir = tmp_path / "run"
+    options = ("--replications", "1", "--seed", "5")
+    first = invoke("run", write(tmp_path, SMALL), *options, "--out", out_dir, "--json")
+    assert first.exit_code == 0, first.stderr
+    as_run = yaml.safe_load((out_dir / "scenario.yaml").read_text())
+    assert (as_run["seed"], as_run["replications"]) == (5, 1)
+    again = invoke("run", out_dir / "scenario.yaml", "--json")
+    assert again.exit_code == 0, again.stderr
+    assert json.loads(again.stdout)["kpis"] == json.loads(first.stdout)["kpis"]
+
+
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir()}
 
