@@ -11,6 +11,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -332,27 +333,29 @@ def test_redial_series_against_direct_sums():
         assert answered_share(a, r, m) == pytest.approx(answered)
 
 
+def afternoon_repeats(per_hour: float, replications: int) -> dict[str, Any]:
+    """New issues 08:00-14:00 only; 40% are unresolved and call again about 2 h later."""
+    return {
+        "replications": replications,
+        "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+        "arrivals": {"per_hour": [0] * 8 + [per_hour] * 6 + [0] * 10},
+        "reasons": [
+            {
+                "name": "general",
+                "share": 1.0,
+                "handle_time": {"dist": "exponential", "mean_s": 240},
+                "fcr": 0.6,
+                "repeat": {"probability": 1.0, "delay": {"dist": "exponential", "mean_h": 2}},
+            }
+        ],
+    }
+
+
 def test_simulation_staffs_repeats_that_arrive_after_the_new_issues():
     """The coupling the analytic methods miss: new issues stop at 14:00, but unresolved customers
     call again about 2 h later. Erlang A (repeats placed with their new issue) staffs nobody after
     14:00; the simulation staffs the afternoon and meets the target there."""
-    rates = [0] * 8 + [120] * 6 + [0] * 10
-    sc = scenario(
-        {
-            "replications": 4,
-            "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
-            "arrivals": {"per_hour": rates},
-            "reasons": [
-                {
-                    "name": "general",
-                    "share": 1.0,
-                    "handle_time": {"dist": "exponential", "mean_s": 240},
-                    "fcr": 0.6,
-                    "repeat": {"probability": 1.0, "delay": {"dist": "exponential", "mean_h": 2}},
-                }
-            ],
-        }
-    )
+    sc = scenario(afternoon_repeats(per_hour=120, replications=4))
     analytic_staff = staff(sc, "erlang-a").table
     sim = staff(sc, "simulation", workers=1)
     afternoon = sim.table["start_min"].between(14 * 60, 17 * 60)
@@ -472,22 +475,7 @@ def test_simulation_that_does_not_converge_exits_3(tmp_path):
     Erlang A does not staff) still miss the target: --json prints the staffing with
     "converged": false and a reason naming the intervals and the runs; the table says so too;
     both exit 3."""
-    rates = [0] * 8 + [60] * 6 + [0] * 10
-    data = {
-        "replications": 2,
-        "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
-        "arrivals": {"per_hour": rates},
-        "reasons": [
-            {
-                "name": "general",
-                "share": 1.0,
-                "handle_time": {"dist": "exponential", "mean_s": 240},
-                "fcr": 0.6,
-                "repeat": {"probability": 1.0, "delay": {"dist": "exponential", "mean_h": 2}},
-            }
-        ],
-        "agents": {"headcount": 5},
-    }
+    data = afternoon_repeats(per_hour=60, replications=2) | {"agents": {"headcount": 5}}
     path = tmp_path / "late.yaml"
     path.write_text(yaml.safe_dump(data))
     args = ["staff", str(path), "--method", "simulation", "--max-runs", "1", "--workers", "1"]
