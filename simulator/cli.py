@@ -1,7 +1,7 @@
 """The ``ccsim`` command line (spec A2).
 
 Commands: ``run``, ``validate``, ``schema``, ``report``, ``assess``, ``sweep``, ``compare``,
-``pareto``, ``staff`` and ``train``.
+``pareto``, ``staff``, ``train`` and ``calibrate``.
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
 2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error (and for
@@ -637,6 +637,51 @@ def train_command(
         from simulator.present.tables import print_training
 
         print_training(result, lang)
+
+
+@app.command("calibrate")
+def calibrate_command(
+    file: ScenarioFile,
+    survey: Annotated[
+        Path,
+        typer.Argument(help="Survey YAML file: mean CSAT per outcome group.", show_default=False),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option(min=1, help="Replications (default: the scenario's).", show_default=False),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Base seed (default: the scenario's).")
+    ] = None,
+    workers: Workers = None,
+    as_json: AsJson = False,
+) -> None:
+    """Fit the CSAT proxy's weights to survey means per outcome group; print the YAML to paste."""
+    from simulator.present.calibration import calibration_text
+    from simulator.results.calibration import fit_csat
+    from simulator.runs.progress import progress_bar
+    from simulator.runs.replications import run
+    from simulator.scenario.loading import load_scenario
+    from simulator.scenario.survey import check_reasons, load_survey
+
+    scenario = load_scenario(file)
+    answers = load_survey(survey)
+    check_reasons(answers, scenario, str(survey))  # every input checked before the run
+    n = scenario.replications if replications is None else replications
+    with progress_bar(n, "replications") as advance:
+        result = run(
+            scenario,
+            replications=n,
+            seed=seed,
+            workers=workers,
+            progress=advance,
+            keep_contacts=True,
+        )
+    cal = fit_csat(result.journeys, answers, scenario.satisfaction.csat, replications=n)
+    if as_json:
+        typer.echo(json.dumps({"scenario": scenario.name, **cal.to_json()}, allow_nan=False))
+    else:
+        typer.echo(calibration_text(cal, scenario.name), nl=False)
 
 
 def main() -> None:
