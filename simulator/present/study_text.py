@@ -22,10 +22,10 @@ from simulator.present.labels import (
     number,
     t,
 )
-from simulator.studies.pareto import WhatIf
 
 if TYPE_CHECKING:
     from simulator.studies.assess import Assessment, Status
+    from simulator.studies.pareto import WhatIf
     from simulator.studies.training import TrainingResult
 
 # -- growth-phase assessment ----------------------------------------------------------------------
@@ -183,6 +183,8 @@ def what_if_text(w: WhatIf | None, lang: str) -> str:
 def _what_if_json_text(w: dict[str, Any] | None, lang: str) -> str:
     if not w:
         return "–"
+    from simulator.studies.pareto import WhatIf  # pandas: for pareto tables only
+
     on_time = w.get("on_time_probability")
     return what_if_text(
         WhatIf(

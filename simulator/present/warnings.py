@@ -19,10 +19,12 @@ planner already accepts from the forecast is worth a warning, a smaller one is s
 from __future__ import annotations
 
 from collections.abc import Mapping
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from simulator.present.labels import DEFAULT_LANG, format_kpi, number, t
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TRAP_SHARE = 0.05
 """Warn when more than this share of the contacts fell due after the horizon."""

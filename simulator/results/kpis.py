@@ -1,4 +1,4 @@
-"""KPIs of spec A3, computed from the records of a replication with numpy and pandas only.
+"""KPIs of spec A3 and the interval and agent tables, from the records of a replication.
 
 Contact KPIs count contacts that *arrive* after warm-up; issue KPIs count issues that
 *start* after warm-up, with all their contacts. Occupancy and agents on duty are measured
@@ -6,7 +6,8 @@ by clock time. Nothing here knows SimPy: records in, tables out.
 
 The KPIs read the record columns through numpy views (:func:`~simulator.engine.records.as_array`,
 no copy) and build no per-contact or per-issue frame: a run that keeps no tables needs little
-more memory than its records.
+more memory than its records. Tables come as numpy :class:`~simulator.results.columns.Columns`;
+only the per-issue table, which a run keeps on request, needs pandas.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from simulator.engine.records import (
     ABANDONED,
@@ -43,8 +44,12 @@ from simulator.engine.records import (
     as_array,
 )
 from simulator.results.catalogue import entry
+from simulator.results.columns import Categorical, Columns
 from simulator.results.satisfaction import ces, csat, nps_contributions
 from simulator.scenario.models import CHANNELS, Satisfaction, Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 PHONE, CHAT, EMAIL = (CHANNELS.index(c) for c in ("phone", "chat", "email"))
 
@@ -141,6 +146,11 @@ def _level_integral(times: array[float], levels: array[int], edges: np.ndarray) 
 
 
 def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
+    """:func:`agent_columns` as a DataFrame."""
+    return agent_columns(rec, scenario).frame()
+
+
+def agent_columns(rec: Records, scenario: Scenario) -> Columns:
     """One row per agent: contacts handled, busy hours and the longest stretch worked.
 
     Contacts and outbound calls handled; busy hours (a chat counts 1/concurrency); the longest
@@ -157,13 +167,11 @@ def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     n = len(rec.agent_group)
     longest = _longest_stretches(agent, start, end, n)
     groups = [p.name for p in scenario.agents.pools(scenario.channels.names)]
-    return pd.DataFrame(
+    return Columns(
         {
             "replication": np.full(n, rec.replication, dtype=np.int32),
             "agent": np.arange(n, dtype=np.int32),
-            "group": pd.Categorical.from_codes(
-                np.asarray(rec.agent_group, dtype=np.int64), categories=groups
-            ),
+            "group": Categorical(np.asarray(rec.agent_group, dtype=np.int64), groups),
             "contacts": np.bincount(inbound_agent, minlength=n)[:n],
             "outbound_calls": np.bincount(outbound_agent, minlength=n)[:n],
             "busy_h": np.bincount(agent, weights=(end - start) * weights, minlength=n)[:n] / 3600,
@@ -277,6 +285,8 @@ def journey_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
 
     Satisfaction is NaN for issues still open at the end: their journey is not over.
     """
+    import pandas as pd  # only runs that keep per-issue tables pay for it
+
     c = _contact_arrays(rec)
     j = _job_arrays(rec)
     n = len(rec.issue_start)
@@ -381,7 +391,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     closed = issue_counted & (as_array(rec.issue_outcome) != OPEN)
     # before the satisfaction arrays exist: each needs memory per contact for a moment
     longest_stretch_h = (
-        float(agent_table(rec, scenario)["longest_stretch_h"].max()) if rec.agent_group else 0.0
+        float(agent_columns(rec, scenario)["longest_stretch_h"].max()) if rec.agent_group else 0.0
     )
     csat_score, ces_score, nps = (
         x[closed] for x in _satisfaction(scenario.satisfaction, _journey_effects(rec, c, jobs))
@@ -526,6 +536,11 @@ def _email_kpis(
 
 
 def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
+    """:func:`interval_columns` as a DataFrame."""
+    return interval_columns(rec, scenario).frame()
+
+
+def interval_columns(rec: Records, scenario: Scenario) -> Columns:
     """Per reporting interval: contact KPIs by arrival time, staffing and occupancy by clock."""
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
@@ -557,7 +572,7 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
         email_throughput_h = count(email_answered, c["wait"]) / count(email_answered) / 3600
         busy, duty = _occupancy_per_interval(rec, c, edges, chat_k)
         occupancy = busy / duty
-    return pd.DataFrame(
+    return Columns(
         {
             "replication": rec.replication,
             "interval": np.arange(n_bins),

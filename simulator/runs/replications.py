@@ -14,24 +14,28 @@ from __future__ import annotations
 import gc
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 
 from simulator.engine.center import simulate
 from simulator.errors import CcsimError
 from simulator.results.catalogue import KPI_KEYS
-from simulator.results.frames import contacts_frame
+from simulator.results.columns import Columns, stack
 from simulator.results.kpis import (
-    agent_table,
+    agent_columns,
     conservation_errors,
-    interval_table,
-    journey_table,
+    interval_columns,
     replication_kpis,
 )
 from simulator.results.statistics import summarise_columns
 from simulator.runs.executor import run_tasks
 from simulator.scenario.models import Scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class ConservationError(CcsimError):
@@ -40,14 +44,18 @@ class ConservationError(CcsimError):
 
 @dataclass
 class Replication:
-    """The tables of one replication (``contacts`` and ``journeys`` None unless kept)."""
+    """The tables of one replication (``contacts`` and ``journeys`` None unless kept).
+
+    Intervals and agents stay numpy columns: they cross process boundaries and become frames only
+    when someone reads them (see :mod:`simulator.results.columns`).
+    """
 
     replication: int
     kpis: dict[str, float]
-    intervals: pd.DataFrame
+    intervals: Columns
     contacts: pd.DataFrame | None
     journeys: pd.DataFrame | None
-    agents: pd.DataFrame
+    agents: Columns
 
 
 def run_replication(
@@ -68,13 +76,20 @@ def run_replication(
             f"replication {replication} of {scenario.name!r} broke conservation: "
             + "; ".join(broken)
         )
+    contacts = journeys = None
+    if keep_contacts:
+        from simulator.results.frames import contacts_frame
+        from simulator.results.kpis import journey_table
+
+        contacts = contacts_frame(rec, [r.name for r in scenario.reasons])
+        journeys = journey_table(rec, scenario)
     return Replication(
         replication=replication,
         kpis=kpis,
-        intervals=interval_table(rec, scenario),
-        contacts=contacts_frame(rec, [r.name for r in scenario.reasons]) if keep_contacts else None,
-        journeys=journey_table(rec, scenario) if keep_contacts else None,
-        agents=agent_table(rec, scenario),
+        intervals=interval_columns(rec, scenario),
+        contacts=contacts,
+        journeys=journeys,
+        agents=agent_columns(rec, scenario),
     )
 
 
@@ -82,19 +97,38 @@ def run_replication(
 class RunResult:
     """Replications of one scenario: per-replication tables and their summary.
 
-    ``contacts`` and ``journeys`` are None for a run made with ``keep_contacts=False``.
+    ``contacts`` and ``journeys`` are None for a run made with ``keep_contacts=False``. The
+    ``summary``, ``intervals`` and ``agents`` frames are built (and pandas imported) on first
+    use: a run that only prints its KPIs never needs them.
     """
 
     scenario: Scenario
     seed: int
     replications: int
-    summary: pd.DataFrame
-    intervals: pd.DataFrame
-    contacts: pd.DataFrame | None
-    journeys: pd.DataFrame | None
-    agents: pd.DataFrame
     kpis: dict[str, float | None]
     ci95: dict[str, float | None]
+    rows: list[dict[str, float]] = field(repr=False)  # the summary's rows
+    contacts: pd.DataFrame | None
+    journeys: pd.DataFrame | None
+    interval_columns: list[Columns] = field(repr=False)
+    agent_columns: list[Columns] = field(repr=False)
+
+    @cached_property
+    def summary(self) -> pd.DataFrame:
+        """One row per replication: its number and every KPI."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows)
+
+    @cached_property
+    def intervals(self) -> pd.DataFrame:
+        """The interval tables of the replications, one under the other."""
+        return stack(self.interval_columns)
+
+    @cached_property
+    def agents(self) -> pd.DataFrame:
+        """The agent tables of the replications, one under the other."""
+        return stack(self.agent_columns)
 
     def to_json(self) -> dict:
         """The object of spec A2 (``None`` where a KPI is undefined: JSON never holds NaN)."""
@@ -133,21 +167,21 @@ def run(
 def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult:
     """Stack replications (in replication order) and summarise them."""
     reps = sorted(reps, key=lambda r: r.replication)
-    summary = pd.DataFrame(
-        [{"replication": r.replication, **{k: r.kpis[k] for k in KPI_KEYS}} for r in reps]
+    rows = [{"replication": r.replication, **{k: r.kpis[k] for k in KPI_KEYS}} for r in reps]
+    means, ci95 = summarise_columns(
+        {k: np.array([row[k] for row in rows], dtype=np.float64) for k in KPI_KEYS}, KPI_KEYS
     )
-    means, ci95 = summarise_columns(summary, KPI_KEYS)
     return RunResult(
         scenario=scenario,
         seed=seed,
         replications=len(reps),
-        summary=summary,
-        intervals=pd.concat([r.intervals for r in reps], ignore_index=True),
-        contacts=_stack([r.contacts for r in reps]),
-        journeys=_stack([r.journeys for r in reps]),
-        agents=pd.concat([r.agents for r in reps], ignore_index=True),
         kpis={k: _none_if_nan(v) for k, v in means.items()},
         ci95={k: _none_if_nan(v) for k, v in ci95.items()},
+        rows=rows,
+        contacts=_stack([r.contacts for r in reps]),
+        journeys=_stack([r.journeys for r in reps]),
+        interval_columns=[r.intervals for r in reps],
+        agent_columns=[r.agents for r in reps],
     )
 
 
@@ -158,6 +192,8 @@ def _stack(tables: list[pd.DataFrame | None]) -> pd.DataFrame | None:
     """
     if any(t is None for t in tables):
         return None
+    import pandas as pd
+
     return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
 
 

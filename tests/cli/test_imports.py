@@ -67,7 +67,10 @@ def test_light_commands_load_no_simulation_tables_or_pictures(args):
     assert not loaded & (SIMULATION | TABLES | PICTURES | SCIPY)
 
 
-def test_run_loads_no_pictures_and_no_scipy_stats():
-    loaded = _loaded("run", MINIMAL, "--replications", "1", "--workers", "1", "--json")
+@pytest.mark.parametrize("json_out", [False, True], ids=["table", "json"])
+def test_run_without_out_loads_no_tables_pictures_or_scipy(json_out):
+    """A run that prints KPIs needs neither pandas (its tables stay numpy) nor scipy (own t)."""
+    args = ["run", MINIMAL, "--replications", "2", "--workers", "1"] + ["--json"] * json_out
+    loaded = _loaded(*args)
     assert "simpy" in loaded  # it did simulate
-    assert not loaded & (PICTURES | {"scipy.stats"})
+    assert not loaded & (TABLES | PICTURES | {"scipy.special", "scipy.stats"})

@@ -25,6 +25,20 @@ def test_t_quantile_matches_the_tables(df, expected):
     assert t_quantile(0.975, df) == pytest.approx(expected, abs=5e-4)
 
 
+@pytest.mark.parametrize("q", [0.5, 0.6, 0.9, 0.975, 0.995, 0.025, 0.0005])
+def test_t_quantile_agrees_with_scipy(q):
+    """The closed-form inversion against scipy's ``stdtrit`` (what ``stats.t.ppf`` calls)."""
+    from scipy.special import stdtrit
+
+    dfs = np.array([*range(1, 40), 99, 100, 101, 999, 5000])
+    np.testing.assert_allclose(t_quantile(q, dfs), stdtrit(dfs, q), rtol=1e-11, atol=1e-12)
+
+
+def test_t_quantile_refuses_less_than_one_degree_of_freedom():
+    with pytest.raises(ValueError, match="df >= 1"):
+        t_quantile(0.975, 0)
+
+
 def test_t_quantile_takes_arrays():
     np.testing.assert_allclose(t_quantile(0.975, np.array([1, 4])), [12.7062, 2.7764], atol=1e-4)
 
