@@ -131,7 +131,7 @@ class ContactCenter:
         self._at = at = scheduler(env)
 
         self.routing = routing = Routing(scenario, rec)
-        self.roster = roster = Roster(scenario, routing, rec, at, self._agent_free)
+        self.roster = roster = Roster(scenario, routing, rec, at, self._agent_free, streams)
         self.third_parties = parties = ThirdParties(
             scenario, env, rec, routing, at, self._resolve, self._customer_next, self._agent_free
         )

@@ -121,6 +121,12 @@ class Records:
     # levels: (time, agents on overtime) at every change
     overtime_time: array[float] = field(default_factory=_times)
     overtime_level: array[int] = field(default_factory=_ids)
+    # levels, only when shrinkage is simulated (spec D11): agents away from the line (on a break
+    # or off the phone, from leaving to coming back) and scheduled agents absent today (paid)
+    away_time: array[float] = field(default_factory=_times)
+    away_level: array[int] = field(default_factory=_ids)
+    absent_time: array[float] = field(default_factory=_times)
+    absent_level: array[int] = field(default_factory=_ids)
     # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
     queue_area: float = 0.0
     # what fell due after the horizon and was not simulated (spec A3: the issue stays open),

@@ -4,18 +4,41 @@ A staffing change brings a group to its planned number of agents; busy agents fi
 before they leave. When a change would send agents home while the phone queue is long, the
 overtime policy (single pool) keeps some of them on, each for the next call only while the queue
 stays long and that call ends within the overtime limit.
+
+Shrinkage in the simulation (spec D11, only when ``agents.breaks``, ``absence`` or ``off_phone``
+is set; otherwise none of it runs). The roster then works from duty stretches
+(:func:`~simulator.scenario.steps.duty_stretches`): the agents of a pool that start and end
+together within a day, each one an agent *slot*. Absence is drawn per (slot, day) from the
+``absence`` stream, every slot of every pool on every day in that order, used or not (all drawn
+at the start, which gives the same numbers as drawing each day at its start); an absent slot
+does not come on duty that day (it is paid: the ``absent`` level). The planned agents of a group
+are then its present ones. Breaks (:func:`~simulator.scenario.steps.break_windows`) and
+off-phone blocks (:func:`~simulator.scenario.steps.off_phone_blocks`) of present slots are
+scheduled at the start; each takes one agent of the group off the line: an idle one at once,
+else the next one who finishes a contact (as at a shift end: ``Group.leaving``), and the agent
+is away for the whole length from the moment it leaves (the ``away`` level), then comes back if
+the plan still has room for it. The group's target is ``planned - away`` (plus overtime).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 
+import numpy as np
 from simpy.events import Event
 
 from simulator.engine.records import Records
 from simulator.engine.routing import PHONE, Group, Routing
+from simulator.engine.streams import Streams
 from simulator.scenario.models import Scenario
-from simulator.scenario.steps import staffing_steps
+from simulator.scenario.steps import (
+    break_windows,
+    duty_stretches,
+    off_phone_blocks,
+    staffing_steps,
+)
+from simulator.units import DAY_S
 
 Schedule = Callable[[float, Callable[[Event], None], object], None]
 
@@ -30,8 +53,10 @@ class Roster:
         rec: Records,
         at: Schedule,
         agent_free: Callable[[int, float], None],
+        streams: Streams | None = None,
     ) -> None:
         self.routing = routing
+        self._streams = streams
         self.rec = rec
         self._at = at
         self._agent_free = agent_free  # a new agent on duty takes work like one who frees up
@@ -39,13 +64,24 @@ class Roster:
         self.on_duty = 0
         self._overtime_end = 0.0
         self._overtime_round = 0  # identifies the current overtime, so stale ends do nothing
+        # shrinkage (spec D11): per group, agents away or about to go (a busy one finishes first),
+        # and the lengths of the breaks still waiting for a busy agent (never more than leaving)
+        self._shrinkage = scenario.agents.simulates_shrinkage
+        self._away = [0] * len(routing.groups)
+        self._pending: list[deque[float]] = [deque() for _ in routing.groups]
+        self._away_now = 0
+        self._closed = False  # the horizon has passed: nobody goes away or comes back
 
     def start(self, scenario: Scenario, holidays) -> None:
         """Put the first shift on duty and schedule every later staffing change."""
         self.set_on_duty(0, 0.0)
         h = scenario.horizon
-        for g in self.routing.groups:
-            starts, counts = staffing_steps(g.staffing, h, holidays)
+        plans = (
+            self._plan_shrinkage(scenario, holidays)
+            if self._shrinkage
+            else [staffing_steps(g.staffing, h, holidays) for g in self.routing.groups]
+        )
+        for g, (starts, counts) in zip(self.routing.groups, plans, strict=True):
             for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
                 if start == 0:
                     g.planned = count
@@ -60,6 +96,9 @@ class Roster:
         """
         for g in self.routing.groups:
             g.leaving = 0
+        for pending in self._pending:
+            pending.clear()
+        self._closed = True
         self._overtime_round += 1
         g = self.routing.groups[0]
         if g.overtime:
@@ -88,13 +127,17 @@ class Roster:
         if ev._value == self._overtime_round and g.overtime:
             now = ev.env._now
             self.set_overtime(g, 0, now)
-            self.staff(g, g.planned, now)
+            self.staff(g, self._target(g), now)
 
     def go_off_duty(self, agent: int, g: Group, now: float) -> None:
         """An idle (or just freed) agent leaves."""
         g.off_duty.append(agent)
         g.on_duty -= 1
         self.set_on_duty(self.on_duty - 1, now)
+        pending = self._pending[g.index]
+        if pending:  # it takes the break (or off-phone time) it was due
+            self._at(pending.popleft(), self._on_back, g)
+            self._set_away(self._away_now + 1, now)
 
     def set_on_duty(self, n: int, now: float) -> None:
         """``n`` agents on duty from ``now`` (logged as a level)."""
@@ -106,7 +149,7 @@ class Roster:
         """Bring group ``g`` to ``target`` agents on duty; busy agents finish first."""
         present = g.on_duty - g.leaving
         if target > present:
-            stay = min(target - present, g.leaving)
+            stay = min(target - present, g.leaving - len(self._pending[g.index]))
             g.leaving -= stay
             for _ in range(target - present - stay):
                 agent = g.off_duty.popleft() if g.off_duty else self.routing.add_agent(g)
@@ -126,8 +169,9 @@ class Roster:
         When it sends agents home while the phone queue is long, the overtime policy (single pool)
         keeps some of them on.
         """
-        now, (g, target) = ev.env._now, ev._value
-        g.planned = target
+        now, (g, planned) = ev.env._now, ev._value
+        g.planned = planned
+        target = max(0, planned - self._away[g.index])
         if g.overtime:  # a new plan replaces any overtime still running
             self.set_overtime(g, 0, now)
         ot = self.overtime
@@ -141,3 +185,78 @@ class Roster:
             self._at(ot.max_minutes * 60.0, self._on_overtime_end, self._overtime_round)
         else:
             self.staff(g, target, now)
+
+    # -- shrinkage in the simulation (spec D11) ---------------------------------------------
+    def _target(self, g: Group) -> int:
+        """Agents group ``g`` should have on duty: planned, less those away, plus overtime."""
+        return max(0, g.planned - self._away[g.index]) + g.overtime
+
+    def _set_away(self, n: int, now: float) -> None:
+        self._away_now = n
+        self.rec.away_time.append(now)
+        self.rec.away_level.append(n)
+
+    def _on_away(self, ev: Event) -> None:
+        """An agent of the group is due a break or off-phone time of ``length`` seconds."""
+        g, length = ev._value
+        i = g.index
+        self._away[i] += 1
+        self._pending[i].append(length)
+        self.staff(g, self._target(g), ev.env._now)
+
+    def _on_back(self, ev: Event) -> None:
+        """An agent comes back from a break or off-phone time (if the plan has room for it)."""
+        if self._closed:
+            return
+        g, now = ev._value, ev.env._now
+        self._away[g.index] -= 1
+        self._set_away(self._away_now - 1, now)
+        self.staff(g, self._target(g), now)
+
+    def _plan_shrinkage(self, scenario: Scenario, holidays) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each group's present agents as steps; absence drawn, breaks and off-phone scheduled."""
+        agents, h = scenario.agents, scenario.horizon
+        pools = [
+            duty_stretches(g.staffing, h, holidays, agents.breaks) for g in self.routing.groups
+        ]
+        absent = None
+        if agents.absence > 0:  # one draw per (day, pool, slot), in that order, used or not
+            draw = self._streams.uniform("absence")
+            slots = sum(n for _, n in pools)
+            absent = [[draw() < agents.absence for _ in range(slots)] for _ in range(h.days)]
+        offsets = np.cumsum([0] + [n for _, n in pools]).tolist()
+        horizon = h.horizon_s
+        absent_changes: dict[float, int] = {0.0: 0}
+        plans = []
+        for g, (stretches, _), offset in zip(self.routing.groups, pools, offsets, strict=False):
+            changes: dict[float, int] = {0.0: 0}
+            for start, end, first, n, breaks in stretches:
+                if absent is None:
+                    present = list(range(n))
+                else:
+                    today = absent[int(start // DAY_S)]
+                    present = [j for j in range(n) if not today[offset + first + j]]
+                    gone = n - len(present)
+                    if gone:
+                        absent_changes[start] = absent_changes.get(start, 0) + gone
+                        absent_changes[end] = absent_changes.get(end, 0) - gone
+                changes[start] = changes.get(start, 0) + len(present)
+                changes[end] = changes.get(end, 0) - len(present)
+                here = set(present)
+                for s, e, j in break_windows(start, end, n, breaks) + off_phone_blocks(
+                    start, end, n, agents.off_phone
+                ):
+                    if j in here and s < horizon:
+                        self._at(s, self._on_away, (g, e - s))
+            times = sorted(t for t in changes if t < horizon)
+            plans.append(
+                (
+                    np.asarray(times, dtype=np.float64),
+                    np.cumsum([changes[t] for t in times]).astype(np.int64),
+                )
+            )
+        times = sorted(t for t in absent_changes if t <= horizon)
+        self.rec.absent_time.extend(times)
+        self.rec.absent_level.extend(np.cumsum([absent_changes[t] for t in times]).tolist())
+        self._set_away(0, 0.0)
+        return plans

@@ -225,6 +225,22 @@ KPIS: tuple[Kpi, ...] = (
         "Agenturen in dienst",
     ),
     Kpi(
+        "available_hours",
+        "efficiency",
+        "hours",
+        "neutral",
+        "Agent hours available (less breaks, absence, off-phone)",
+        "Agenturen beschikbaar (zonder pauzes, verzuim, niet-telefoontijd)",
+    ),
+    Kpi(
+        "simulated_shrinkage",
+        "efficiency",
+        "share",
+        "neutral",
+        "Shrinkage simulated",
+        "Gesimuleerde shrinkage",
+    ),
+    Kpi(
         "refused",
         "accessibility",
         "count",

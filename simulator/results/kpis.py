@@ -145,6 +145,16 @@ def _level_integral(times: array[float], levels: array[int], edges: np.ndarray) 
     return level_time_per_bin(as_array(times), as_array(levels), edges)
 
 
+def _shrinkage_time(rec: Records, edges: np.ndarray) -> np.ndarray:
+    """Paid agent time off the line per bin (spec D11): away on breaks or off the phone, absent.
+
+    Zero when no shrinkage is simulated (the levels are empty).
+    """
+    return _level_integral(rec.away_time, rec.away_level, edges) + _level_integral(
+        rec.absent_time, rec.absent_level, edges
+    )
+
+
 def agent_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
     """:func:`agent_columns` as a DataFrame."""
     return agent_columns(rec, scenario).frame()
@@ -371,6 +381,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         np.array([h.warmup_s, max(rec.end_time, h.horizon_s)]),
     )[0]
     window = h.horizon_s - h.warmup_s
+    paid = on_duty + _shrinkage_time(rec, edges)[0]  # spec D11: breaks and absence are paid
 
     start = as_array(rec.issue_start)
     issue_counted = start >= h.warmup_s
@@ -423,7 +434,9 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         "deflected": float((issue_outcome == DEFLECTED).sum()),
         "open_at_end": float((issue_outcome == OPEN).sum()),
         "mean_queue_length": rec.queue_area / window,
-        "agent_hours": on_duty / 3600.0,
+        "agent_hours": paid / 3600.0,
+        "available_hours": on_duty / 3600.0,
+        "simulated_shrinkage": 1.0 - on_duty / paid if paid else math.nan,
         "refused": float((as_array(rec.refused_time) >= h.warmup_s).sum()),
         "resolved_share": _ratio(resolved.sum(), n_issues),
         "gave_up_share": _ratio((issue_outcome == GAVE_UP).sum(), n_issues),
@@ -599,6 +612,7 @@ def interval_columns(rec: Records, scenario: Scenario) -> Columns:
             "service_level": sl_met,
             "aht_s": aht,
             "agents_on_duty": duty / h.interval_s,
+            "agents_scheduled": (duty + _shrinkage_time(rec, edges)) / h.interval_s,
             "overtime_agents": _level_integral(rec.overtime_time, rec.overtime_level, edges)
             / h.interval_s,
             "occupancy": occupancy,

@@ -584,6 +584,24 @@ def _clock(value: Any, name: str) -> float:  # noqa: RET503 (reject never return
     reject("not a time of day", at=(name,), allowed="HH:MM between 00:00 and 24:00", value=value)
 
 
+class Breaks(Model):
+    """Breaks in the simulation: one after every ``every_h`` hours of a duty stretch, staggered.
+
+    The agents of a duty stretch (a shift's day, or the agents of a headcount, per_interval or
+    table who start and end together within a day) start break k spread evenly over
+    ``stagger_minutes`` centred on k x ``every_h`` after the stretch starts; a break is placed
+    only when the last agent's ends before the stretch does (``steps.break_windows``).
+    """
+
+    every_h: float = Field(gt=0, le=24)
+    """A break after every this many hours of duty."""
+    minutes: float = Field(ge=0, le=24 * 60)
+    """Length of each break (0: no breaks, e.g. to switch them off for one shift)."""
+    stagger_minutes: float = Field(default=60.0, ge=0, le=24 * 60)
+    """The agents of a stretch start a break spread evenly over this window around its
+    nominal time, so that not all break at once."""
+
+
 class Shift(Model):
     """A block of agents on given weekdays; an ``end`` before ``start`` runs past midnight."""
 
@@ -591,6 +609,8 @@ class Shift(Model):
     start: str
     end: str
     agents: int = Field(ge=0, le=MAX_AGENTS)
+    breaks: Breaks | None = None
+    """This shift's breaks, instead of ``agents.breaks``."""
 
     @model_validator(mode="after")
     def _check(self) -> Shift:
@@ -686,8 +706,22 @@ class Agents(Staffing):
     """Overtime policy (a single pool only)."""
     shrinkage: float = Field(default=0.30, ge=0, lt=1)
     hours_per_fte_week: float = Field(default=36.0, gt=0)
+    breaks: Breaks | None = None
+    """Breaks simulated for every agent (a shift's own ``breaks`` replace them)."""
+    absence: float = Field(default=0.0, ge=0, le=1)
+    """Probability that a scheduled agent is absent on a day (paid, not on duty), simulated."""
+    off_phone: float = Field(default=0.0, ge=0, lt=1)
+    """Share of a present agent's duty time spent off the phone (meetings, training), simulated."""
 
     _sources: tuple[str, ...] = (*_STAFFING, "groups")
+
+    @property
+    def simulates_shrinkage(self) -> bool:
+        """Whether breaks, absence or off-phone time are simulated (spec D11)."""
+        if self.absence > 0 or self.off_phone > 0 or self.breaks is not None:
+            return True
+        pools = [self] if self.groups is None else self.groups
+        return any(s.breaks is not None for p in pools for s in p.shifts or ())
 
     @model_validator(mode="after")
     def _overtime_needs_one_pool(self) -> Agents:
