@@ -160,8 +160,8 @@ def test_bad_survey_input_exits_2_with_the_field_path(files, tmp_path, survey, p
     scenario_file, _ = files
     bad = tmp_path / "survey.yaml"
     bad.write_text(yaml.safe_dump(survey), encoding="utf-8")
-    out = _ccsim("calibrate", str(scenario_file), str(bad))
-    assert out.returncode == 2, out.stderr
+    out = CliRunner().invoke(app, ["calibrate", str(scenario_file), str(bad)])
+    assert out.exit_code == 2, out.stderr
     assert out.stdout == ""
     assert f"{bad}: {path}: " in out.stderr, out.stderr
     assert says in out.stderr
@@ -169,6 +169,7 @@ def test_bad_survey_input_exits_2_with_the_field_path(files, tmp_path, survey, p
 
 
 def test_a_missing_survey_file_exits_2(files, tmp_path):
+    """As a calling script sees it: a process that exits 2 with one line on stderr."""
     scenario_file, _ = files
     out = _ccsim("calibrate", str(scenario_file), str(Path(tmp_path) / "nope.yaml"))
     assert out.returncode == 2
