@@ -154,7 +154,11 @@ class ContactCenter:
         self._go_off_duty = roster.go_off_duty
         self._overtime_needed = roster.overtime_needed
         self._set_overtime = roster.set_overtime
+        # A proactive driver needs its issues known before their moment (see _plan_ahead); only
+        # then can a queued outbound call be one to drop.
+        self._ahead = any(d.kind == "proactive_outbound" for d in scenario.drivers)
         self._outbound = parties.outbound
+        self._next_outbound = parties.next_outbound if self._ahead else parties.outbound.popleft
         self._start_outbound = parties.start_outbound
         self._queue_outbound = parties.queue_outbound
         self._start_job = parties.start_job
@@ -248,17 +252,14 @@ class ContactCenter:
 
     # -- issues and contacts ------------------------------------------------------------
     def _deflected(self, iid: int, reason: int, now: float) -> bool:
-        """Self-service and a proactive call before the first contact: did they prevent it?"""
+        """Self-service before the first contact: did it resolve the issue?"""
+        return self._self_served(iid, self._draw_self_service[reason](), now)
+
+    def _self_served(self, iid: int, self_service: int, now: float) -> bool:
         rec = self.rec
-        self_service = self._draw_self_service[reason]()
-        proactive, duration = self._draw_proactive[reason]()
-        if proactive:
-            self._queue_outbound((-1, iid, duration))
         if self_service:
             rec.issue_self_service[iid] = self_service
-        if proactive:
-            rec.issue_proactive[iid] = proactive
-        if self_service == SELF_SERVICE_SUCCESS or proactive == PREVENTED:
+        if self_service == SELF_SERVICE_SUCCESS:
             rec.issue_outcome[iid] = DEFLECTED
             rec.issue_end[iid] = now
             return True
@@ -267,7 +268,8 @@ class ContactCenter:
     def _on_arrival(self, ev: Event) -> None:
         """A new issue (its reason drawn by share unless the source fixes it) and its first contact.
 
-        The contact is prevented when self-service or a proactive call deflects the issue.
+        The contact is prevented when self-service deflects the issue. (With a proactive driver
+        issues are made by :meth:`_plan_ahead` instead.)
         """
         now = self.env._now
         source = ev._value
@@ -287,6 +289,70 @@ class ContactCenter:
         t = next(times, None)
         if t is not None:
             self._at(t - now, self._on_arrival, source)
+
+    # -- proactive outbound: issues known before their moment (spec D7) --------------------
+    def _plan_ahead(self) -> None:
+        """Make every issue at the start, in the order of its moment; schedule moments and calls.
+
+        An issue's *moment* is when its customer would contact us: the arrival it has without
+        the driver. The issues are made in that order with the draws :meth:`_on_arrival` makes,
+        so each gets the same numbers as without lookahead (the issue draws have streams of
+        their own). A called issue's call is queued ``lead_time`` before its moment (not before
+        the start; none with a lead time of 0); :meth:`_on_moment` lets the customer act.
+        """
+        rec = self.rec
+        times = [np.fromiter(it, float) for _, it in self._sources]
+        which = np.repeat(np.arange(len(times)), [len(t) for t in times])
+        order = np.argsort(np.concatenate(times), kind="stable")
+        moments = np.concatenate(times)[order].tolist()
+        planned: list[int] = []  # per issue: its self-service draw
+        learn: list[tuple[float, int, float]] = []  # (when the center learns, issue, duration)
+        proactive = self.third_parties.proactive
+        for iid, (moment, source) in enumerate(zip(moments, which[order].tolist(), strict=True)):
+            if iid == self._issue_room:
+                self._grow(self._issue_columns)
+                self._issue_room += _CHUNK
+            reason = self._sources[source][0]
+            if reason < 0:
+                reason = self._draw_reason()
+            rec.issue_start.append(moment)
+            rec.issue_reason.append(reason)
+            self._issue_channel[iid] = self._draw_channel()
+            planned.append(self._draw_self_service[reason]())
+            intent, duration, lead = self._draw_proactive[reason]()
+            if intent != NOT_CALLED and lead > 0:
+                proactive[iid] = (moment, intent == PREVENTED)
+                learn.append((max(moment - lead, 0.0), iid, duration))
+        learn.sort()
+        self._moments, self._planned, self._learn = moments, planned, learn
+        if moments:
+            self._at(moments[0], self._on_moment, 0)
+        if learn:
+            self._at(learn[0][0], self._on_learn, 0)
+
+    def _on_learn(self, ev: Event) -> None:
+        """The center learns of a called issue and queues its proactive call."""
+        k = ev._value
+        _, iid, duration = self._learn[k]
+        self._queue_outbound((-1, iid, duration))
+        if k + 1 < len(self._learn):
+            self._at(self._learn[k + 1][0] - self.env._now, self._on_learn, k + 1)
+
+    def _on_moment(self, ev: Event) -> None:
+        """The customer of issue ``iid`` would contact us now.
+
+        Not when a call made before now prevents it (the issue is deflected when the call
+        ends); otherwise a call still queued is dropped and the customer goes on as without the
+        driver: self-service, then the first contact.
+        """
+        iid = ev._value
+        now = self.env._now
+        if iid + 1 < len(self._moments):
+            self._at(self._moments[iid + 1] - now, self._on_moment, iid + 1)
+        if self.rec.issue_proactive[iid] != NOT_CALLED and self.third_parties.proactive[iid][1]:
+            return
+        if not self._self_served(iid, self._planned[iid], now):
+            self._reach(iid, NEW, 1, now, self._issue_channel[iid])
 
     def _schedule_next_arrival(self, source: int) -> None:
         """Schedule the first arrival of ``source``.
@@ -469,8 +535,10 @@ class ContactCenter:
                         self._take_chats(agent, g, now)
                     return
         if self._outbound and now < self.horizon_s and PHONE in g.channels:
-            self._start_outbound(self._outbound.popleft(), agent, now)
-            return
+            call = self._next_outbound()
+            if call is not None:
+                self._start_outbound(call, agent, now)
+                return
         g.idle.append(agent)
         self._idle_since[agent] = now
 
@@ -554,8 +622,11 @@ class ContactCenter:
     def run(self) -> Records:
         """Simulate to the horizon, then let agents on duty empty the queue (spec A3)."""
         self.roster.start(self.scenario, self._clock.holidays)
-        for source in range(len(self._sources)):
-            self._schedule_next_arrival(source)
+        if self._ahead:
+            self._plan_ahead()
+        else:
+            for source in range(len(self._sources)):
+                self._schedule_next_arrival(source)
         self.env.run(until=self.horizon_s)
         if self.roster.on_duty:
             self.roster.at_horizon(self.env._now)

@@ -87,10 +87,8 @@ class Customers:
             self.channel = _pick(channel_cum, streams.uniform("channel"))
         self.self_service_of = [r.self_service for r in reasons]
         self._any_self_service = any(self.self_service_of)
-        # whether an issue may be deflected before its first contact (draws then needed)
-        self.deflection = self._any_self_service or any(
-            d.kind == "proactive_outbound" for d in scenario.drivers
-        )
+        # whether an issue may be deflected by self-service before its first contact
+        self.deflection = self._any_self_service
         self.self_service: list[Callable[[], int]] = [constant(NO_SELF_SERVICE)] * len(reasons)
         if self._any_self_service:
             uniform = streams.uniform("self_service")
@@ -98,14 +96,15 @@ class Customers:
                 constant(NO_SELF_SERVICE) if ss is None else self._self_service_draw(ss, uniform)
                 for ss in self.self_service_of
             ]
-        not_called = constant((NOT_CALLED, 0.0))
-        self.proactive: list[Callable[[], tuple[int, float]]] = [not_called] * len(reasons)
+        not_called = constant((NOT_CALLED, 0.0, 0.0))
+        self.proactive: list[Callable[[], tuple[int, float, float]]] = [not_called] * len(reasons)
         for i, d in enumerate(scenario.drivers):
             if d.kind == "proactive_outbound":
                 uniform = streams.uniform(f"driver:{i}")
                 handle = streams.sampler(f"driver:{i}:handle", d.handle_time)
+                lead = streams.sampler(f"driver:{i}:lead_time", d.lead_time)
                 self.proactive[scenario.reason_index(d.reason)] = self._proactive_draw(
-                    d, uniform, handle
+                    d, uniform, handle, lead
                 )
 
         # Contacts: handle time (by reason, scaled by channel), patience (by channel).
@@ -208,13 +207,19 @@ class Customers:
 
     @staticmethod
     def _proactive_draw(
-        driver: Any, uniform: Draw, handle: Draw
-    ) -> Callable[[], tuple[int, float]]:
-        def draw() -> tuple[int, float]:
-            called, prevented, duration = uniform(), uniform(), handle()
+        driver: Any, uniform: Draw, handle: Draw, lead: Draw
+    ) -> Callable[[], tuple[int, float, float]]:
+        """A proactive driver's draw: (intent, call duration, lead time).
+
+        The intent is NOT_CALLED (not covered), CALLED or PREVENTED: what a call made before the
+        customer's moment would do (PREVENTED: the customer's own contact is then unnecessary).
+        """
+
+        def draw() -> tuple[int, float, float]:
+            called, prevented, duration, ahead = uniform(), uniform(), handle(), lead()
             if called < driver.coverage:
-                return (PREVENTED if prevented < driver.prevents else CALLED), duration
-            return NOT_CALLED, duration
+                return (PREVENTED if prevented < driver.prevents else CALLED), duration, ahead
+            return NOT_CALLED, duration, ahead
 
         return draw
 

@@ -4,6 +4,12 @@ A third party is a SimPy resource (its staff) worked by one SimPy process per jo
 a promised callback): they are a small share of the traffic, and a process reads like the back
 office it describes. A callback made by an agent, and a proactive call, are outbound calls: an
 idle agent takes them at once, otherwise an agent who frees up with no inbound contact waiting.
+
+A proactive call (spec D7) is worth making only before the customer's own would-contact moment:
+``proactive[issue]`` holds that moment and whether a call made in time prevents the contact. A
+call still queued at the moment is cancelled: it stays in the deque and is dropped, uncounted,
+when an agent would take it (:meth:`ThirdParties.next_outbound`). A call made is marked ``CALLED``
+when an agent starts it; when it ends, a preventing call deflects the issue (``PREVENTED``).
 """
 
 from __future__ import annotations
@@ -20,11 +26,14 @@ from simulator.engine import timeline
 from simulator.engine.calendar import Calendar
 from simulator.engine.records import (
     CALLBACK,
+    CALLED,
+    DEFLECTED,
     JOB_CANCELLED,
     JOB_MADE,
     JOB_PENDING,
     MISSED_CALLBACK,
     OPEN,
+    PREVENTED,
     REPEAT,
     Records,
 )
@@ -101,6 +110,8 @@ class ThirdParties:
         }
         self.jobs_pending: list[int] = []  # per issue: a chunk-grown issue column
         self.outbound: deque[OutboundCall] = deque()  # calls waiting for an agent
+        # per issue with a proactive call queued: (would-contact moment, a call made prevents)
+        self.proactive: dict[int, tuple[float, bool]] = {}
         self._job_involvement: list[Involvement] = []
 
     def start_job(self, cid: int, iid: int, involvement: Involvement, now: float) -> None:
@@ -198,6 +209,19 @@ class ThirdParties:
         else:
             self.outbound.append(call)
 
+    def next_outbound(self) -> OutboundCall | None:
+        """The first queued call still worth making, or None (used only with proactive calls).
+
+        A proactive call whose customer's would-contact moment has come is dropped: cancelled,
+        never counted.
+        """
+        now, outbound, proactive = self.env._now, self.outbound, self.proactive
+        while outbound:
+            call = outbound.popleft()
+            if call[0] >= 0 or now < proactive[call[1]][0]:
+                return call
+        return None
+
     def start_outbound(self, call: OutboundCall, agent: int, now: float) -> None:
         """Agent ``agent`` makes the call (or, for a callback no longer needed, is free again)."""
         rec = self.rec
@@ -208,19 +232,27 @@ class ThirdParties:
                 self._agent_free(agent, now)
                 return
             rec.job_done[job] = now
+        else:  # a proactive call, made before the customer's moment (see next_outbound)
+            rec.issue_proactive[iid] = CALLED
         self.routing.agent_load[agent] = self.routing.chat_k
         rec.outbound_job.append(job)
         rec.outbound_issue.append(iid)
         rec.outbound_agent.append(agent)
         rec.outbound_start.append(now)
         rec.outbound_end.append(now + duration)
-        self._at(duration, self._on_outbound_end, (job, agent, now))
+        self._at(duration, self._on_outbound_end, (job, iid, agent, now))
 
     def _on_outbound_end(self, ev: Event) -> None:
-        job, agent, started = ev._value
+        job, iid, agent, started = ev._value
         now = self.env._now
         if job >= 0:
             self._job_reached_customer(job, started, now)
+        elif self.proactive[iid][1] and self.rec.issue_outcome[iid] == OPEN:
+            # a call made in time that makes the customer's own contact unnecessary
+            rec = self.rec
+            rec.issue_proactive[iid] = PREVENTED
+            rec.issue_outcome[iid] = DEFLECTED
+            rec.issue_end[iid] = now
         self.routing.agent_load[agent] = 0
         self._agent_free(agent, now)
 

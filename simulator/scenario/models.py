@@ -510,9 +510,12 @@ class ProactiveOutbound(Model):
     coverage: float = Field(ge=0, le=1)
     """Share of the reason's new issues that the center calls first."""
     prevents: float = Field(ge=0, le=1)
-    """Probability that the proactive call makes the customer's own contact unnecessary."""
+    """Probability that a call made in time makes the customer's own contact unnecessary."""
     handle_time: Distribution
     """Agent time of one outbound call."""
+    lead_time: Distribution = _default_distribution({"dist": "exponential", "mean_h": 4})
+    """How long before the customer would contact us the center learns of the issue and queues
+    the call; a call not started by then is cancelled and the customer contacts us as usual."""
 
 
 Driver = Annotated[InvoiceRun | Incident | ProactiveOutbound, Field(discriminator="kind")]
