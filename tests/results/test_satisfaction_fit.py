@@ -9,15 +9,26 @@ the simulation.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from simulator.errors import CcsimError
 from simulator.results.calibration import fit_csat, journey_features, members
 from simulator.runs.replications import run
 from simulator.scenario.models import CsatModel
-from simulator.scenario.survey import CSAT_WEIGHTS, PREDEFINED, Survey
+from simulator.scenario.survey import (
+    CSAT_WEIGHTS,
+    PREDEFINED,
+    Range,
+    Survey,
+    SurveyGroup,
+    Where,
+    load_survey,
+)
 from tests.conftest import scenario
 
 DEFAULTS = CsatModel()
@@ -238,3 +249,76 @@ def test_fit_lists_the_weights_to_fit(simulated):
     assert cal.fitted == ["per_repeat_contact"]
     assert cal.weights["base"] == 8.6
     assert "not listed" in cal.kept["base"]
+
+
+# -- the documentation of the survey format -----------------------------------------------------
+DOC = Path(__file__).resolve().parents[2] / "docs" / "satisfaction.md"
+
+
+def _tables_after(heading: str) -> list[list[str]]:
+    """Per table under the first heading that starts with ``heading`` (up to the next heading):
+    its first column, ticks removed."""
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    tables: list[list[str]] = []
+    in_table = False
+    for line in lines[start + 1 :]:
+        if line.startswith("#"):
+            break
+        if line.startswith("|") and not in_table:
+            tables.append([])
+        in_table = line.startswith("|")
+        cell = line.split("|")[1].strip() if in_table else ""
+        if cell.startswith("`"):
+            tables[-1].append(cell.strip("`"))
+    return tables
+
+
+@pytest.mark.parametrize(
+    ("heading", "model"),
+    [
+        ("### The survey file", Survey),
+        ("#### `groups[]`", SurveyGroup),
+        ("#### `groups[].where`", Where),
+        ("#### Ranges", Range),
+    ],
+)
+def test_every_survey_key_is_documented_and_no_other(heading, model):
+    assert _tables_after(heading)[0] == list(model.model_fields)
+
+
+def test_the_predefined_groups_are_documented_as_they_are():
+    lines = DOC.read_text(encoding="utf-8").splitlines()
+    start = lines.index("#### Predefined groups")
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("#"))
+    rows = [line.split("|")[1:3] for line in lines[start:end] if line.startswith("| `")]
+    documented = {name.strip().strip("`"): where.strip().strip("`") for name, where in rows}
+    assert list(documented) == list(PREDEFINED)
+    for name, where in documented.items():
+        if name != "all":
+            parsed = yaml.safe_load(where)
+            assert Where.model_validate(parsed) == PREDEFINED[name], name
+
+
+def test_the_documented_example_is_a_valid_survey(tmp_path):
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    file = tmp_path / "survey.yaml"
+    file.write_text(block, encoding="utf-8")
+    survey = load_survey(file)
+    assert [g.name for g in survey.groups][-1] == "long waits"
+
+
+def test_the_json_keys_are_documented():
+    journeys = _journeys([{"resolved_first_contact": True}, {"repeat_contacts": 1}])
+    survey = _survey([{"name": "all", "mean_csat": 8.0}, {"name": "repeat_1", "mean_csat": 7.0}])
+    data = {"scenario": "x", **fit_csat(journeys, survey, DEFAULTS).to_json()}
+    keys = _tables_after("### The output")[1]
+    assert keys == list(data)
+    groups_row = next(
+        line
+        for line in DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `groups` | per group")
+    )
+    for key in data["groups"][0]:
+        assert f"`{key}`" in groups_row, key
