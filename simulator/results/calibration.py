@@ -70,6 +70,10 @@ _DEFINES = {
 }
 
 
+FEW_ISSUES = 30
+"""Below this many simulated issues a group's feature means are too noisy to fit on quietly."""
+
+
 class CalibrationError(CcsimError):
     """The survey cannot be fitted to this scenario's simulated journeys."""
 
@@ -239,6 +243,12 @@ def fit_csat(
         notes.append(
             f"group {survey.groups[i].name!r}: no simulated closed issue is in it, so it is "
             "left out of the fit (more replications, or a scenario where it happens)"
+        )
+    for i in np.flatnonzero((counts > 0) & (counts < FEW_ISSUES)):
+        notes.append(
+            f"group {survey.groups[i].name!r}: only {counts[i]} simulated issue"
+            f"{'s' if counts[i] != 1 else ''}, so its simulated means are noisy and so is the "
+            "fit; more replications would steady them"
         )
     if not len(used):
         raise CalibrationError(

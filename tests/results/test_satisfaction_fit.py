@@ -322,3 +322,16 @@ def test_the_json_keys_are_documented():
     )
     for key in data["groups"][0]:
         assert f"`{key}`" in groups_row, key
+
+
+def test_a_group_with_few_simulated_issues_gets_a_note():
+    journeys = _journeys([{"resolved_first_contact": True}] * 40 + [{"repeat_contacts": 1}] * 3)
+    survey = _survey(
+        [
+            {"name": "resolved_first_contact", "mean_csat": 8.4},
+            {"name": "repeat_1", "mean_csat": 7.6},
+        ]
+    )
+    cal = fit_csat(journeys, survey, DEFAULTS)
+    assert any("'repeat_1': only 3 simulated issues" in n for n in cal.notes)
+    assert not any("'resolved_first_contact'" in n for n in cal.notes)
