@@ -224,10 +224,13 @@ def _warn_horizon_trap(warning: str | None) -> None:
 @app.command()
 def validate(file: ScenarioFile) -> None:
     """Check a scenario file: exit 0 when it is valid, 2 with the reason when it is not."""
+    from simulator.present.warnings import shrinkage_warning
     from simulator.scenario.loading import load_scenario
 
     scenario = load_scenario(file)
     typer.echo(f"{file}: valid (scenario {scenario.name}: {_describe(scenario)})")
+    if (warning := shrinkage_warning(scenario)) is not None:
+        typer.echo(f"warning: {warning}", err=True)
 
 
 def _describe(scenario: Scenario) -> str:

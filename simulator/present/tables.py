@@ -274,7 +274,9 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
     console.print(table)
     asa = k.get("asa_s")
     console.print(
-        f"FTE after {result.shrinkage:.0%} shrinkage at {result.hours_per_fte_week:g} h/week: "
+        f"FTE after {result.applied_shrinkage:.0%} shrinkage"
+        + (" (simulated breaks, absence, off-phone)" if result.fte_shrinkage is not None else "")
+        + f" at {result.hours_per_fte_week:g} h/week: "
         f"{result.fte:,.1f} (exact staffing: {result.fte_exact:,.1f}); overall ASA "
         + ("–" if asa is None or not math.isfinite(asa) else f"{asa:.1f} s")
     )

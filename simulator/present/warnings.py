@@ -14,6 +14,8 @@ contacts per issue by about as much (a cut-off repeat would have led to further 
 ``contacts_per_issue`` times as many contacts at most). 5% is the usual tolerance of a daily
 contact-volume forecast in workforce planning: an artefact of the run larger than the error a
 planner already accepts from the forecast is worth a warning, a smaller one is shown as a KPI.
+
+``shrinkage_warning`` is ``ccsim validate``'s: shrinkage both stated and simulated (spec D11).
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from simulator.present.labels import DEFAULT_LANG, format_kpi, number, t
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from simulator.scenario.models import Scenario
 
 TRAP_SHARE = 0.05
 """Warn when more than this share of the contacts fell due after the horizon."""
@@ -77,4 +81,22 @@ def sweep_warning(results: pd.DataFrame, lang: str = DEFAULT_LANG) -> str | None
         points=", ".join(trapped.index.astype(str)),
         share=format_kpi(SHARE_KEY, float(trapped.max()), lang),
         limit=format_kpi(SHARE_KEY, TRAP_SHARE, lang),
+    )
+
+
+def shrinkage_warning(scenario: Scenario) -> str | None:
+    """``ccsim validate``: shrinkage stated and also simulated (spec D11), or None.
+
+    With breaks, absence or off-phone time in the simulation, FTE comes from the simulated paid
+    hours and no longer divides by (1 - ``agents.shrinkage``): a stated ``shrinkage`` would count
+    the same time twice in a planner's head, and ccsim ignores it for FTE. Only a stated one
+    warns; the default is not the user's choice.
+    """
+    agents = scenario.agents
+    if "shrinkage" not in agents.model_fields_set or not agents.simulates_shrinkage:
+        return None
+    return (
+        f"agents.shrinkage ({agents.shrinkage:g}) is set while breaks, absence or off-phone time "
+        "are simulated; FTE then uses the simulated shrinkage and not agents.shrinkage (it would "
+        "count the same time twice): remove it, or set it to 0"
     )

@@ -220,3 +220,23 @@ def off_phone_blocks(
         else:
             out.append((s, s + block, j))
     return out
+
+
+def expected_shrinkage(
+    agents: Agents, horizon: Horizon, holidays: frozenset[int] = frozenset()
+) -> float:
+    """The share of paid agent time that simulated breaks, absence and off-phone time take.
+
+    In expectation over the scenario's own plan: breaks as :func:`break_windows` places them in
+    every duty stretch, ``absence`` of the agent-days, ``off_phone`` of a present agent's time:
+    ``1 - (1 - absence) (1 - break share - off_phone)``. 0 when none is simulated. ``ccsim staff``
+    divides analytic (on-the-line) agent hours by one minus this, instead of ``agents.shrinkage``.
+    """
+    paid = on_break = 0.0
+    for pool in [agents] if agents.groups is None else agents.groups:
+        stretches, _ = duty_stretches(pool, horizon, holidays, agents.breaks)
+        for start, end, _, n, breaks in stretches:
+            paid += n * (end - start)
+            on_break += sum(e - s for s, e, _ in break_windows(start, end, n, breaks))
+    share = on_break / paid if paid else 0.0
+    return 1.0 - (1.0 - agents.absence) * max(0.0, 1.0 - share - agents.off_phone)

@@ -44,7 +44,7 @@ from simulator.scenario.distributions import Distribution
 from simulator.scenario.hours import WEEK_S
 from simulator.scenario.loading import load_scenario_dict
 from simulator.scenario.models import Horizon, Scenario
-from simulator.scenario.steps import agent_steps
+from simulator.scenario.steps import agent_steps, expected_shrinkage
 from simulator.units import MINUTES_PER_DAY
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; the analytic methods need neither
@@ -493,6 +493,10 @@ class StaffingResult:
     notes: list[str]
     simulation: dict[str, Any] | None = None
     kpis_ci95: dict[str, float | None] = field(default_factory=dict)
+    fte_shrinkage: float | None = None
+    """The shrinkage FTE divides by when it is not ``shrinkage`` (spec D11): 0 when the simulated
+    agents already take breaks, absence and off-phone time, their expected share for analytic
+    agents on the line."""
 
     @property
     def interval_hours(self) -> float:
@@ -510,9 +514,17 @@ class StaffingResult:
         return float(self.table["agents_exact"].sum()) * self.interval_hours
 
     def fte_of(self, agent_hours: float) -> float:
-        """FTE after shrinkage (spec A2b): hours / (weekly hours x days / 7) / (1 - shrinkage)."""
+        """FTE after shrinkage (spec A2b): hours / (weekly hours x days / 7) / (1 - shrinkage).
+
+        With shrinkage simulated (spec D11) the shrinkage is ``fte_shrinkage``, never both.
+        """
         weeks = self.horizon.days / 7.0
-        return agent_hours / (self.hours_per_fte_week * weeks) / (1.0 - self.shrinkage)
+        return agent_hours / (self.hours_per_fte_week * weeks) / (1.0 - self.applied_shrinkage)
+
+    @property
+    def applied_shrinkage(self) -> float:
+        """The shrinkage FTE divides by: ``fte_shrinkage`` when set, else ``shrinkage``."""
+        return self.shrinkage if self.fte_shrinkage is None else self.fte_shrinkage
 
     @property
     def fte(self) -> float:
@@ -597,6 +609,7 @@ class StaffingResult:
             "fte_exact": round(self.fte_exact, 6),
             "hours_per_fte_week": self.hours_per_fte_week,
             "shrinkage": self.shrinkage,
+            "fte_shrinkage": self.applied_shrinkage,
             "kpis": {k: _json_value(v) for k, v in self.kpis.items()},
             "notes": self.notes,
             "converged": self.converged,
@@ -716,6 +729,11 @@ def staff_analytic(
         scheduled=_scheduled(scenario),
         hours_per_fte_week=scenario.agents.hours_per_fte_week,
         shrinkage=scenario.agents.shrinkage,
+        fte_shrinkage=(
+            expected_shrinkage(scenario.agents, h, timeline.clock(scenario).holidays)
+            if scenario.agents.simulates_shrinkage
+            else None
+        ),
         kpis=_analytic_kpis(table),
         notes=_notes(method, demand, scenario),
     )
@@ -752,6 +770,12 @@ def with_staffing(scenario: Scenario, per_interval: np.ndarray, base_dir: Path |
     daily = counts[: h.intervals_per_day]
     data = scenario.to_yaml_dict()
     agents = {k: data["agents"][k] for k in ("shrinkage", "hours_per_fte_week")}
+    # simulated shrinkage (spec D11) stays: the candidates are paid agents who take breaks
+    agents |= {
+        k: data["agents"][k]
+        for k in ("breaks", "absence", "off_phone")
+        if data["agents"].get(k) not in (None, 0, 0.0)
+    }
     source = f"<{scenario.name}: staffing candidate>"
     if len(counts) == len(daily) or np.array_equal(counts, np.tile(daily, h.days)):
         data["agents"] = {**agents, "per_interval": [int(n) for n in daily]}
@@ -990,6 +1014,7 @@ def staff_simulation(
         scheduled=_scheduled(scenario),
         hours_per_fte_week=scenario.agents.hours_per_fte_week,
         shrinkage=scenario.agents.shrinkage,
+        fte_shrinkage=0.0 if scenario.agents.simulates_shrinkage else None,
         kpis={k: result.kpis.get(k) for k in kpi_keys},
         kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
         notes=notes,

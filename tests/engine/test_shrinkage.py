@@ -311,3 +311,42 @@ def test_interval_table_shows_scheduled_next_to_available():
     lost = (table["agents_scheduled"] - table["agents_on_duty"]).sum() * 0.5
     assert lost == pytest.approx(5.0)
     assert shift["agents_on_duty"].min() < 10
+
+
+# -- FTE and validate: shrinkage counted once ----------------------------------------------------
+def test_fte_counts_shrinkage_once():
+    """FTE = hours / (36 h x 1/7 weeks) / (1 - s). Stated shrinkage 0.30 and simulated breaks of
+    1/16 (10 x 8 h, 30 min each): the analytic agents are on the line, so s is the simulated
+    1/16 alone, not 0.30 and not both (1 - 0.7 x 15/16); a simulation's agents are paid agents
+    who already take their breaks, so s = 0 there (with_staffing keeps the breaks). Without
+    simulated shrinkage FTE divides by 1 - 0.30 as before."""
+    from simulator.studies.staffing import staff_analytic, with_staffing
+
+    agents = {**EIGHT_HOURS, "breaks": {"every_h": 4, "minutes": 30}, "shrinkage": 0.3}
+    sc = build(agents, channels={"phone": {"patience": None}})
+    result = staff_analytic(sc, "erlang-c")
+    assert result.applied_shrinkage == pytest.approx(1 / 16)
+    hours = result.agent_hours
+    assert result.fte == pytest.approx(hours / (36.0 / 7.0) / (15 / 16))
+    assert result.to_json()["fte_shrinkage"] == pytest.approx(1 / 16)
+    plain = staff_analytic(
+        build({"headcount": 10}, channels={"phone": {"patience": None}}), "erlang-c"
+    )
+    assert plain.fte == pytest.approx(plain.agent_hours / (36.0 / 7.0) / 0.7)
+    candidate = with_staffing(sc, np.full(sc.horizon.intervals_per_day, 10), None)
+    assert candidate.agents.breaks == sc.agents.breaks
+    assert candidate.agents.simulates_shrinkage
+
+
+def test_validate_warns_when_shrinkage_is_stated_and_simulated():
+    """A stated shrinkage beside simulated breaks would count the same time twice: a warning; the
+    default shrinkage (not stated) or no simulated shrinkage: none."""
+    from simulator.present.warnings import shrinkage_warning
+
+    breaks = {"every_h": 4, "minutes": 15}
+    assert "agents.shrinkage" in shrinkage_warning(
+        build({"headcount": 5, "breaks": breaks, "shrinkage": 0.3})
+    )
+    assert shrinkage_warning(build({"headcount": 5, "breaks": breaks})) is None
+    assert shrinkage_warning(build({"headcount": 5, "shrinkage": 0.3})) is None
+    assert shrinkage_warning(build({"headcount": 5, "absence": 0.05, "shrinkage": 0.1})) is not None
