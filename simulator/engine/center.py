@@ -146,7 +146,7 @@ class ContactCenter:
         self._agent_load = routing.agent_load
         self._idle_since = routing.idle_since
         self._chat_k = routing.chat_k
-        self._seize_chat = routing.chat_slots.seize
+        self._answer_chat = routing.chat_slots.answer
         self._free_agent = routing.free_agent
         self._sole_idle = routing.sole_idle
         self._take_next = routing.take_next
@@ -182,6 +182,7 @@ class ContactCenter:
         self._on_arrival = self._on_arrival
         self._on_patience = self._on_patience
         self._on_service_end = self._on_service_end
+        routing.chat_slots.connect(at, rec.handle, self._on_service_end)
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
@@ -480,11 +481,11 @@ class ContactCenter:
         rec = self.rec
         rec.outcome[cid] = ANSWERED
         rec.agent[cid] = agent
-        if channel == CHAT:
-            self._seize_chat(agent)
+        if channel == CHAT:  # a chat slot; the chat's end is the slots' to schedule
+            self._answer_chat(cid, agent, now)
         else:  # a call or an e-mail takes the agent whole
             self._agent_load[agent] = self._chat_k
-        self._at(rec.handle[cid], self._on_service_end, cid)
+            self._at(rec.handle[cid], self._on_service_end, cid)
 
     def _on_service_end(self, ev: Event) -> None:
         cid = ev._value

@@ -4,12 +4,14 @@ Queues are one FIFO per (channel, reason), id ``channel * R + reason``. Abandone
 in their deque until they reach its head; ``qwait`` counts the waiting ones. Idle agents are ids
 in a deque per group, ordered by the time they became idle, so the longest-idle agent answers
 next. How a contact occupies an agent depends on its channel: a call or an e-mail takes the agent
-whole (its load is all ``chat_k`` slots), a chat one of the agent's slots (:class:`ChatSlots`).
+whole (its load is all ``chat_k`` slots), a chat one of the agent's slots (:class:`ChatSlots`;
+:class:`SharedChats` when chats held together slow each other down).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,16 +48,29 @@ class ChatSlots:
     """A chat takes one of an agent's ``slots`` chat slots (a call or an e-mail takes all of them).
 
     Agents with a free slot are kept per group in ``Group.chatting`` so a new chat finds them
-    without a search.
+    without a search. A chat ends its handle time after it is answered (:meth:`answer`); the
+    center says where ends go with :meth:`connect`.
     """
 
     def __init__(self, load: list[int], slots: int, routing: Routing) -> None:
         self.load = load
         self.slots = slots
         self.routing = routing
+        self._at: Callable[[float, Callable[[Any], None], object], None]
+        self._handle: MutableSequence[float]
+        self._on_end: Callable[[Any], None]
+
+    def connect(
+        self,
+        at: Callable[[float, Callable[[Any], None], object], None],
+        handle: MutableSequence[float],
+        on_end: Callable[[Any], None],
+    ) -> None:
+        """Chat ends are scheduled with ``at`` and call ``on_end`` (an event carrying the chat)."""
+        self._at, self._handle, self._on_end = at, handle, on_end
 
     def seize(self, agent: int) -> None:
-        """The agent answers one more chat."""
+        """The agent takes one more chat slot."""
         load = self.load[agent] + 1
         chatting = self.routing.groups[self.routing.agent_group[agent]].chatting
         if load < self.slots:
@@ -63,6 +78,87 @@ class ChatSlots:
         else:
             chatting.discard(agent)
         self.load[agent] = load
+
+    def answer(self, cid: int, agent: int, now: float) -> None:
+        """The agent answers chat ``cid``: one slot more; the chat ends after its handle time.
+
+        :meth:`seize` written out: this runs for every chat answered.
+        """
+        load = self.load[agent] + 1
+        chatting = self.routing.groups[self.routing.agent_group[agent]].chatting
+        if load < self.slots:
+            chatting.add(agent)
+        else:
+            chatting.discard(agent)
+        self.load[agent] = load
+        self._at(self._handle[cid], self._on_end, cid)
+
+
+class SharedChats(ChatSlots):
+    """Chats held together share the agent (``channels.chat.concurrency_slowdown`` s > 0).
+
+    A chat's drawn handle time is its *work* at full speed (its wrap-up is work too). An agent
+    holding k chats does each at 1 / (1 + s (k - 1)) of that speed, so whenever k changes the
+    remaining work of the agent's chats is brought up to date and the agent's next end is
+    scheduled anew. k counts the chats whose work is still running: a chat whose work is done
+    leaves it, even if the center keeps its slot for what follows (a consult). Only the chat
+    that ends first has an event; each agent has a generation number, raised at every change,
+    and an end event of an older generation is stale and does nothing (like a patience timer
+    of a contact already answered).
+
+    When a chat's work is done its record's handle time becomes the time since it was answered
+    (what an ACD shows; a consult after it adds its own time), so busy time is elapsed time.
+    """
+
+    def __init__(self, load: list[int], slots: int, routing: Routing, slowdown: float) -> None:
+        super().__init__(load, slots, routing)
+        self.slowdown = slowdown
+        self.work: dict[int, dict[int, float]] = {}  # per agent: its chats' remaining work (s)
+        self.since: dict[int, float] = {}  # per agent: when its chats' work was last updated
+        self.generation: dict[int, int] = {}  # per agent: raised whenever its chats change
+        self.answered_at: dict[int, float] = {}  # per chat in hand
+        self._on_chat_end = self._on_chat_end  # scheduled once per change: bound once
+
+    def answer(self, cid: int, agent: int, now: float) -> None:
+        """The agent answers chat ``cid``: one more chat in hand, so all of them slow down."""
+        self.seize(agent)
+        chats = self._up_to(agent, now)
+        chats[cid] = self._handle[cid]
+        self.answered_at[cid] = now
+        self._schedule(agent, chats)
+
+    def _up_to(self, agent: int, now: float) -> dict[int, float]:
+        """The agent's chats, their remaining work brought up to ``now`` at the speed they had."""
+        chats = self.work.get(agent)
+        if chats is None:
+            chats = self.work[agent] = {}
+        elif chats:
+            done = (now - self.since[agent]) / (1.0 + self.slowdown * (len(chats) - 1))
+            for c in chats:
+                chats[c] -= done
+        self.since[agent] = now
+        return chats
+
+    def _schedule(self, agent: int, chats: dict[int, float]) -> None:
+        """A new generation for the agent: the end of the chat with least work left, if any."""
+        generation = self.generation.get(agent, 0) + 1
+        self.generation[agent] = generation
+        if chats:
+            first = min(chats, key=chats.__getitem__)
+            delay = max(chats[first], 0.0) * (1.0 + self.slowdown * (len(chats) - 1))
+            self._at(delay, self._on_chat_end, (agent, generation, first))
+
+    def _on_chat_end(self, ev: Any) -> None:
+        agent, generation, cid = ev._value
+        if generation != self.generation[agent]:
+            return  # the agent's chats changed since: the timer is stale
+        now = ev.env._now
+        chats = self._up_to(agent, now)
+        del chats[cid]
+        self._handle[cid] = now - self.answered_at.pop(cid)
+        self._schedule(agent, chats)
+        ev._value = cid  # the center's service end reads the contact
+        self._on_end(ev)
 
 
 class Routing:
@@ -116,7 +212,12 @@ class Routing:
         self.idle_since: list[float] = []
         chat = channels.chat
         self.chat_k = chat.concurrency if chat else 1
-        self.chat_slots = ChatSlots(self.agent_load, self.chat_k, self)
+        slowdown = chat.concurrency_slowdown if chat else 0.0
+        self.chat_slots = (
+            SharedChats(self.agent_load, self.chat_k, self, slowdown)
+            if slowdown > 0 and self.chat_k > 1
+            else ChatSlots(self.agent_load, self.chat_k, self)
+        )
 
     def queue_change(self, delta: int, now: float) -> None:
         """Keep the time integral of the queue length over [warm-up, horizon] (Little's law)."""

@@ -529,6 +529,8 @@ class Chat(Model):
     """Chats one agent handles at the same time (each takes 1/concurrency of the agent)."""
     handle_time_factor: float = Field(default=1.0, gt=0)
     """A chat lasts this many times the reason's handle time (chats run slower than calls)."""
+    concurrency_slowdown: float = Field(default=0.0, ge=0, le=10)
+    """An agent holding k chats works each at 1 / (1 + s (k - 1)) of one chat's speed (0: free)."""
     service_level: ServiceLevel = Field(default_factory=lambda: ServiceLevel(answer_within_s=60))
     opening_hours: HoursMapping | None = None
     """Weekly hours of the chat; absent means ``calendar.opening_hours`` (else 24 h)."""
