@@ -94,10 +94,9 @@ def test_idle_agents_call_every_covered_issue_at_its_lead_time():
     assert (journeys["contacts"][prevented] == 0).all()
     assert (journeys["contacts"][~prevented] == 1).all()
     # a prevented issue ends when its call ends; its start stays its moment
-    end = np.asarray(rec.issue_end)
-    np.testing.assert_allclose(
-        end[issue[prevented.to_numpy()[issue]]], (start + CALL_S)[prevented.to_numpy()[issue]]
-    )
+    call_prevented = prevented.to_numpy()[issue]  # per call: its issue was prevented
+    end = np.asarray(rec.issue_end)[issue[call_prevented]]
+    np.testing.assert_allclose(end, start[call_prevented] + CALL_S)
 
 
 def test_no_agent_free_for_outbound_prevents_almost_nothing():
