@@ -17,7 +17,7 @@ import annotated_types
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from simulator.errors import MISSING, ScenarioError, field_path, unknown_key_message
+from simulator.errors import MISSING, ScenarioError, field_path, one_of, unknown_key_message
 from simulator.scenario.distributions import DIST_ALLOWED, Distribution
 
 _MESSAGES = {
@@ -153,6 +153,8 @@ def describe(annotation: Any, metadata: Sequence[Any]) -> str | None:
         return f"a mapping with keys {', '.join(annotation.model_fields)}"
     if _is_union(annotation):
         return " or ".join(filter(None, (describe(*_resolve(m, [])) for m in get_args(annotation))))
+    if get_origin(annotation) is Literal:
+        return one_of([repr(v) for v in get_args(annotation)])
     if get_origin(annotation) is list:
         item = describe(*_resolve(get_args(annotation)[0], []))
         non_empty = any(isinstance(m, annotated_types.MinLen) for m in metadata)

@@ -11,7 +11,7 @@ documents the format).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, ValidationError, model_validator
 
@@ -23,6 +23,19 @@ from simulator.scenario.validation import Model, reject
 
 CSAT_WEIGHTS = tuple(CsatModel.model_fields)
 """The CSAT proxy's parameters a survey can fit, in the order of ``CsatModel``."""
+CsatWeight = Literal[
+    "base",
+    "per_minute_wait",
+    "per_hour_email_wait",
+    "per_abandoned",
+    "per_repeat_contact",
+    "per_missed_callback",
+    "failed_self_service",
+    "unresolved",
+]
+"""One of ``CSAT_WEIGHTS`` (spelled out: pydantic and the error messages read the names)."""
+if get_args(CsatWeight) != CSAT_WEIGHTS:  # pragma: no cover - CsatModel changed
+    raise RuntimeError("CsatWeight must list the fields of CsatModel")
 
 OUTCOMES = ("resolved", "gave_up", "deflected")
 SELF_SERVICE = ("none", "deflected", "failed")
@@ -117,7 +130,7 @@ class Survey(Model):
 
     groups: list[SurveyGroup] = Field(min_length=1)
     """The surveyed groups (they may overlap)."""
-    fit: list[Literal[CSAT_WEIGHTS]] | None = None  # type: ignore[valid-type]
+    fit: list[CsatWeight] | None = Field(default=None, min_length=1)
     """CSAT weights to fit (default: every weight the groups identify); the rest keep the
     scenario's values."""
 

@@ -153,8 +153,21 @@ def _ccsim(*args: str) -> subprocess.CompletedProcess:
             "per_minute_wait",
         ),
         ({"groups": []}, "groups", "too few items"),
+        (
+            {"groups": [{"name": "all", "mean_csat": 8}], "fit": []},
+            "fit",
+            "a non-empty list, each item 'base', 'per_minute_wait'",
+        ),
     ],
-    ids=["range", "unknown-group", "unknown-key", "unknown-reason", "unknown-weight", "empty"],
+    ids=[
+        "range",
+        "unknown-group",
+        "unknown-key",
+        "unknown-reason",
+        "unknown-weight",
+        "empty",
+        "empty-fit",
+    ],
 )
 def test_bad_survey_input_exits_2_with_the_field_path(files, tmp_path, survey, path, says):
     scenario_file, _ = files
