@@ -26,6 +26,16 @@ class ErlangCResult:
     service_level: float
     occupancy: float
 
+    @property
+    def service_level_answered(self) -> float:
+        """Nobody abandons, so every offered contact is answered: the same as `service_level`."""
+        return self.service_level
+
+    @property
+    def service_level_excl_short_abandons(self) -> float:
+        """Nobody abandons: the same as `service_level`."""
+        return self.service_level
+
 
 @dataclass(frozen=True)
 class ErlangAResult:
@@ -33,7 +43,8 @@ class ErlangAResult:
 
     `p_wait`: an arrival finds all agents busy; `p_abandon`: share of arrivals that abandon;
     `asa_s`: mean wait of answered contacts only; `service_level`: answered within the threshold
-    over all offered (abandoned ones count as missed); `occupancy`: busy agents / agents.
+    over all offered (abandoned ones count as missed); `occupancy`: busy agents / agents;
+    `p_short_abandon`: share of arrivals that abandon within `short_abandon_s` (0 when not asked).
     """
 
     p_wait: float
@@ -41,6 +52,19 @@ class ErlangAResult:
     asa_s: float
     service_level: float
     occupancy: float
+    p_short_abandon: float = 0.0
+
+    @property
+    def service_level_answered(self) -> float:
+        """Answered within the threshold / answered: `service_level` / (1 - `p_abandon`)."""
+        answered = 1.0 - self.p_abandon
+        return _unit(self.service_level / answered) if answered > 0 else math.nan
+
+    @property
+    def service_level_excl_short_abandons(self) -> float:
+        """Answered within the threshold / (offered - short abandons)."""
+        base = 1.0 - self.p_short_abandon
+        return _unit(self.service_level / base) if base > 0 else math.nan
 
 
 def offered_load(arrival_rate_per_s: float, aht_s: float) -> float:
@@ -93,6 +117,7 @@ def erlang_a(
     agents: int,
     mean_patience_s: float,
     answer_within_s: float,
+    short_abandon_s: float = 0.0,
 ) -> ErlangAResult:
     """Erlang A (M/M/c+M: exponential patience) with the simulator's KPI definitions.
 
@@ -107,6 +132,12 @@ def erlang_a(
        hypoexponential with rates c mu + i theta, i = 1..k+1, and
        P(served, wait <= t) = P(served) P(NegBin(alpha + 1, exp(-theta t)) >= k + 1),
        a negative-binomial tail summed from its log-space pmf (no alternating sums).
+    3. Abandoning within s (`short_abandon_s`, patience tau ~ Exp(theta)) behind k:
+       P(tau <= s, tau < V) = P(tau <= s) - P(V <= tau <= s)
+                            = 1 - e^(-theta s) - P(served, wait <= s) + e^(-theta s) P(V <= s),
+       where V, a sum of exponentials with rates theta (alpha + i), i = 0..k, is the time of the
+       (k+1)-th event of a birth process with those rates: P(V <= s) = P(NegBin(alpha,
+       e^(-theta s)) >= k + 1).
     With no agents everyone abandons: ASA and occupancy are then undefined and returned as NaN.
     Raises ValueError when patience is so long against an overload that the queue would need more
     than about four million states (use `erlang_c` there).
@@ -139,6 +170,14 @@ def erlang_a(
     wait_if_served = np.cumsum(1.0 / (capacity + (ahead + 1.0) * theta))
     reach_in_time = _reach_agent_within(alpha, theta * answer_within_s, queue.size)
     service_level = free.sum() + queue @ (served_share * reach_in_time)
+    p_short_abandon = 0.0
+    if short_abandon_s > 0:
+        theta_s = theta * short_abandon_s
+        p_short_abandon = queue @ (
+            -math.expm1(-theta_s)
+            - served_share * _reach_agent_within(alpha, theta_s, queue.size)
+            + math.exp(-theta_s) * _negbin_tail(alpha - 1.0, theta_s, queue.size)
+        )
     asa_s = (queue @ (served_share * wait_if_served)) / p_served if p_served > 0 else math.nan
     occupancy = arrival_rate_per_s * p_served * aht_s / agents if agents > 0 else math.nan
     return ErlangAResult(
@@ -147,6 +186,7 @@ def erlang_a(
         asa_s=float(asa_s),
         service_level=_unit(service_level),
         occupancy=_unit(occupancy),
+        p_short_abandon=_unit(p_short_abandon),
     )
 
 
@@ -200,13 +240,22 @@ def _reach_agent_within(alpha: float, theta_t: float, size: int) -> np.ndarray:
     The negative-binomial pmf comes from its log-space recursion, so huge alpha (long patience,
     the Erlang C limit) and many agents stay accurate.
     """
+    return _negbin_tail(alpha, theta_t, size)
+
+
+def _negbin_tail(r_minus_one: float, theta_t: float, size: int) -> np.ndarray:
+    """P(NegBin(r, e^-theta_t) >= k + 1), k = 0..size-1, for r = ``r_minus_one`` + 1 > 0.
+
+    The pmf starts at e^(-r theta_t) and follows pmf(j) / pmf(j - 1) = (1 + (r - 1) / j)
+    (1 - e^-theta_t), in log space; the tail is one minus its running sum.
+    """
     if theta_t == 0:
         return np.zeros(size)
     failures = np.arange(1, size)
-    log_pmf = -(alpha + 1.0) * theta_t + np.concatenate(
+    log_pmf = -(r_minus_one + 1.0) * theta_t + np.concatenate(
         (
             [0.0],
-            np.cumsum(math.log(-math.expm1(-theta_t)) + np.log1p(alpha / failures)),
+            np.cumsum(math.log(-math.expm1(-theta_t)) + np.log1p(r_minus_one / failures)),
         )
     )
     return np.clip(1.0 - np.cumsum(np.exp(log_pmf)), 0.0, 1.0)

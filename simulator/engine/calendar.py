@@ -13,7 +13,7 @@ from datetime import date
 
 import numpy as np
 
-from simulator.scenario.hours import WeeklyHours
+from simulator.scenario.hours import WEEK_S, WeeklyHours
 from simulator.units import DAY_S
 
 
@@ -54,6 +54,32 @@ class Calendar:
         issues (they find the line closed and retry), so the day keeps its arrival profile.
         """
         return self.hours.open_fractions(self.week_offset_s, self.days, interval_s)
+
+    def open_seconds_until(self, t: np.ndarray) -> np.ndarray:
+        """Open seconds from time 0 to each moment ``t`` (>= 0): the weekly hours, holidays closed.
+
+        The open time between two moments is the difference of theirs (e-mail's service level
+        counts a wait in business hours this way). Moments past the horizon follow the weekly
+        hours; holidays exist only within it.
+        """
+        t = np.asarray(t, dtype=np.float64)
+        windows, per_week = self.hours.windows, self.hours.open_seconds_per_week()
+
+        def since_monday(x: np.ndarray) -> np.ndarray:
+            weeks, offset = np.divmod(x, WEEK_S)
+            total = weeks * per_week
+            for start, end in windows:
+                total = total + np.clip(offset - start, 0.0, end - start)
+            return total
+
+        origin = self.week_offset_s
+        opened = since_monday(origin + t) - since_monday(np.float64(origin))
+        for day in sorted(self.holidays):
+            lo = origin + day * DAY_S
+            opened -= since_monday(np.clip(origin + t, lo, lo + DAY_S)) - since_monday(
+                np.float64(lo)
+            )
+        return opened
 
     def weekday(self, day: int) -> int:
         """0 = Monday for simulated day ``day``."""

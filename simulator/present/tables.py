@@ -211,13 +211,18 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
     One row per interval, or per day for a horizon of several days (the intervals of weeks are too
     many to read) unless ``by_interval``.
     """
-    from simulator.studies.staffing import caps_text, interval_clock  # scipy: ccsim staff only
+    from simulator.studies.staffing import (  # scipy: ccsim staff only
+        caps_text,
+        interval_clock,
+        metric_text,
+    )
 
     if console is None:
         console = _stdout(120)  # rich would cut the rows at 80 columns
     tg = result.targets
     title = (
-        f"{result.method} staffing ({result.demand}): service level {tg.service_level:.0%} within "
+        f"{result.method} staffing ({result.demand}): service level{metric_text(tg)} "
+        f"{tg.service_level:.0%} within "
         f"{tg.answer_within_s:g} s{caps_text(tg)}"
     )
     table = Table(title=title, title_justify="left")

@@ -130,6 +130,22 @@ KPIS: tuple[Kpi, ...] = (
         headline=2,
     ),
     Kpi(
+        "service_level_excl_short_abandons",
+        "accessibility",
+        "share",
+        "higher",
+        "Service level, short abandons left out",
+        "Servicelevel, zonder korte afhakers",
+    ),
+    Kpi(
+        "service_level_answered",
+        "accessibility",
+        "share",
+        "higher",
+        "Service level of answered calls",
+        "Servicelevel van beantwoorde gesprekken",
+    ),
+    Kpi(
         "wait_p90_s",
         "accessibility",
         "seconds",

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from simulator.engine import timeline
 from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
@@ -417,6 +418,11 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         "abandon_rate": _ratio((outcome == ABANDONED).sum(), n_offered),
         "asa_s": float(answered_wait.mean()) if n_answered else math.nan,
         "service_level": _ratio((answered_wait <= sl.answer_within_s).sum(), n_offered),
+        "service_level_excl_short_abandons": _ratio(
+            (answered_wait <= sl.answer_within_s).sum(),
+            n_offered - ((outcome == ABANDONED) & (wait <= sl.short_abandon_s)).sum(),
+        ),
+        "service_level_answered": _ratio((answered_wait <= sl.answer_within_s).sum(), n_answered),
         "wait_p90_s": float(np.percentile(answered_wait, 90)) if n_answered else math.nan,
         "aht_s": float(c["handle"][counted][answered].mean()) if n_answered else math.nan,
         "occupancy": _ratio(busy, on_duty),
@@ -467,7 +473,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         ),
         "longest_busy_stretch_h": longest_stretch_h,
         **_chat_kpis(c, in_window, scenario),
-        **_email_kpis(c, in_window, scenario),
+        **_email_kpis(c, in_window, scenario, rec.end_time),
         **_after_horizon_kpis(rec, n_contacts),
     }
 
@@ -530,22 +536,49 @@ def _chat_kpis(
 
 
 def _email_kpis(
-    c: Mapping[str, np.ndarray], in_window: np.ndarray, scenario: Scenario
+    c: Mapping[str, np.ndarray], in_window: np.ndarray, scenario: Scenario, end: float
 ) -> dict[str, float]:
-    """E-mail is a backlog: received = answered + still in the backlog at the end."""
+    """E-mail is a backlog: received = answered + still in the backlog at the end.
+
+    The service level counts waits in the e-mail's business hours (``email_business_waits``);
+    an e-mail still in the backlog at the end (``end``) counts against it only when already
+    overdue then, else it is left out of the base.
+    """
     mask = in_window & (c["channel"] == EMAIL)
     outcome, wait = c["outcome"][mask], c["wait"][mask]
     n = int(mask.sum())
     answered = outcome == ANSWERED
     email = scenario.channels.email
     within = email.service_level.answer_within_h * 3600.0 if email else 0.0
+    backlog = outcome == WAITING
+    arrival = c["arrival"][mask]
+    counted_wait = email_business_waits(
+        scenario, arrival, np.where(backlog, np.maximum(end - arrival, 0.0), wait)
+    )
+    overdue = backlog & (counted_wait > within)
     return {
         "email_received": float(n),
         "email_answered": float(answered.sum()),
-        "email_backlog_end": float((outcome == WAITING).sum()),
-        "email_service_level": _ratio((wait[answered] <= within).sum(), n),
+        "email_backlog_end": float(backlog.sum()),
+        "email_service_level": _ratio(
+            (counted_wait[answered] <= within).sum(), answered.sum() + overdue.sum()
+        ),
         "email_throughput_h": float(wait[answered].mean()) / 3600.0 if answered.any() else math.nan,
     }
+
+
+def email_business_waits(scenario: Scenario, arrival: np.ndarray, wait: np.ndarray) -> np.ndarray:
+    """The part of each e-mail's wait that falls in its business hours, seconds.
+
+    Business hours are ``channels.email.opening_hours`` (else ``calendar.opening_hours``) with
+    the holidays closed; with neither hours nor holidays the wait is the clock time itself.
+    """
+    email = scenario.channels.email
+    hours = (email.opening_hours if email else None) or scenario.calendar.opening_hours
+    calendar = timeline.clock(scenario, hours or {})  # {}: no weekly hours, not the phone's
+    if calendar.always_open:
+        return wait
+    return calendar.open_seconds_until(arrival + wait) - calendar.open_seconds_until(arrival)
 
 
 def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
@@ -581,7 +614,10 @@ def interval_columns(rec: Records, scenario: Scenario) -> Columns:
     with np.errstate(invalid="ignore", divide="ignore"):
         asa = count(answered, c["wait"]) / n_answered
         aht = count(answered, c["handle"]) / n_answered
-        sl_met = count(answered & (c["wait"] <= sl.answer_within_s)) / offered
+        in_time = count(answered & (c["wait"] <= sl.answer_within_s))
+        sl_met = in_time / offered
+        sl_excl_short = in_time / (offered - count(abandoned & (c["wait"] <= sl.short_abandon_s)))
+        sl_answered = in_time / n_answered
         email_throughput_h = count(email_answered, c["wait"]) / count(email_answered) / 3600
         busy, duty = _occupancy_per_interval(rec, c, edges, chat_k)
         occupancy = busy / duty
@@ -610,6 +646,8 @@ def interval_columns(rec: Records, scenario: Scenario) -> Columns:
             )[:n_bins],
             "asa_s": asa,
             "service_level": sl_met,
+            "service_level_excl_short_abandons": sl_excl_short,
+            "service_level_answered": sl_answered,
             "aht_s": aht,
             "agents_on_duty": duty / h.interval_s,
             "agents_scheduled": (duty + _shrinkage_time(rec, edges)) / h.interval_s,

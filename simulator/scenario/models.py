@@ -382,6 +382,17 @@ class ServiceLevel(Model):
     target: float = Field(default=0.8, gt=0, le=1)
 
 
+class PhoneServiceLevel(ServiceLevel):
+    """The phone's target, and which of the service-level conventions it applies to."""
+
+    short_abandon_s: float = Field(default=5.0, ge=0, le=MAX_DURATION_S)
+    """Calls abandoned within this wait are left out of ``service_level_excl_short_abandons``."""
+    metric: Literal[
+        "service_level", "service_level_excl_short_abandons", "service_level_answered"
+    ] = "service_level"
+    """The KPI that ``target`` applies to when ``ccsim staff`` staffs for it."""
+
+
 class Redial(Model):
     """Customers who abandon may call again: a new attempt of the same issue."""
 
@@ -405,7 +416,7 @@ class Phone(Model):
 
     patience: Distribution | None = None
     """Time a caller waits before abandoning; absent means nobody abandons (Erlang C)."""
-    service_level: ServiceLevel = Field(default_factory=ServiceLevel)
+    service_level: PhoneServiceLevel = Field(default_factory=PhoneServiceLevel)
     redial: Redial | None = None
 
 
@@ -555,6 +566,13 @@ class Email(Model):
 
     handle_time_factor: float = Field(default=1.0, gt=0)
     service_level: EmailServiceLevel = Field(default_factory=EmailServiceLevel)
+    opening_hours: HoursMapping | None = None
+    """Weekly hours in which an e-mail's wait counts towards ``service_level`` (e-mails still
+    arrive at any hour); absent means ``calendar.opening_hours`` (else 24 h)."""
+
+    _check_hours = field_validator("opening_hours", mode="before")(
+        classmethod(lambda cls, v: check_hours(v))
+    )
 
 
 CHANNELS = ("phone", "chat", "email")

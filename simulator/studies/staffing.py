@@ -78,6 +78,10 @@ class Targets:
     service_level: float
     max_abandon: float | None = None
     max_occupancy: float | None = None
+    metric: str = "service_level"
+    """The KPI the service-level target applies to (``channels.phone.service_level.metric``)."""
+    short_abandon_s: float = 0.0
+    """Abandons within this wait leave the base of ``service_level_excl_short_abandons``."""
 
     def met(self, sl: float, abandon: float, occupancy: float) -> bool:
         """Whether an interval with these KPIs meets every target (NaN never meets)."""
@@ -106,7 +110,18 @@ def targets_for(
         if value is not None and not 0 < value <= 1:
             raise StaffingError(f"{name} must be a fraction > 0 and <= 1 (got {value})")
     sl = scenario.channels.phone.service_level
-    return Targets(sl.answer_within_s, sl.target, max_abandon, max_occupancy)
+    return Targets(
+        sl.answer_within_s, sl.target, max_abandon, max_occupancy, sl.metric, sl.short_abandon_s
+    )
+
+
+def metric_text(targets: Targets) -> str:
+    """`` (answered calls only)``: which service level the target applies to, for titles."""
+    if targets.metric == "service_level_answered":
+        return " (answered calls only)"
+    if targets.metric == "service_level_excl_short_abandons":
+        return f" (abandons within {targets.short_abandon_s:g} s left out)"
+    return ""
 
 
 # -- demand ---------------------------------------------------------------------------------------
@@ -358,6 +373,13 @@ class _Point:
     abandon_rate: float
     occupancy: float
     asa_s: float
+    base_share: float = 1.0
+    """Share of the offered contacts in the base of the metric aimed at (1 for spec A3's)."""
+
+    @property
+    def aimed(self) -> float:
+        """The service level the target applies to: ``service_level / base_share``."""
+        return self.service_level / self.base_share if self.base_share > 0 else math.nan
 
 
 def _evaluate(
@@ -371,8 +393,13 @@ def _evaluate(
     """KPIs of one interval, the volume solved as a fixed point with its abandonment.
 
     Fewer agents, more abandonment, more redials; the iteration damps quickly because redials and
-    repeats are capped.
+    repeats are capped. Erlang C has no abandons: every metric is its service level. Erlang A gives
+    the base of the metric aimed at (``_Point.base_share``): the answered share, or the offered
+    less the short abandons.
     """
+    short_s = (
+        targets.short_abandon_s if targets.metric == "service_level_excl_short_abandons" else 0.0
+    )
     abandon = 0.0
     for _ in range(_FIXED_POINT_STEPS):
         per_issue, aht = work.per_issue(abandon)
@@ -380,13 +407,17 @@ def _evaluate(
         if method == "erlang-c":
             c = analytic.erlang_c(rate, aht, agents, targets.answer_within_s)
             return _Point(agents, rate, aht, c.service_level, 0.0, c.occupancy, c.asa_s)
-        a = analytic.erlang_a(rate, aht, agents, patience_s, targets.answer_within_s)
+        a = analytic.erlang_a(rate, aht, agents, patience_s, targets.answer_within_s, short_s)
         if not work.depends_on_abandonment or abs(a.p_abandon - abandon) < _FIXED_POINT_TOL:
             break
         abandon = a.p_abandon
     occupancy = a.occupancy if agents > 0 else 1.0
     asa = a.asa_s if not math.isnan(a.asa_s) else math.inf
-    return _Point(agents, rate, aht, a.service_level, a.p_abandon, occupancy, asa)
+    base = {
+        "service_level_answered": 1.0 - a.p_abandon,
+        "service_level_excl_short_abandons": 1.0 - a.p_short_abandon,
+    }.get(targets.metric, 1.0)
+    return _Point(agents, rate, aht, a.service_level, a.p_abandon, occupancy, asa, base)
 
 
 def _solve_interval(
@@ -415,7 +446,7 @@ def _solve_interval(
 
     def ok(n: int) -> bool:
         p = point(n)
-        return targets.met(p.service_level, p.abandon_rate, p.occupancy)
+        return targets.met(p.aimed, p.abandon_rate, p.occupancy)
 
     per_issue, aht = work.per_issue(0.0)
     hi = max(1, math.ceil(issues_per_s * per_issue * aht))
@@ -424,8 +455,8 @@ def _solve_interval(
         if hi > _MAX_AGENTS:
             raise StaffingError(
                 f"no staffing up to {_MAX_AGENTS:,} agents meets the targets "
-                f"(service level {targets.service_level:g} within {targets.answer_within_s:g} s"
-                f"{caps_text(targets)}); lower the target"
+                f"(service level{metric_text(targets)} {targets.service_level:g} within "
+                f"{targets.answer_within_s:g} s{caps_text(targets)}); lower the target"
             )
     lo = -1  # the largest count known to miss (-1: none yet)
     while hi - lo > 1:
@@ -440,8 +471,8 @@ def _solve_interval(
     below = point(hi - 1)
     exact = float(hi - 1)
     for s_below, s_at in zip(
-        targets.slack(below.service_level, below.abandon_rate, below.occupancy),
-        targets.slack(best.service_level, best.abandon_rate, best.occupancy),
+        targets.slack(below.aimed, below.abandon_rate, below.occupancy),
+        targets.slack(best.aimed, best.abandon_rate, best.occupancy),
         strict=True,
     ):
         if s_below < 0:  # this target binds between hi - 1 and hi
@@ -598,6 +629,7 @@ class StaffingResult:
             "service_level": {
                 "answer_within_s": self.targets.answer_within_s,
                 "target": self.targets.service_level,
+                **_metric_json(self.targets),
             },
             "max_abandon": self.targets.max_abandon,
             "max_occupancy": self.targets.max_occupancy,
@@ -621,6 +653,19 @@ class StaffingResult:
         if self.simulation is not None:
             out["simulation"] = self.simulation
         return out
+
+
+def _metric_json(targets: Targets) -> dict[str, Any]:
+    """The metric aimed at, for the JSON's ``service_level`` object.
+
+    Nothing for spec A3's (the object stays as spec A2b shows it); ``short_abandon_s`` too for the
+    variant that uses it.
+    """
+    if targets.metric == "service_level":
+        return {}
+    if targets.metric == "service_level_excl_short_abandons":
+        return {"metric": targets.metric, "short_abandon_s": targets.short_abandon_s}
+    return {"metric": targets.metric}
 
 
 def _json_value(value: Any) -> Any:
@@ -716,6 +761,11 @@ def staff_analytic(
                 "aht_s": math.nan if point is None else point.aht_s,
                 "new_issues_per_hour": volume / h.interval_s * 3600.0,
                 "open_share": share,
+                **(
+                    {targets.metric: math.nan if point is None else point.aimed}
+                    if targets.metric != "service_level"
+                    else {}
+                ),
             }
         )
     table = pd.DataFrame(rows)
@@ -734,13 +784,18 @@ def staff_analytic(
             if scenario.agents.simulates_shrinkage
             else None
         ),
-        kpis=_analytic_kpis(table),
+        kpis=_analytic_kpis(table, targets.metric),
         notes=_notes(method, demand, scenario),
     )
 
 
-def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
-    """Whole-horizon KPIs of the analytic staffing: interval KPIs weighted by volume or time."""
+def _analytic_kpis(table: pd.DataFrame, metric: str = "service_level") -> dict[str, float | None]:
+    """Whole-horizon KPIs of the analytic staffing: interval KPIs weighted by volume or time.
+
+    The metric aimed at, when not spec A3's, is the answered in time over the sum of each
+    interval's base, offered x service_level / metric (every staffed interval meets its
+    target, so the metric is above 0 there).
+    """
     offered = table["offered_per_hour"].to_numpy()
     # agents of a partly open interval are on duty all of it but busy only while it is open
     busy = (table["occupancy"] * table["agents"] * table["open_share"]).fillna(0.0).to_numpy()
@@ -748,9 +803,15 @@ def _analytic_kpis(table: pd.DataFrame) -> dict[str, float | None]:
     answered = offered * (1.0 - table["abandon_rate"].fillna(0.0).to_numpy())
     asa = table["asa_s"].fillna(0.0).to_numpy()
     agents = table["agents"].sum()
+    extra = {}
+    if metric != "service_level":
+        in_time = np.nansum(offered * table["service_level"])
+        base = np.nansum(offered * table["service_level"] / table[metric])
+        extra[metric] = float(in_time / base) if base > 0 else None
     return {
         "offered_per_hour": float(total / len(table)),
         "service_level": float(np.nansum(offered * table["service_level"]) / total),
+        **extra,
         "abandon_rate": float(np.nansum(offered * table["abandon_rate"]) / total),
         "asa_s": float((answered * asa).sum() / answered.sum()) if answered.sum() > 0 else None,
         "occupancy": float(busy.sum() / agents) if agents > 0 else None,
@@ -800,14 +861,22 @@ class _CellStats:
     offered: np.ndarray  # mean offered contacts per interval
 
 
-def _cell_stats(intervals: pd.DataFrame, n_cells: int) -> _CellStats:
-    """Mean and t-interval half-width per interval of SL, abandonment, occupancy (NaN ignored)."""
+def _cell_stats(intervals: pd.DataFrame, n_cells: int, metric: str = "service_level") -> _CellStats:
+    """Mean and t-interval half-width per interval of SL, abandonment, occupancy (NaN ignored).
+
+    Also of ``metric``, the service level aimed at, when it is not spec A3's; a replication's
+    interval with calls offered but none in that metric's base (all abandoned) counts as 0.
+    """
     frame = intervals.copy()
     with np.errstate(invalid="ignore", divide="ignore"):
         frame["abandon_rate"] = frame["abandoned"] / frame["offered"].where(frame["offered"] > 0)
+    keys: tuple[str, ...] = ("service_level", "abandon_rate", "occupancy")
+    if metric != "service_level":
+        keys += (metric,)
+        frame[metric] = frame[metric].where(frame[metric].notna() | (frame["offered"] <= 0), 0.0)
     grouped = frame.groupby("interval")
     mean, half = {}, {}
-    for key in ("service_level", "abandon_rate", "occupancy"):
+    for key in keys:
         m = grouped[key].mean().reindex(range(n_cells)).to_numpy(dtype=float)
         s = grouped[key].std(ddof=1).reindex(range(n_cells)).to_numpy(dtype=float)
         n = grouped[key].count().reindex(range(n_cells)).to_numpy(dtype=float)
@@ -827,11 +896,11 @@ def _verdicts(
     A cell without counted contacts (warm-up, or nothing offered) decides nothing.
     """
     m, h = cells.mean, cells.half
-    sl, ab, occ = m["service_level"], m["abandon_rate"], m["occupancy"]
+    sl, ab, occ = m[targets.metric], m["abandon_rate"], m["occupancy"]
     known = counted & ~np.isnan(sl)
     miss = sl < targets.service_level - 1e-12
-    sure_miss = sl + h["service_level"] < targets.service_level
-    sure_meet = sl - h["service_level"] > targets.service_level
+    sure_miss = sl + h[targets.metric] < targets.service_level
+    sure_meet = sl - h[targets.metric] > targets.service_level
     if targets.max_abandon is not None:
         miss |= ab > targets.max_abandon + 1e-12
         sure_miss |= ab - h["abandon_rate"] > targets.max_abandon
@@ -912,13 +981,13 @@ def staff_simulation(
     result = cells = None
     for iteration in range(1, max_iterations + 1):
         result = simulate(agents)
-        cells = _cell_stats(result.intervals, n_cells)
+        cells = _cell_stats(result.intervals, n_cells, targets.metric)
         miss, sure_miss, sure_meet = _verdicts(cells, targets, decides)
         slot_miss = np.zeros(per_day, bool)
         slot_sure_miss = np.zeros(per_day, bool)
         slot_known = np.zeros(per_day, bool)
         slot_sure_meet = np.ones(per_day, bool)
-        known = decides & ~np.isnan(cells.mean["service_level"])
+        known = decides & ~np.isnan(cells.mean[targets.metric])
         np.logical_or.at(slot_miss, slot_of, miss)
         np.logical_or.at(slot_sure_miss, slot_of, sure_miss)
         np.logical_or.at(slot_known, slot_of, known)
@@ -973,7 +1042,7 @@ def staff_simulation(
     assert cells is not None
 
     fewer = simulate(np.maximum(agents - 1, 0))
-    fewer_cells = _cell_stats(fewer.intervals, n_cells)
+    fewer_cells = _cell_stats(fewer.intervals, n_cells, targets.metric)
     full = on_duty(agents)
     exact = _exact_between(full, cells, fewer_cells, targets)
     table = pd.DataFrame(
@@ -994,6 +1063,9 @@ def staff_simulation(
     )
     kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
     kpi_keys += ("issues", "contacts_per_issue")
+    if targets.metric != "service_level":
+        table[targets.metric] = cells.mean[targets.metric]
+        kpi_keys += (targets.metric,)
     notes = _notes("simulation", "contacts", scenario)
     notes.append(
         f"start: {method} on expected contacts ({start.agent_hours:,.1f} agent hours); "
@@ -1054,10 +1126,15 @@ def _not_converged(
         )
     shown = []
     for i in where[:5]:
-        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        sl, ab, occ = (cells.mean[k][i] for k in (targets.metric, "abandon_rate", "occupancy"))
         gaps = []
         for name, value, limit, short in (
-            ("service level", sl, targets.service_level, targets.service_level - sl),
+            (
+                f"service level{metric_text(targets)}",
+                sl,
+                targets.service_level,
+                targets.service_level - sl,
+            ),
             ("abandonment", ab, targets.max_abandon, ab - (targets.max_abandon or 0.0)),
             ("occupancy", occ, targets.max_occupancy, occ - (targets.max_occupancy or 0.0)),
         ):
@@ -1088,7 +1165,7 @@ def _fewer_predicted_to_meet(
     """
     mix = _contact_mix(work)
     for i in np.flatnonzero(where):
-        sl, ab, occ = (cells.mean[k][i] for k in ("service_level", "abandon_rate", "occupancy"))
+        sl, ab, occ = (cells.mean[k][i] for k in (targets.metric, "abandon_rate", "occupancy"))
         if math.isnan(sl) or cells.offered[i] <= 0:
             continue
         rate = cells.offered[i] / h.interval_s
@@ -1098,7 +1175,7 @@ def _fewer_predicted_to_meet(
         except ValueError:
             return False
         if not targets.met(
-            sl + fewer.service_level - at.service_level,
+            sl + fewer.aimed - at.aimed,
             (0.0 if math.isnan(ab) else ab) + fewer.abandon_rate - at.abandon_rate,
             (0.0 if math.isnan(occ) else occ) + fewer.occupancy - at.occupancy,
         ):
@@ -1155,12 +1232,12 @@ def _exact_between(
         if n == 0:
             continue
         below = targets.slack(
-            fewer.mean["service_level"][i],
+            fewer.mean[targets.metric][i],
             fewer.mean["abandon_rate"][i],
             fewer.mean["occupancy"][i],
         )
         top = targets.slack(
-            at.mean["service_level"][i], at.mean["abandon_rate"][i], at.mean["occupancy"][i]
+            at.mean[targets.metric][i], at.mean["abandon_rate"][i], at.mean["occupancy"][i]
         )
         if any(math.isnan(v) for v in below + top) or min(top) < 0:
             continue  # undefined, or the target is not met on the mean: keep the whole count
