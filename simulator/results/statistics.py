@@ -30,7 +30,7 @@ class Summary(NamedTuple):
 
 
 def t_quantile(q: float, df: ArrayLike) -> np.ndarray | float:
-    """Student's t quantile ``t(q, df)`` for whole ``df`` >= 1; ``df`` may be an array (per cell)."""
+    """Student's t quantile ``t(q, df)``, whole ``df`` >= 1; ``df`` may be an array (per cell)."""
     dfs = np.asarray(df)
     if dfs.ndim == 0:
         return _t_quantile(q, int(dfs))
