@@ -95,3 +95,18 @@ class Calendar:
                 return now - t
             now = (day + 1) * DAY_S
         return float("inf")  # closed for the rest of the run
+
+    def open_for(self, t: float) -> float:
+        """Seconds from ``t`` until it closes (0 when closed now).
+
+        The end of the weekly window, or the start of a holiday, whichever comes first.
+        """
+        if int(t // DAY_S) in self.holidays:
+            return 0.0
+        left = self.hours.open_for(t + self.week_offset_s)
+        day = int(t // DAY_S) + 1
+        while day * DAY_S < t + left and day < self.days:
+            if day in self.holidays:
+                return day * DAY_S - t
+            day += 1
+        return left

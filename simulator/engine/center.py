@@ -161,7 +161,7 @@ class ContactCenter:
         self._next_outbound = parties.next_outbound if self._ahead else parties.outbound.popleft
         self._start_outbound = parties.start_outbound
         self._queue_outbound = parties.queue_outbound
-        self._start_job = parties.start_job
+        self._start_job = parties.hand_over
         self._jobs_pending = parties.jobs_pending
         self._draw_reason = customers.reason
         self._draw_channel = customers.channel
@@ -182,6 +182,10 @@ class ContactCenter:
         self._on_arrival = self._on_arrival
         self._on_patience = self._on_patience
         self._on_service_end = self._on_service_end
+        if customers.consults:  # a consult contact's first end is its talk's (see _on_talk_end)
+            self._consult = parties.consult
+            self._end_service = self._on_service_end
+            self._on_service_end = self._on_talk_end
         routing.chat_slots.connect(at, rec.handle, self._on_service_end)
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
@@ -564,6 +568,18 @@ class ContactCenter:
             self._answer(cid, agent, CHAT, now)
 
     # -- journeys ---------------------------------------------------------------------
+    def _on_talk_end(self, ev: Event) -> None:
+        """With consults: a contact's talk ends; a consult contact's consult begins.
+
+        The consult (third_parties) ends the service after the wrap-up; any other contact's
+        service ends now.
+        """
+        involvement = self._involvement.get(ev._value)
+        if involvement is not None and involvement.mode == CONSULT:
+            self._consult(ev._value, involvement, self._end_service)
+        else:
+            self._end_service(ev)
+
     def _leaves_open(self, cid: int, iid: int, first: bool, now: float) -> bool:
         """Whether an answered contact of an open issue ends without resolving it.
 

@@ -23,6 +23,7 @@ from simulator.engine.records import (
     CALLED,
     CONSULT,
     NO_SELF_SERVICE,
+    NO_THIRD_PARTY,
     NOT_CALLED,
     PREVENTED,
     SELF_SERVICE_FAILED,
@@ -179,6 +180,12 @@ class Customers:
             for p in scenario.third_parties
         }
         self.involvement: dict[int, Involvement] = {}  # contacts that need a third party
+        # whether any contact may consult (then a talk end is checked for one, see center.py)
+        self.consults = any(u is not None and u.mode.consult > 0 for u in self._uses)
+        fallback = {"callback": CALLBACK, "transfer": TRANSFER, "none": NO_THIRD_PARTY}
+        self._consult_fallback = {
+            r: fallback[u.consult_fallback] for r, u in enumerate(self._uses) if u is not None
+        }
 
         # Whether a contact needs more than a handle time and a patience (see ``_journey``).
         self._journey_draws = (
@@ -226,27 +233,30 @@ class Customers:
     def contact(self, cid: int, iid: int, reason: int, channel: int, attempt: int) -> float:
         """Draw everything about new contact ``cid`` and return its handle time.
 
-        Its columns are grown already; the handle time is talk, consult hold and wrap-up.
+        Its columns are grown already; the handle time is talk and wrap-up, except for a consult
+        contact: its talk only, until the consult adds the rest (see ``third_parties``).
         """
         talk = self._handle[reason]() * self._handle_factor[channel]
         self.patience = self._patience[channel]()
         if self._journey_draws:
-            talk = self._journey(cid, iid, reason, attempt, talk)
+            return self._journey(cid, iid, reason, attempt, talk)
         return talk + self._wrap_up[reason]
 
     def _journey(self, cid: int, iid: int, reason: int, attempt: int, talk: float) -> float:
-        """The draws of a contact that only journeys need; return its talk time plus hold."""
+        """The draws of a contact that only journeys need; return its handle time."""
         rec = self.rec
         if self._any_self_service and rec.issue_self_service[iid] == SELF_SERVICE_FAILED:
             talk *= self.self_service_of[reason].failure_handle_factor
-        hold = 0.0
+        wrap_up = self._wrap_up[reason]
         if (use := self._uses[reason]) is not None:
             involvement = self._draw_involvement(use)
             if involvement is not None:
-                if involvement.mode == CONSULT:
-                    hold = use.consult_hold_s
+                if involvement.mode == CONSULT:  # the wrap-up follows the consult
+                    involvement.hold_s = use.consult_hold_s
+                    involvement.max_wait_s = use.consult_max_wait_s
+                    involvement.fallback = self._consult_fallback[reason]
+                    involvement.wrap_s, wrap_up = wrap_up, 0.0
                 rec.third_party[cid] = involvement.mode
-                rec.hold[cid] = hold
                 self.involvement[cid] = involvement
         if self.need_fcr:
             self.u_fcr.append(self._fcr())
@@ -258,7 +268,7 @@ class Customers:
             redials = self._redial() < self.redial_p and attempt < self._redial_max
             delay = self._redial_delay()
             self.redial_delay.append(delay if redials else NAN)
-        return talk + hold
+        return talk + wrap_up
 
     def _draw_involvement(self, use: ThirdPartyUse) -> Involvement | None:
         """Whether and how this contact will need the reason's third party (all drawn now)."""

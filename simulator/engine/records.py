@@ -29,6 +29,11 @@ THIRD_PARTY_MODES = ("none", "consult", "transfer", "callback")
 # Third-party jobs (a transfer or a promised callback).
 JOB_PENDING, JOB_MADE, JOB_CANCELLED = 0, 1, 2
 
+# Consults: made (a person of the party was reached), or fallen back because the party was
+# closed or no person came free within the maximum wait.
+CONSULT_MADE, CONSULT_CLOSED, CONSULT_TIMED_OUT = 0, 1, 2
+CONSULT_OUTCOMES = ("made", "closed", "timed_out")
+
 # Self-service before the first contact.
 NO_SELF_SERVICE, SELF_SERVICE_SUCCESS, SELF_SERVICE_FAILED = 0, 1, 2
 SELF_SERVICE_OUTCOMES = ("none", "deflected", "failed")
@@ -80,7 +85,7 @@ class Records:
     handle: array[float] = field(default_factory=_times)
     agent: array[int] = field(default_factory=_ids)
     third_party: bytearray = field(default_factory=bytearray)
-    hold: array[float] = field(default_factory=_times)  # consult hold, part of ``handle``
+    hold: array[float] = field(default_factory=_times)  # consult wait + hold, part of ``handle``
     resolved: bytearray = field(default_factory=bytearray)  # this contact resolved its issue
     # per issue
     issue_start: array[float] = field(default_factory=_times)
@@ -102,6 +107,11 @@ class Records:
     job_done: array[float] = field(default_factory=_times)  # customer reached; NaN if never
     job_status: bytearray = field(default_factory=bytearray)
     job_missed: bytearray = field(default_factory=bytearray)  # the promise expired first
+    # per consult (a contact's agent asking a person of the third party while the customer holds)
+    consult_contact: array[int] = field(default_factory=_ids)
+    consult_asked: array[float] = field(default_factory=_times)  # the talk time ended
+    consult_wait: array[float] = field(default_factory=_times)  # until a person or the fallback
+    consult_outcome: bytearray = field(default_factory=bytearray)  # CONSULT_MADE, ...
     # attempts refused while the line was closed (not contacts: they never reached a queue)
     refused_time: array[float] = field(default_factory=_times)
     refused_issue: array[int] = field(default_factory=_ids)

@@ -10,6 +10,15 @@ A proactive call (spec D7) is worth making only before the customer's own would-
 call still queued at the moment is cancelled: it stays in the deque and is dropped, uncounted,
 when an agent would take it (:meth:`ThirdParties.next_outbound`). A call made is marked ``CALLED``
 when an agent starts it; when it ends, a preventing call deflects the issue (``PREVENTED``).
+
+A consult (the agent asks a person of the party while the customer holds) takes the same staff,
+before any job (non-preemptive priority: a person finishes the job in hand first). It begins when
+the contact's talk time ends: the agent waits for a free person, at most the reason's
+``consult_max_wait_s`` and never past the party's closing; the person is then busy for
+``consult_hold_s``. A party closed at that moment, or a wait that runs out, makes the consult its
+``consult_fallback`` (a callback promise, a transfer, or nothing). The wrap-up follows either way,
+and the contact's handle time becomes the agent's whole time: talk, wait, consult and wrap-up.
+Consults are a few contacts: they take callbacks on a request event, not a process.
 """
 
 from __future__ import annotations
@@ -27,11 +36,15 @@ from simulator.engine.calendar import Calendar
 from simulator.engine.records import (
     CALLBACK,
     CALLED,
+    CONSULT_CLOSED,
+    CONSULT_MADE,
+    CONSULT_TIMED_OUT,
     DEFLECTED,
     JOB_CANCELLED,
     JOB_MADE,
     JOB_PENDING,
     MISSED_CALLBACK,
+    NO_THIRD_PARTY,
     OPEN,
     PREVENTED,
     REPEAT,
@@ -44,6 +57,8 @@ ALWAYS = {"mon-sun": "00:00-24:00"}
 
 Schedule = Callable[[float, Callable[[Event], None], object], None]
 OutboundCall = tuple[int, int, float]  # (job id, or -1 for a proactive call; issue; duration s)
+# Priorities on a party's staff (lower goes first): a consult holds a customer on the line.
+CONSULT_PRIORITY, JOB_PRIORITY = 0, 1
 
 
 @dataclass
@@ -52,7 +67,7 @@ class Party:
 
     index: int
     spec: ThirdParty
-    staff: simpy.Resource
+    staff: simpy.PriorityResource  # consults before jobs
     clock: Calendar  # its hours and the scenario's holidays
     within_s: float
     agent_calls: bool  # an agent makes its callbacks (an outbound call), not the party
@@ -69,6 +84,12 @@ class Involvement:
     resolves: bool
     work_s: float
     callback_s: float
+    # a consult's: the person's time, the agent's longest wait, the mode it falls back to, and
+    # the wrap-up that follows it
+    hold_s: float = 0.0
+    max_wait_s: float = 0.0
+    fallback: int = CALLBACK
+    wrap_s: float = 0.0
 
 
 class ThirdParties:
@@ -101,7 +122,7 @@ class ThirdParties:
             p.name: Party(
                 index=i,
                 spec=p,
-                staff=simpy.Resource(env, capacity=p.staff),
+                staff=simpy.PriorityResource(env, capacity=p.staff),
                 clock=timeline.clock(scenario, p.hours or ALWAYS),
                 within_s=p.callback_within_h * 3600.0,
                 agent_calls=p.callback_by == "agent",
@@ -113,6 +134,16 @@ class ThirdParties:
         # per issue with a proactive call queued: (would-contact moment, a call made prevents)
         self.proactive: dict[int, tuple[float, bool]] = {}
         self._job_involvement: list[Involvement] = []
+
+    def hand_over(self, cid: int, iid: int, involvement: Involvement, now: float) -> None:
+        """Contact ``cid`` ended with the issue in the party's hands: its job begins.
+
+        A consult that fell back to nothing has no job: the customer decides what next.
+        """
+        if involvement.mode == NO_THIRD_PARTY:
+            self._customer_next(cid, iid, now, REPEAT)
+        else:
+            self.start_job(cid, iid, involvement, now)
 
     def start_job(self, cid: int, iid: int, involvement: Involvement, now: float) -> None:
         """Contact ``cid`` ends in a transfer or a promised callback: the party's job begins."""
@@ -152,7 +183,7 @@ class ThirdParties:
                 rec.callbacks_after_horizon += 1
                 return
             yield env.timeout(release)
-        with party.staff.request() as request:
+        with party.staff.request(priority=JOB_PRIORITY) as request:
             yield request
             if rec.issue_outcome[iid] != OPEN:  # resolved meanwhile: no callback is made
                 self._end_job(job, JOB_CANCELLED)
@@ -169,6 +200,79 @@ class ThirdParties:
             self.queue_outbound((job, iid, involvement.callback_s))
         else:
             self._job_reached_customer(job, env.now, env.now)
+
+    def consult(self, cid: int, involvement: Involvement, finish: Callable[[Event], None]) -> None:
+        """Contact ``cid``'s talk has ended: its agent asks for a person of the party.
+
+        ``finish`` (the contact's service end) is called after the consult or its fallback and
+        the wrap-up; the agent stays busy till then.
+        """
+        rec, now, party = self.rec, self.env._now, involvement.party
+        consult = len(rec.consult_contact)
+        rec.consult_contact.append(cid)
+        rec.consult_asked.append(now)
+        rec.consult_wait.append(0.0)
+        rec.consult_outcome.append(CONSULT_CLOSED)
+        open_for = party.clock.open_for(now)
+        if not open_for:
+            self._consult_falls_back(consult, cid, involvement, finish, CONSULT_CLOSED)
+            return
+        request = party.staff.request(priority=CONSULT_PRIORITY)
+        request.consult = (consult, cid, involvement, finish)
+        request.callbacks.append(self._on_consult_person)
+        outcome = CONSULT_TIMED_OUT if involvement.max_wait_s <= open_for else CONSULT_CLOSED
+        wait = min(involvement.max_wait_s, open_for)
+        self._at(wait, self._on_consult_wait_over, (request, outcome))
+
+    def _on_consult_person(self, request: Event) -> None:
+        """A person of the party is free: the consult, then the agent's wrap-up.
+
+        One who comes free at the very moment the party closes goes home instead.
+        """
+        consult, cid, involvement, _ = request.consult
+        if not involvement.party.clock.open_for(self.env._now):
+            request.resource.release(request)
+            self._consult_falls_back(*request.consult, CONSULT_CLOSED)
+            return
+        rec = self.rec
+        wait = self.env._now - rec.consult_asked[consult]
+        rec.consult_wait[consult] = wait
+        rec.consult_outcome[consult] = CONSULT_MADE
+        rec.hold[cid] = wait + involvement.hold_s
+        rec.handle[cid] += wait + involvement.hold_s + involvement.wrap_s
+        self._at(involvement.hold_s, self._on_consult_end, request)
+
+    def _on_consult_end(self, ev: Event) -> None:
+        request = ev._value
+        request.resource.release(request)
+        _, cid, involvement, finish = request.consult
+        self._at(involvement.wrap_s, finish, cid)
+
+    def _on_consult_wait_over(self, ev: Event) -> None:
+        """The longest wait has passed, or the party closes: unless a person came, fall back."""
+        request, outcome = ev._value
+        if request.triggered:  # a person came (now or before): the consult goes on
+            return
+        request.cancel()
+        self._consult_falls_back(*request.consult, outcome)
+
+    def _consult_falls_back(
+        self,
+        consult: int,
+        cid: int,
+        involvement: Involvement,
+        finish: Callable[[Event], None],
+        outcome: int,
+    ) -> None:
+        """No consult: the contact takes the fallback mode and ends after the wrap-up."""
+        rec = self.rec
+        wait = self.env._now - rec.consult_asked[consult]
+        rec.consult_wait[consult] = wait
+        rec.consult_outcome[consult] = outcome
+        rec.hold[cid] = wait
+        rec.handle[cid] += wait + involvement.wrap_s
+        involvement.mode = involvement.fallback
+        self._at(involvement.wrap_s, finish, cid)
 
     def _end_job(self, job: int, status: int) -> None:
         self.rec.job_status[job] = status

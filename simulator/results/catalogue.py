@@ -342,6 +342,23 @@ KPIS: tuple[Kpi, ...] = (
         "Consult hold time",
         "Ruggespraak (wachttijd klant)",
     ),
+    Kpi("consults", "third_parties", "count", "neutral", "Consults made", "Ruggespraak gevoerd"),
+    Kpi(
+        "consult_fallbacks",
+        "third_parties",
+        "count",
+        "lower",
+        "Consults not made (fallback)",
+        "Ruggespraak niet gelukt (terugval)",
+    ),
+    Kpi(
+        "consult_wait_s",
+        "third_parties",
+        "seconds",
+        "lower",
+        "Wait for the third party before a consult",
+        "Wachttijd op de derde partij voor ruggespraak",
+    ),
     Kpi(
         "csat",
         "voice",

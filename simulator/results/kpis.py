@@ -24,6 +24,7 @@ from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
     CALLBACK,
+    CONSULT_MADE,
     DEFLECTED,
     GAVE_UP,
     ISSUE_OUTCOMES,
@@ -475,6 +476,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         **_chat_kpis(c, in_window, scenario),
         **_email_kpis(c, in_window, scenario, rec.end_time),
         **_after_horizon_kpis(rec, n_contacts),
+        **_consult_kpis(rec, c["arrival"], h.warmup_s),
     }
 
 
@@ -513,6 +515,23 @@ def _after_horizon_kpis(rec: Records, n_contacts: int) -> dict[str, float]:
 def _chat_k(scenario: Scenario) -> int:
     chat = scenario.channels.chat
     return chat.concurrency if chat else 1
+
+
+def _consult_kpis(rec: Records, arrival: np.ndarray, warmup_s: float) -> dict[str, float]:
+    """Consults of the contacts that arrived after the warm-up, every channel.
+
+    Made (a person of the third party reached), fallen back (closed, or no person within the
+    longest wait), and the agents' mean wait for a person before the consults made.
+    """
+    contact = as_array(rec.consult_contact)
+    counted = arrival[contact] >= warmup_s if len(contact) else np.zeros(0, dtype=bool)
+    made = counted & (as_array(rec.consult_outcome) == CONSULT_MADE)
+    n_made = int(made.sum())
+    return {
+        "consults": float(n_made),
+        "consult_fallbacks": float(int(counted.sum()) - n_made),
+        "consult_wait_s": float(as_array(rec.consult_wait)[made].mean()) if n_made else math.nan,
+    }
 
 
 def _chat_kpis(

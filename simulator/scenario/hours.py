@@ -129,6 +129,24 @@ class WeeklyHours:
             return self.windows[k + 1][0] - offset
         return WEEK_S - offset + self.windows[0][0]
 
+    def open_for(self, t: float) -> float:
+        """Seconds from ``t`` until the hours close.
+
+        0 when closed now; a window that runs into the next week's first one continues; ``inf``
+        when always open.
+        """
+        offset = t % WEEK_S
+        starts = [w[0] for w in self.windows]
+        k = bisect_right(starts, offset) - 1
+        if k < 0 or offset >= self.windows[k][1]:
+            return 0.0
+        if self.open_seconds_per_week() >= WEEK_S:
+            return float("inf")
+        left = self.windows[k][1] - offset
+        if self.windows[k][1] >= WEEK_S and self.windows[0][0] <= 0.0:
+            left += self.windows[0][1]  # open over Sunday midnight into Monday
+        return left
+
     def open_seconds_per_week(self) -> float:
         """Open seconds in one week; a full week (7 x 86,400) means always open."""
         return sum(end - start for start, end in self.windows)

@@ -242,7 +242,8 @@ class ThirdPartyModes(Model):
     """How an agent involves the third party; the three shares sum to 1."""
 
     consult: float = Field(default=0.0, ge=0, le=1)
-    """The agent consults while the customer holds (ruggespraak): adds ``consult_hold_s``."""
+    """The agent consults a person of the third party while the customer holds (ruggespraak),
+    after the talk time; see ``consult_hold_s``, ``consult_max_wait_s`` and ``consult_fallback``."""
     transfer: float = Field(default=0.0, ge=0, le=1)
     """The contact is handed over (doorverbinden): the third party works it and resolves it
     with probability ``resolves``."""
@@ -270,7 +271,14 @@ class ThirdPartyUse(Model):
     """Share of this reason's contacts that need the third party."""
     mode: ThirdPartyModes = Field(default_factory=ThirdPartyModes)
     consult_hold_s: float = Field(default=0.0, ge=0, le=MAX_DURATION_S)
-    """Hold time added to the handle time of a consult."""
+    """How long a consult takes once a person of the third party is free: the customer holds,
+    the agent and that person are both busy."""
+    consult_max_wait_s: float = Field(default=120.0, ge=0, le=MAX_DURATION_S)
+    """How long the agent waits (the customer on hold) for a free person of the third party
+    before falling back; a party that is closed at the moment of the consult falls back at once."""
+    consult_fallback: Literal["callback", "transfer", "none"] = "callback"
+    """What a consult that cannot be made becomes: a callback promise or a transfer (the party's
+    job, as with those modes), or none (the contact ends unresolved; the repeat rule follows)."""
 
 
 class Reason(Model):
@@ -302,7 +310,7 @@ class ThirdParty(Model):
 
     name: str = Field(min_length=1)
     staff: int = Field(ge=1)
-    """People working its queue of jobs, first come first served."""
+    """People working its queue of jobs, first come first served; agents' consults go first."""
     hours: HoursMapping | None = None
     """Weekly working hours; absent means always. A job started in hours is finished."""
     work_time: Distribution

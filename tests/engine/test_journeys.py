@@ -295,6 +295,8 @@ def test_agents_make_callbacks_and_are_busy_for_them():
 
 
 def test_consult_adds_hold_to_the_handle_time():
+    """With a person of the party always free (200 of them, always open) no consult waits: each
+    adds exactly its hold to the handle time (tests/engine/test_consults.py covers the waits)."""
     sc = build(
         {
             "reasons": reason(
@@ -307,7 +309,7 @@ def test_consult_adds_hold_to_the_handle_time():
                 },
             ),
             "third_parties": [
-                {"name": "bo", "staff": 1, "work_time": {"dist": "exponential", "mean_min": 5}}
+                {"name": "bo", "staff": 200, "work_time": {"dist": "exponential", "mean_min": 5}}
             ],
         }
     )
