@@ -253,8 +253,9 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
             _pct(k.get("abandon_rate")),
         )
     else:
+        aimed = [] if tg.metric == "service_level" else [tg.metric]  # the column the target is on
         columns = ("interval", "offered/h", "agents", "agents_exact", "SL", "abandon", "occupancy")
-        for name in columns:
+        for name in columns[:5] + tuple(f"SL{metric_text(tg)}" for _ in aimed) + columns[5:]:
             table.add_column(name, justify="left" if name == "interval" else "right", no_wrap=True)
         for row in result.table.to_dict("records"):
             table.add_row(
@@ -263,6 +264,7 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
                 f"{int(row['agents'])}",
                 f"{row['agents_exact']:.2f}",
                 _pct(row["service_level"]),
+                *(_pct(row[m]) for m in aimed),
                 _pct(row["abandon_rate"]),
                 _pct(row["occupancy"]),
             )
@@ -273,6 +275,7 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
             f"{result.agent_hours:,.1f} h",
             f"{result.agent_hours_exact:,.1f} h",
             _pct(k.get("service_level")),
+            *(_pct(k.get(m)) for m in aimed),
             _pct(k.get("abandon_rate")),
             _pct(k.get("occupancy")),
         )
@@ -287,6 +290,11 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
     )
     if multi_day and not by_interval:
         console.print("per-interval rows: --intervals (or --json, --out)", style="dim")
+        if tg.metric != "service_level":
+            console.print(
+                f"SL per day is spec A3's; the target applies to {tg.metric} (per interval)",
+                style="dim",
+            )
     if result.simulation is not None:
         s = result.simulation
         console.print(

@@ -38,7 +38,7 @@ from simulator.runs.replications import run
 from simulator.scenario.hours import WeeklyHours
 from simulator.scenario.models import CHANNELS
 from simulator.studies.staffing import staff
-from tests.conftest import merge, scenario, t_tolerance
+from tests.conftest import ERLANG_A_SPEC, merge, scenario, t_tolerance
 
 H = 3600.0
 DAY = 24 * H
@@ -344,3 +344,21 @@ def test_staff_simulation_aims_at_the_chosen_metric():
         assert metric in result.kpis
         hours[metric] = result.agent_hours
     assert hours["service_level_answered"] <= hours["service_level"]
+
+
+def test_staff_table_names_the_metric_and_shows_its_column(tmp_path):
+    """The terminal table of ``ccsim staff`` says which service level the target is on, and
+    shows that metric per interval next to spec A3's (82 agents for A3's, 80 answered-only)."""
+    import yaml
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    answered = {"metric": "service_level_answered"}
+    data = merge(ERLANG_A_SPEC, {"channels": {"phone": {"service_level": answered}}})
+    path = tmp_path / "answered.yaml"
+    path.write_text(yaml.safe_dump(data))
+    out = CliRunner().invoke(app, ["staff", str(path)])
+    assert out.exit_code == 0, out.output
+    assert "service level (answered calls only) 80% within 20 s" in out.output
+    assert "SL (answered calls only)" in out.output
