@@ -362,3 +362,27 @@ def test_staff_table_names_the_metric_and_shows_its_column(tmp_path):
     assert out.exit_code == 0, out.output
     assert "service level (answered calls only) 80% within 20 s" in out.output
     assert "SL (answered calls only)" in out.output
+
+
+def test_answered_only_rewards_hang_ups():
+    """docs/scenario-format.md's warning: 200 calls/h of 600 s (33.3 Erlang), patience 30 s.
+    Erlang A meets 80% within 20 s with 32 agents on A3's service level (13.5% abandon) but with
+    19 on the answered-only one, because 45% hang up and leave its base; a cap on abandonment
+    (--max-abandon 0.15) brings the answered-only staffing back above 30."""
+    impatient = {
+        "arrivals": {"per_hour": 200},
+        "reasons": [
+            {"name": "x", "share": 1.0, "handle_time": {"dist": "exponential", "mean_s": 600}}
+        ],
+        "channels": {"phone": {"patience": {"dist": "exponential", "mean_s": 30}}},
+    }
+    a3 = staff(scenario(impatient), "erlang-a").table.iloc[0]
+    answered = {"channels": {"phone": {"service_level": {"metric": "service_level_answered"}}}}
+    only = staff(scenario(merge(impatient, answered)), "erlang-a")
+    assert a3["agents"] == 32
+    assert a3["abandon_rate"] == pytest.approx(0.135, abs=0.001)
+    row = only.table.iloc[0]
+    assert row["agents"] == 19
+    assert row["abandon_rate"] == pytest.approx(0.448, abs=0.001)
+    capped = staff(scenario(merge(impatient, answered)), "erlang-a", max_abandon=0.15)
+    assert capped.table.iloc[0]["agents"] > 30
