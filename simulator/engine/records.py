@@ -126,6 +126,7 @@ class Records:
     # levels: (time, agents on duty) at every change
     duty_time: array[float] = field(default_factory=_times)
     duty_level: array[int] = field(default_factory=_ids)
+    duty_group: array[int] = field(default_factory=_ids)  # whose agent came or left; -1 at 0
     # per agent (ids as in ``agent``): the index of its group in ``Agents.pools``
     agent_group: list[int] = field(default_factory=list)
     # levels: (time, agents on overtime) at every change
@@ -135,8 +136,10 @@ class Records:
     # or off the phone, from leaving to coming back) and scheduled agents absent today (paid)
     away_time: array[float] = field(default_factory=_times)
     away_level: array[int] = field(default_factory=_ids)
+    away_group: array[int] = field(default_factory=_ids)  # whose agent left or came back
     absent_time: array[float] = field(default_factory=_times)
     absent_level: array[int] = field(default_factory=_ids)
+    absent_group: array[int] = field(default_factory=_ids)  # one change of one group per row
     # engine-side time integral of the number of waiting contacts over [warm-up, horizon]
     queue_area: float = 0.0
     # what fell due after the horizon and was not simulated (spec A3: the issue stays open),

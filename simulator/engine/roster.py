@@ -133,17 +133,18 @@ class Roster:
         """An idle (or just freed) agent leaves."""
         g.off_duty.append(agent)
         g.on_duty -= 1
-        self.set_on_duty(self.on_duty - 1, now)
+        self.set_on_duty(self.on_duty - 1, now, g.index)
         pending = self._pending[g.index]
         if pending:  # it takes the break (or off-phone time) it was due
             self._at(pending.popleft(), self._on_back, g)
-            self._set_away(self._away_now + 1, now)
+            self._set_away(self._away_now + 1, now, g.index)
 
-    def set_on_duty(self, n: int, now: float) -> None:
-        """``n`` agents on duty from ``now`` (logged as a level)."""
+    def set_on_duty(self, n: int, now: float, group: int = -1) -> None:
+        """``n`` agents on duty from ``now``, after a change in ``group`` (logged as a level)."""
         self.on_duty = n
         self.rec.duty_time.append(now)
         self.rec.duty_level.append(n)
+        self.rec.duty_group.append(group)
 
     def staff(self, g: Group, target: int, now: float) -> None:
         """Bring group ``g`` to ``target`` agents on duty; busy agents finish first."""
@@ -154,7 +155,7 @@ class Roster:
             for _ in range(target - present - stay):
                 agent = g.off_duty.popleft() if g.off_duty else self.routing.add_agent(g)
                 g.on_duty += 1
-                self.set_on_duty(self.on_duty + 1, now)
+                self.set_on_duty(self.on_duty + 1, now, g.index)
                 self._agent_free(agent, now)
         elif target < present:
             drop = present - target
@@ -191,10 +192,11 @@ class Roster:
         """Agents group ``g`` should have on duty: planned, less those away, plus overtime."""
         return max(0, g.planned - self._away[g.index]) + g.overtime
 
-    def _set_away(self, n: int, now: float) -> None:
+    def _set_away(self, n: int, now: float, group: int = -1) -> None:
         self._away_now = n
         self.rec.away_time.append(now)
         self.rec.away_level.append(n)
+        self.rec.away_group.append(group)
 
     def _on_away(self, ev: Event) -> None:
         """An agent of the group is due a break or off-phone time of ``length`` seconds."""
@@ -210,7 +212,7 @@ class Roster:
             return
         g, now = ev._value, ev.env._now
         self._away[g.index] -= 1
-        self._set_away(self._away_now - 1, now)
+        self._set_away(self._away_now - 1, now, g.index)
         self.staff(g, self._target(g), now)
 
     def _plan_shrinkage(self, scenario: Scenario, holidays) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -226,7 +228,9 @@ class Roster:
             absent = [[draw() < agents.absence for _ in range(slots)] for _ in range(h.days)]
         offsets = np.cumsum([0] + [n for _, n in pools]).tolist()
         horizon = h.horizon_s
-        absent_changes: dict[float, int] = {0.0: 0}
+        # per (moment, group): a change of the group's absent agents (one row each, so that the
+        # records tell the groups apart; the level is the total)
+        absent_changes: dict[tuple[float, int], int] = {(0.0, -1): 0}
         plans = []
         for g, (stretches, _), offset in zip(self.routing.groups, pools, offsets, strict=False):
             changes: dict[float, int] = {0.0: 0}
@@ -238,8 +242,9 @@ class Roster:
                     present = [j for j in range(n) if not today[offset + first + j]]
                     gone = n - len(present)
                     if gone:
-                        absent_changes[start] = absent_changes.get(start, 0) + gone
-                        absent_changes[end] = absent_changes.get(end, 0) - gone
+                        at_start, at_end = (start, g.index), (end, g.index)
+                        absent_changes[at_start] = absent_changes.get(at_start, 0) + gone
+                        absent_changes[at_end] = absent_changes.get(at_end, 0) - gone
                 changes[start] = changes.get(start, 0) + len(present)
                 changes[end] = changes.get(end, 0) - len(present)
                 here = set(present)
@@ -255,8 +260,9 @@ class Roster:
                     np.cumsum([changes[t] for t in times]).astype(np.int64),
                 )
             )
-        times = sorted(t for t in absent_changes if t <= horizon)
-        self.rec.absent_time.extend(times)
-        self.rec.absent_level.extend(np.cumsum([absent_changes[t] for t in times]).tolist())
+        moments = sorted(k for k in absent_changes if k[0] <= horizon)
+        self.rec.absent_time.extend(t for t, _ in moments)
+        self.rec.absent_group.extend(group for _, group in moments)
+        self.rec.absent_level.extend(np.cumsum([absent_changes[k] for k in moments]).tolist())
         self._set_away(0, 0.0)
         return plans

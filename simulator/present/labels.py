@@ -142,6 +142,22 @@ EN: dict[str, str] = {
     "table.runs.one": "{what} — seed {seed}, 1 replication",
     "table.runs.many": "{what} — seed {seed}, {n} replications",
     "table.crn": "(common random numbers)",
+    "table.by_reason": "Per reason",
+    "table.by_group": "Per agent group",
+    "col.reason": "Reason",
+    "col.group": "Group",
+    "col.offered": "Offered",
+    "col.answered": "Answered",
+    "col.abandon_rate": "Abandoned",
+    "col.asa_s": "ASA",
+    "col.service_level": "Service level",
+    "col.aht_s": "AHT",
+    "col.fcr": "FCR",
+    "col.contacts": "Contacts",
+    "col.repeat_rate": "Repeats",
+    "col.cost": "Cost",
+    "col.agent_hours": "Agent hours",
+    "col.occupancy": "Occupancy",
     "table.hidden.run": (
         "{n} KPIs that are 0 or undefined in this run are not shown; --json has all."
     ),
@@ -526,6 +542,22 @@ NL: dict[str, str] = {
     "table.runs.one": "{what} — seed {seed}, 1 replicatie",
     "table.runs.many": "{what} — seed {seed}, {n} replicaties",
     "table.crn": "(gemeenschappelijke toevalsgetallen)",
+    "table.by_reason": "Per reden",
+    "table.by_group": "Per agentgroep",
+    "col.reason": "Reden",
+    "col.group": "Groep",
+    "col.offered": "Aangeboden",
+    "col.answered": "Beantwoord",
+    "col.abandon_rate": "Afgehaakt",
+    "col.asa_s": "ASA",
+    "col.service_level": "Servicelevel",
+    "col.aht_s": "AHT",
+    "col.fcr": "FCR",
+    "col.contacts": "Contacten",
+    "col.repeat_rate": "Herhaald",
+    "col.cost": "Kosten",
+    "col.agent_hours": "Agenturen",
+    "col.occupancy": "Bezetting",
     "table.hidden.run": (
         "{n} kerncijfers die in deze run 0 of ongedefinieerd zijn, staan er niet in;"
         " --json heeft ze allemaal."
@@ -834,12 +866,33 @@ def short_number(value: float, lang: str = DEFAULT_LANG) -> str:
     return text.replace(".", ",") if check_lang(lang) == "nl" else text
 
 
-def format_kpi(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
-    """A KPI value with its unit and the catalogue's decimals, ``–`` when undefined."""
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+"""Currency labels shown as their sign; any other label is written out (``CHF 12.50``)."""
+
+
+def format_money(value: float, lang: str = DEFAULT_LANG, currency: str = "EUR") -> str:
+    """``€1,234.56`` in English, ``€ 1.234,56`` in Dutch; ``CHF 1,234.56`` without a sign."""
+    text = number(abs(value), 2, lang)
+    sign = "-" if value < 0 else ""
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is None:
+        return f"{sign}{currency} {text}"
+    return f"{sign}{symbol} {text}" if check_lang(lang) == "nl" else f"{sign}{symbol}{text}"
+
+
+def format_kpi(
+    key: str, value: float | None, lang: str = DEFAULT_LANG, currency: str = "EUR"
+) -> str:
+    """A KPI value with its unit and the catalogue's decimals, ``–`` when undefined.
+
+    Amounts (the cost KPIs) are in ``currency``, the label of the scenario's ``costs``.
+    """
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return t("plot.undefined", lang)
     kpi = entry(key)
     unit, decimals = (kpi.unit, kpi.decimals) if kpi else ("count", None)
+    if unit == "currency":
+        return format_money(value, lang, currency)
     if unit == "share":
         return number(100 * value, decimals or 1, lang) + "%"
     if unit == "seconds":

@@ -76,8 +76,10 @@ def print_run(summary: dict[str, Any], lang: str) -> None:
     """The KPI table of ``ccsim run`` on stdout, from the spec A2 object.
 
     KPIs of features the run does not use (0 or undefined in every replication) are left out and
-    counted below.
+    counted below. Then the per-reason and per-group tables (spec D1), amounts in the
+    scenario's currency.
     """
+    currency = summary.get("currency") or "EUR"
     table = Table(
         title=_runs_title(summary["scenario"], summary["seed"], summary["replications"], lang),
         title_justify="left",
@@ -95,13 +97,56 @@ def print_run(summary: dict[str, Any], lang: str) -> None:
         table.add_row(
             kpi_label(key, lang),
             key,
-            format_kpi(key, mean, lang),
+            format_kpi(key, mean, lang, currency),
             format_ci(key, ci, lang),
         )
     console = Console(highlight=False)
     console.print(table)
     if hidden:
         console.print(t("table.hidden.run", lang, n=hidden), style="dim")
+    for what, columns in (("reason", _REASON_COLUMNS), ("group", _GROUP_COLUMNS)):
+        rows = summary.get(f"by_{what}") or {}
+        if rows:
+            width = 24 + 14 * len(columns) + max(len(name) for name in rows)
+            _stdout(width).print(_breakdown_table(what, rows, columns, lang, currency))
+
+
+# by_reason and by_group (spec D1): which key of a row is shown as which KPI
+_REASON_COLUMNS = {
+    "offered": "offered",
+    "answered": "answered",
+    "abandon_rate": "abandon_rate",
+    "asa_s": "asa_s",
+    "service_level": "service_level",
+    "aht_s": "aht_s",
+    "fcr": "fcr",
+    "contacts": "contacts",
+    "repeat_rate": "repeat_rate",
+    "cost": "cost_total",
+}
+_GROUP_COLUMNS = {
+    "answered": "answered",
+    "asa_s": "asa_s",
+    "aht_s": "aht_s",
+    "fcr": "fcr",
+    "agent_hours": "agent_hours",
+    "occupancy": "occupancy",
+}
+
+
+def _breakdown_table(
+    what: str, rows: dict[str, dict], columns: dict[str, str], lang: str, currency: str
+) -> Table:
+    """Per reason or per group, the means over replications (``cost`` only with costs)."""
+    keys = [k for k in columns if any(k in values for values in rows.values())]
+    table = Table(title=t(f"table.by_{what}", lang), title_justify="left")
+    table.add_column(t(f"col.{what}", lang), no_wrap=True)
+    for key in keys:
+        table.add_column(t(f"col.{key}", lang), justify="right", no_wrap=True)
+    for name, values in rows.items():
+        cells = [format_kpi(columns[k], values.get(k), lang, currency) for k in keys]
+        table.add_row(escape(name), *cells)
+    return table
 
 
 # -- compare --------------------------------------------------------------------------------------

@@ -4,8 +4,10 @@ One entry per key, so a table, a figure, a report, a sweep and a training exerci
 disagree about what a KPI is called, how it is shown or which way is good; their selections
 (``keys(group=...)``, ``headline()``) are views of it. ``KPIS`` are the keys of spec A2/A3 that
 every replication produces, in the order of the terminal table and of the summary columns;
-``STUDY_METRICS`` are numbers only a study computes (training, assessment gates), named here too
-so that they are labelled and formatted like the rest.
+``COST_KPIS`` (spec D2) follow them only when the scenario has a ``costs`` block, so a run
+without prices shows no money at all (``kpi_keys(costs)``); ``STUDY_METRICS`` are numbers only
+a study computes (training, assessment gates), named here too so that they are labelled and
+formatted like the rest.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ Group = Literal[
     "agents",
     "third_parties",
     "voice",
+    "costs",
     "other",
 ]
-Unit = Literal["share", "seconds", "hours", "count", "ratio", "score", "nps"]
+Unit = Literal["share", "seconds", "hours", "count", "ratio", "score", "nps", "currency"]
 Direction = Literal["higher", "lower", "neutral"]
 
 GROUPS: tuple[Group, ...] = (
@@ -35,11 +38,12 @@ GROUPS: tuple[Group, ...] = (
     "agents",
     "third_parties",
     "voice",
+    "costs",
     "other",
 )
 """Groups in the order of the report's KPI table."""
 
-_DECIMALS: dict[Unit, int | None] = {"share": 1, "nps": 1, "score": 2, "ratio": 3}
+_DECIMALS: dict[Unit, int | None] = {"share": 1, "nps": 1, "score": 2, "ratio": 3, "currency": 2}
 
 
 @dataclass(frozen=True)
@@ -522,6 +526,46 @@ KPIS: tuple[Kpi, ...] = (
     ),
 )
 
+COST_KPIS: tuple[Kpi, ...] = (
+    Kpi("cost_total", "costs", "currency", "lower", "Total cost", "Totale kosten"),
+    Kpi("cost_agents", "costs", "currency", "lower", "Cost of agent hours", "Kosten agenturen"),
+    Kpi(
+        "cost_handling",
+        "costs",
+        "currency",
+        "lower",
+        "Cost of handled minutes",
+        "Kosten afgehandelde minuten",
+    ),
+    Kpi(
+        "cost_third_party",
+        "costs",
+        "currency",
+        "lower",
+        "Cost of third-party jobs",
+        "Kosten werk van derden",
+    ),
+    Kpi("cost_per_contact", "costs", "currency", "lower", "Cost per contact", "Kosten per contact"),
+    Kpi(
+        "cost_per_resolved_issue",
+        "costs",
+        "currency",
+        "lower",
+        "Cost per resolved issue",
+        "Kosten per opgeloste vraag",
+    ),
+    Kpi(
+        "cost_of_repeats",
+        "costs",
+        "currency",
+        "lower",
+        "Cost of repeat contacts",
+        "Kosten van herhaalcontacten",
+    ),
+)
+"""Spec D2's money KPIs: produced only by a scenario with a ``costs`` block (absent, not 0,
+without one), after the KPIs every replication has."""
+
 STUDY_METRICS: tuple[Kpi, ...] = (
     Kpi(
         "repeat_contacts",
@@ -558,11 +602,19 @@ STUDY_METRICS: tuple[Kpi, ...] = (
     Kpi("phase_4", "other", "count", "neutral", "Phase 4 reached", "Fase 4 bereikt"),
 )
 
-CATALOGUE: dict[str, Kpi] = {k.key: k for k in (*KPIS, *STUDY_METRICS)}
+CATALOGUE: dict[str, Kpi] = {k.key: k for k in (*KPIS, *COST_KPIS, *STUDY_METRICS)}
 """Every entry by key."""
 
 KPI_KEYS: tuple[str, ...] = tuple(k.key for k in KPIS)
 """The keys each replication produces, in the order of the terminal table and summary columns."""
+
+COST_KEYS: tuple[str, ...] = tuple(k.key for k in COST_KPIS)
+"""The keys a replication adds when its scenario has ``costs``."""
+
+
+def kpi_keys(costs: bool = False) -> tuple[str, ...]:
+    """The keys a replication produces: ``KPI_KEYS``, then ``COST_KEYS`` when ``costs``."""
+    return (*KPI_KEYS, *COST_KEYS) if costs else KPI_KEYS
 
 
 def entry(key: str) -> Kpi | None:
@@ -571,8 +623,8 @@ def entry(key: str) -> Kpi | None:
 
 
 def keys(group: Group | None = None) -> tuple[str, ...]:
-    """The KPI keys of ``group`` (all when ``None``), in catalogue order."""
-    return tuple(k.key for k in KPIS if group is None or k.group == group)
+    """The KPI keys of ``group`` (all when ``None``, costs included), in catalogue order."""
+    return tuple(k.key for k in (*KPIS, *COST_KPIS) if group is None or k.group == group)
 
 
 def headline() -> tuple[str, ...]:

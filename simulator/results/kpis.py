@@ -411,7 +411,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     )
     proactive = as_array(rec.issue_proactive)[issue_counted]
 
-    return {
+    kpis = {
         "offered": float(n_offered),
         "contacts": float(n_contacts),
         "answered": float(n_answered),
@@ -478,6 +478,11 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         **_after_horizon_kpis(rec, n_contacts),
         **_consult_kpis(rec, c["arrival"], h.warmup_s),
     }
+    if scenario.costs is not None:  # spec D2: without prices the cost KPIs are absent, not 0
+        from simulator.results.costs import cost_kpis
+
+        kpis |= cost_kpis(rec, scenario, kpis)
+    return kpis
 
 
 def _mean_skipping_nan(x: np.ndarray) -> float:

@@ -8,7 +8,9 @@ even then the old folder is removed only once the new one is complete.
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -31,6 +33,8 @@ OUTPUT_FILES = (
     "contacts.parquet",
     "journeys.parquet",
     "agents.parquet",
+    "by_reason.csv",
+    "by_group.csv",
     "scenario.yaml",
     "meta.json",
 )
@@ -76,6 +80,8 @@ def write_run(
         result.contacts.to_parquet(staging / "contacts.parquet", index=False)
         result.journeys.to_parquet(staging / "journeys.parquet", index=False)
         result.agents.to_parquet(staging / "agents.parquet", index=False)
+        _write_breakdown(staging / "by_reason.csv", "reason", result.by_reason_rows)
+        _write_breakdown(staging / "by_group.csv", "group", result.by_group_rows)
         # As run: --seed and --replications override the file, so that running this file again
         # gives the same numbers.
         as_run = result.scenario.to_yaml_dict() | {
@@ -105,6 +111,26 @@ def write_run(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _write_breakdown(path: Path, name: str, reps: list[dict[str, dict[str, float]]]) -> None:
+    """One row per replication x reason (or group): its number, the name, then its KPIs.
+
+    An undefined KPI (no answered call of the reason) is an empty cell.
+    """
+    keys = list(next(iter(reps[0].values()))) if reps and reps[0] else []
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["replication", name, *keys])
+        for replication, rows in enumerate(reps):
+            for label, values in rows.items():
+                writer.writerow(
+                    [
+                        replication,
+                        label,
+                        *("" if math.isnan(values[k]) else repr(values[k]) for k in keys),
+                    ]
+                )
 
 
 def staging_folder(target: Path) -> Path:

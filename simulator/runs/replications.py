@@ -22,7 +22,8 @@ import numpy as np
 
 from simulator.engine.center import simulate
 from simulator.errors import CcsimError
-from simulator.results.catalogue import KPI_KEYS
+from simulator.results.breakdown import Breakdown, by_group, by_reason
+from simulator.results.catalogue import kpi_keys
 from simulator.results.columns import Columns, stack
 from simulator.results.kpis import (
     agent_columns,
@@ -30,7 +31,7 @@ from simulator.results.kpis import (
     interval_columns,
     replication_kpis,
 )
-from simulator.results.statistics import summarise_columns
+from simulator.results.statistics import summarise, summarise_columns
 from simulator.runs.executor import run_tasks
 from simulator.scenario.models import Scenario
 
@@ -56,6 +57,8 @@ class Replication:
     contacts: pd.DataFrame | None
     journeys: pd.DataFrame | None
     agents: Columns
+    by_reason: Breakdown = field(default_factory=dict)
+    by_group: Breakdown = field(default_factory=dict)
 
 
 def run_replication(
@@ -90,6 +93,8 @@ def run_replication(
         contacts=contacts,
         journeys=journeys,
         agents=agent_columns(rec, scenario),
+        by_reason=by_reason(rec, scenario, kpis),
+        by_group=by_group(rec, scenario),
     )
 
 
@@ -112,6 +117,12 @@ class RunResult:
     journeys: pd.DataFrame | None
     interval_columns: list[Columns] = field(repr=False)
     agent_columns: list[Columns] = field(repr=False)
+    # spec D1: per reason and per agent group, the mean over replications of each KPI, and
+    # each replication's own (one dict per replication, in replication order)
+    by_reason: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    by_group: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    by_reason_rows: list[Breakdown] = field(default_factory=list, repr=False)
+    by_group_rows: list[Breakdown] = field(default_factory=list, repr=False)
 
     @cached_property
     def summary(self) -> pd.DataFrame:
@@ -138,6 +149,9 @@ class RunResult:
             "replications": self.replications,
             "kpis": self.kpis,
             "ci95": self.ci95,
+            "by_reason": self.by_reason,
+            "by_group": self.by_group,
+            "currency": self.scenario.costs.currency if self.scenario.costs else None,
         }
 
 
@@ -167,9 +181,10 @@ def run(
 def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult:
     """Stack replications (in replication order) and summarise them."""
     reps = sorted(reps, key=lambda r: r.replication)
-    rows = [{"replication": r.replication, **{k: r.kpis[k] for k in KPI_KEYS}} for r in reps]
+    keys = kpi_keys(costs=scenario.costs is not None)
+    rows = [{"replication": r.replication, **{k: r.kpis[k] for k in keys}} for r in reps]
     means, ci95 = summarise_columns(
-        {k: np.array([row[k] for row in rows], dtype=np.float64) for k in KPI_KEYS}, KPI_KEYS
+        {k: np.array([row[k] for row in rows], dtype=np.float64) for k in keys}, keys
     )
     return RunResult(
         scenario=scenario,
@@ -182,7 +197,21 @@ def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult
         journeys=_stack([r.journeys for r in reps]),
         interval_columns=[r.intervals for r in reps],
         agent_columns=[r.agents for r in reps],
+        by_reason=_mean_breakdown([r.by_reason for r in reps]),
+        by_group=_mean_breakdown([r.by_group for r in reps]),
+        by_reason_rows=[r.by_reason for r in reps],
+        by_group_rows=[r.by_group for r in reps],
     )
+
+
+def _mean_breakdown(reps: list[Breakdown]) -> dict[str, dict[str, float | None]]:
+    """Per name and key, the mean over the replications where it is defined (None if none)."""
+    if not reps:
+        return {}
+    return {
+        name: {key: _none_if_nan(summarise([r[name][key] for r in reps]).mean) for key in values}
+        for name, values in reps[0].items()
+    }
 
 
 def _stack(tables: list[pd.DataFrame | None]) -> pd.DataFrame | None:

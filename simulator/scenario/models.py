@@ -721,6 +721,9 @@ class AgentGroup(Staffing):
     channels: list[Channel] = Field(default_factory=lambda: ["phone"], min_length=1)
     """Channels they work, in priority order: a free agent takes the first channel with a
     waiting contact (e-mail last: it fills idle time)."""
+    agent_hour: float | None = Field(default=None, ge=0)
+    """What a paid agent hour of this group costs (needs ``costs``); absent means
+    ``costs.agent_hour``."""
 
 
 class Agents(Staffing):
@@ -842,6 +845,23 @@ def _table_start(cell: str, where: str) -> int | datetime:  # noqa: RET503 (reje
     )
 
 
+class Costs(Model):
+    """What the center pays (spec D2): every cost KPI is one of these prices times a count."""
+
+    currency: str = Field(default="EUR", min_length=1, max_length=8)
+    """A label for the amounts (EUR shows as the euro sign); no conversion is made."""
+    agent_hour: float = Field(ge=0)
+    """Per paid agent hour (the KPI ``agent_hours``); ``agents.groups[].agent_hour`` overrides it."""
+    overtime_premium: float = Field(default=0.0, ge=0, le=10)
+    """Extra share of the agent hour paid for an overtime hour (0.5: +50%); overtime hours are
+    already inside ``agent_hours``."""
+    contact_minute: float = Field(default=0.0, ge=0)
+    """Per handled minute, every channel (telephony, platform): answered contacts and agents'
+    outbound calls."""
+    third_party_job: float = Field(default=0.0, ge=0)
+    """Per third-party job: a consult, a transfer or a promised callback."""
+
+
 class Scenario(Model):
     """A contact-center scenario: demand, handling, channels and staffing."""
 
@@ -860,6 +880,8 @@ class Scenario(Model):
     satisfaction: Satisfaction = Field(default_factory=Satisfaction)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)
     drivers: list[Driver] = Field(default_factory=list)
+    costs: Costs | None = None
+    """Prices of agent hours, handled minutes and third-party jobs; absent means no cost KPIs."""
 
     @field_validator("reasons")
     @classmethod
@@ -911,6 +933,24 @@ class Scenario(Model):
         ]
         if issues:
             raise_issues(*issues)
+        return self
+
+    @model_validator(mode="after")
+    def _group_costs_need_costs(self) -> Scenario:
+        """A group's ``agent_hour`` is a price: without ``costs`` nothing would use it."""
+        priced = [i for i, g in enumerate(self.agents.groups or ()) if g.agent_hour is not None]
+        if self.costs is None and priced:
+            raise_issues(
+                *(
+                    Issue(
+                        ("agents", "groups", i, "agent_hour"),
+                        "a group's agent_hour needs a costs block",
+                        "a costs block with at least agent_hour, or no agent_hour in the groups",
+                        self.agents.groups[i].agent_hour,
+                    )
+                    for i in priced
+                )
+            )
         return self
 
     @model_validator(mode="after")

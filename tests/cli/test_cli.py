@@ -47,6 +47,8 @@ OUT_FILES = {
     "contacts.parquet",
     "journeys.parquet",
     "agents.parquet",
+    "by_reason.csv",
+    "by_group.csv",
     "scenario.yaml",
     "meta.json",
 }

@@ -122,3 +122,13 @@ def test_changes_of_percentage_kpis_are_points():
     assert format_ci("fcr", None) == "–"
     for key in ("service_level", "abandon_rate", "fcr", "repeat_rate", "occupancy"):
         assert "%" not in format_kpi_change(key, 0.05, "en")
+
+
+def test_amounts_in_each_languages_notation():
+    """Cost KPIs (spec D2): "€1,234.56" in English, "€ 1.234,56" in Dutch, other labels written."""
+    assert labels.format_kpi("cost_total", 1234.56) == "€1,234.56"
+    assert labels.format_kpi("cost_total", 1234.56, "nl") == "€ 1.234,56"
+    assert labels.format_kpi("cost_per_contact", 3.5, "en", "USD") == "$3.50"
+    assert labels.format_kpi("cost_per_contact", 3.5, "nl", "CHF") == "CHF 3,50"
+    assert labels.format_kpi_change("cost_total", -1200.0, "nl") == "\u2212€ 1.200,00"
+    assert labels.format_ci("cost_agents", 81.126) == "± €81.13"

@@ -79,7 +79,7 @@ def test_direction_agrees_with_the_old_heatmap_lists():
 
 
 def test_keys_are_unique_and_entries_are_consistent():
-    every = [*catalogue.KPIS, *catalogue.STUDY_METRICS]
+    every = [*catalogue.KPIS, *catalogue.COST_KPIS, *catalogue.STUDY_METRICS]
     assert len({k.key for k in every}) == len(every)
     for kpi in every:
         assert kpi.group in catalogue.GROUPS, kpi.key
@@ -100,7 +100,10 @@ def test_views_of_the_catalogue():
         "occupancy",
     )
     assert set(catalogue.keys("voice")) == {"csat", "ces", "nps"}
-    assert set(catalogue.keys()) == set(catalogue.KPI_KEYS)
+    assert set(catalogue.keys()) == set(catalogue.KPI_KEYS) | set(catalogue.COST_KEYS)
+    assert catalogue.kpi_keys() == catalogue.KPI_KEYS
+    assert catalogue.kpi_keys(costs=True) == (*catalogue.KPI_KEYS, *catalogue.COST_KEYS)
+    assert all(catalogue.direction(k) == "lower" for k in catalogue.COST_KEYS)
 
 
 def test_grouped_follows_the_report_order_and_puts_unknown_keys_last():

@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from simulator.cli import app
 from simulator.errors import ScenarioError
-from simulator.results.catalogue import KPI_KEYS
+from simulator.results.catalogue import COST_KEYS, KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.scenario.distributions import Distribution
 from simulator.scenario.loading import load_scenario_dict, read_yaml, scenario_json_schema
@@ -254,6 +254,7 @@ def _compare_keys(documented: list[str], actual: set[str], what: str) -> None:
 
 def test_every_kpi_is_defined():
     _compare_keys(_first_column(_section("KPI definitions")), set(KPI_KEYS), "KPI keys")
+    _compare_keys(_first_column(_section("Cost KPIs")), set(COST_KEYS), "cost KPI keys")
 
 
 TINY = {
@@ -288,6 +289,21 @@ def test_run_json_and_out_folder_are_documented(tiny_run):
     meta = set(json.loads((out / "meta.json").read_text()))
     _compare_keys(_first_column(_section("`meta.json`")), meta, "meta.json keys")
     assert list(result.summary.columns) == ["replication", *KPI_KEYS]
+
+
+def test_by_reason_and_by_group_keys_are_documented(tiny_run):
+    """Every key of a reason and of a group (``cost`` comes with costs), and for which."""
+    result, out = tiny_run
+    rows = _rows(_section("`by_reason` and `by_group`"))[2:]
+    of = {_ticked(row[0])[0]: set(row[1].replace(" ", "").split(",")) for row in rows}
+    reason_keys = {k for k, who in of.items() if "reason" in who}
+    group_keys = {k for k, who in of.items() if "group" in who}
+    _compare_keys(sorted(reason_keys), {*result.by_reason["a"], "cost"}, "by_reason keys")
+    _compare_keys(sorted(group_keys), set(result.by_group["agents"]), "by_group keys")
+    header = (out / "by_reason.csv").read_text().splitlines()[0].split(",")
+    assert header == ["replication", "reason", *result.by_reason["a"]]
+    header = (out / "by_group.csv").read_text().splitlines()[0].split(",")
+    assert header == ["replication", "group", *result.by_group["agents"]]
 
 
 @pytest.mark.parametrize("table", ["intervals", "contacts", "journeys", "agents"])
