@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     "group.voice": "Voice of the customer (proxies)",
     "group.channels": "Chat and e-mail",
     "group.agents": "The agents' side",
+    "group.costs": "Costs",
     "group.other": "Other",
     # growth phases (domain model)
     "phase.1": "Reactive — being reachable",
@@ -432,6 +433,7 @@ NL: dict[str, str] = {
     "group.voice": "Stem van de klant (benaderingen)",
     "group.channels": "Chat en e-mail",
     "group.agents": "De kant van de medewerkers",
+    "group.costs": "Kosten",
     "group.other": "Overig",
     "phase.1": "Reactief — bereikbaar zijn",
     "phase.2": "Gestandaardiseerd — voorspelbaar zijn",

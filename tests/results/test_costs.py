@@ -277,3 +277,22 @@ def test_a_bad_cost_block_names_the_field(costs, path, allowed):
 def test_a_group_price_needs_a_cost_block():
     with pytest.raises(ScenarioError, match=r"agents\.groups\[1\]\.agent_hour.*costs block"):
         build(TWO_GROUPS)
+
+
+def test_a_run_folder_with_costs_has_a_report_with_euros(tmp_path):
+    """The report groups the cost KPIs under their own heading, amounts in euros (en and nl)."""
+    from datetime import datetime
+
+    from simulator.present.report import render_html
+    from simulator.results.rundir import load_run
+    from simulator.runs.output import write_run
+
+    result = run(build({"replications": 2, "costs": FULL}), workers=1)
+    now = datetime.now().astimezone()
+    out = tmp_path / "out"
+    write_run(result, out, command_line="ccsim run", started=now, finished=now, workers=1)
+    folder = load_run(out)
+    english = render_html(folder, "en")
+    assert "Costs" in english
+    assert "€" in english
+    assert "Kosten per contact" in render_html(folder, "nl")
