@@ -62,6 +62,13 @@ def test_each_reason_waits_as_the_pool_in_one_fifo_queue(two_reasons):
     diff = [r["short"]["asa_s"] - r["long"]["asa_s"] for r in two_reasons.by_reason_rows]
     ok, text = _mean_within(diff, 0.0)
     assert ok, "asa short - long: " + text
+    for name in ("short", "long"):
+        diff = [
+            reasons[name]["asa_s"] - row["asa_s"]
+            for reasons, row in zip(two_reasons.by_reason_rows, two_reasons.rows, strict=True)
+        ]
+        ok, text = _mean_within(diff, 0.0)
+        assert ok, f"asa {name} - pooled: {text}"
     assert np.mean([row["asa_s"] for row in two_reasons.rows]) > 5  # a queue worth comparing
     diff = [
         r["short"]["service_level"] - r["long"]["service_level"] for r in two_reasons.by_reason_rows
