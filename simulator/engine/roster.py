@@ -17,7 +17,9 @@ off-phone blocks (:func:`~simulator.scenario.steps.off_phone_blocks`) of present
 scheduled at the start; each takes one agent of the group off the line: an idle one at once,
 else the next one who finishes a contact (as at a shift end: ``Group.leaving``), and the agent
 is away for the whole length from the moment it leaves (the ``away`` level), then comes back if
-the plan still has room for it. The group's target is ``planned - away`` (plus overtime).
+the plan still has room for it. The group's target is ``planned - away`` (plus overtime). A break
+or off-phone time still due or running when its stretch ends ends with it (the agent goes home),
+so that it never keeps the next stretch's agents off the line.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from simulator.scenario.steps import (
 from simulator.units import DAY_S
 
 Schedule = Callable[[float, Callable[[Event], None], object], None]
+SCHEDULED, PENDING, AWAY, DONE = 0, 1, 2, 3  # a break or off-phone time, from plan to return
 
 
 class Roster:
@@ -68,7 +71,9 @@ class Roster:
         # and the lengths of the breaks still waiting for a busy agent (never more than leaving)
         self._shrinkage = scenario.agents.simulates_shrinkage
         self._away = [0] * len(routing.groups)
-        self._pending: list[deque[float]] = [deque() for _ in routing.groups]
+        self._pending: list[deque[int]] = [deque() for _ in routing.groups]  # request ids
+        self._away_state: list[int] = []  # per request: SCHEDULED, PENDING, AWAY or DONE
+        self._away_length: list[float] = []  # per request, seconds
         self._away_now = 0
         self._closed = False  # the horizon has passed: nobody goes away or comes back
 
@@ -136,7 +141,9 @@ class Roster:
         self.set_on_duty(self.on_duty - 1, now, g.index)
         pending = self._pending[g.index]
         if pending:  # it takes the break (or off-phone time) it was due
-            self._at(pending.popleft(), self._on_back, g)
+            rid = pending.popleft()
+            self._away_state[rid] = AWAY
+            self._at(self._away_length[rid], self._on_back, (g, rid))
             self._set_away(self._away_now + 1, now, g.index)
 
     def set_on_duty(self, n: int, now: float, group: int = -1) -> None:
@@ -199,21 +206,57 @@ class Roster:
         self.rec.away_group.append(group)
 
     def _on_away(self, ev: Event) -> None:
-        """An agent of the group is due a break or off-phone time of ``length`` seconds."""
-        g, length = ev._value
+        """An agent of the group is due a break or off-phone time (request ``rid``)."""
+        g, rid = ev._value
+        if self._away_state[rid] != SCHEDULED:
+            return
         i = g.index
+        self._away_state[rid] = PENDING
         self._away[i] += 1
-        self._pending[i].append(length)
+        self._pending[i].append(rid)
         self.staff(g, self._target(g), ev.env._now)
 
     def _on_back(self, ev: Event) -> None:
         """An agent comes back from a break or off-phone time (if the plan has room for it)."""
-        if self._closed:
+        g, rid = ev._value
+        if self._closed or self._away_state[rid] != AWAY:
             return
-        g, now = ev._value, ev.env._now
+        self._away_state[rid] = DONE
+        now = ev.env._now
         self._away[g.index] -= 1
         self._set_away(self._away_now - 1, now, g.index)
         self.staff(g, self._target(g), now)
+
+    def _on_stretch_end(self, ev: Event) -> None:
+        """A duty stretch ends: its breaks and off-phone time still due or running end with it.
+
+        An agent still finishing a contact before its break now just goes home with its stretch;
+        one on a break or off the phone does not come back. ``restaff`` when no staffing change
+        falls at this moment (a day's stretch followed by the next day's).
+        """
+        if self._closed:
+            return
+        g, rids, restaff = ev._value
+        now, i = ev.env._now, g.index
+        state = self._away_state
+        for rid in rids:
+            if state[rid] == PENDING:  # the busy agent leaves all the same (g.leaving stays)
+                self._pending[i].remove(rid)
+                self._away[i] -= 1
+            elif state[rid] == AWAY:
+                self._away[i] -= 1
+                self._set_away(self._away_now - 1, now, i)
+            state[rid] = DONE
+        if restaff:
+            self.staff(g, self._target(g), now)
+
+    def _request(self, at: float, g: Group, length: float) -> int:
+        """Schedule a break or off-phone time of ``length`` for one agent of ``g``; its id."""
+        rid = len(self._away_state)
+        self._away_state.append(SCHEDULED)
+        self._away_length.append(length)
+        self._at(at, self._on_away, (g, rid))
+        return rid
 
     def _plan_shrinkage(self, scenario: Scenario, holidays) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each group's present agents as steps; absence drawn, breaks and off-phone scheduled."""
@@ -234,6 +277,7 @@ class Roster:
         plans = []
         for g, (stretches, _), offset in zip(self.routing.groups, pools, offsets, strict=False):
             changes: dict[float, int] = {0.0: 0}
+            ends: list[tuple[float, list[int]]] = []  # stretches with breaks: end, requests
             for start, end, first, n, breaks in stretches:
                 if absent is None:
                     present = list(range(n))
@@ -248,18 +292,21 @@ class Roster:
                 changes[start] = changes.get(start, 0) + len(present)
                 changes[end] = changes.get(end, 0) - len(present)
                 here = set(present)
-                for s, e, j in break_windows(start, end, n, breaks) + off_phone_blocks(
-                    start, end, n, agents.off_phone
-                ):
-                    if j in here and s < horizon:
-                        self._at(s, self._on_away, (g, e - s))
-            times = sorted(t for t in changes if t < horizon)
-            plans.append(
-                (
-                    np.asarray(times, dtype=np.float64),
-                    np.cumsum([changes[t] for t in times]).astype(np.int64),
-                )
-            )
+                rids = [
+                    self._request(s, g, e - s)
+                    for s, e, j in break_windows(start, end, n, breaks)
+                    + off_phone_blocks(start, end, n, agents.off_phone)
+                    if j in here and s < horizon
+                ]
+                if rids and end < horizon:
+                    ends.append((end, rids))
+            times = np.asarray(sorted(t for t in changes if t < horizon), dtype=np.float64)
+            counts = np.cumsum([changes[t] for t in times.tolist()]).astype(np.int64)
+            change = np.r_[True, np.diff(counts) != 0]  # no step without a change (overtime)
+            plans.append((times[change], counts[change]))
+            steps = set(times[change].tolist())
+            for end, rids in ends:  # before the staffing change at the same moment
+                self._at(end, self._on_stretch_end, (g, rids, end not in steps))
         moments = sorted(k for k in absent_changes if k[0] <= horizon)
         self.rec.absent_time.extend(t for t, _ in moments)
         self.rec.absent_group.extend(group for _, group in moments)

@@ -350,3 +350,60 @@ def test_validate_warns_when_shrinkage_is_stated_and_simulated():
     assert shrinkage_warning(build({"headcount": 5, "breaks": breaks})) is None
     assert shrinkage_warning(build({"headcount": 5, "shrinkage": 0.3})) is None
     assert shrinkage_warning(build({"headcount": 5, "absence": 0.05, "shrinkage": 0.1})) is not None
+
+
+@pytest.mark.parametrize(
+    "agents",
+    [
+        {
+            "headcount": None,
+            "shifts": [
+                {"start": "00:00", "end": "12:00", "agents": 50},
+                {"start": "08:00", "end": "24:00", "agents": 45},
+            ],
+        },
+        {"headcount": None, "per_interval": [60] * 16 + [95] * 16 + [70] * 16},
+    ],
+    ids=["shifts", "per_interval"],
+)
+def test_breaks_of_zero_minutes_change_no_number(agents):
+    """Breaks of 0 minutes switch the roster's duty stretches on but take nobody off the line:
+    every KPI equals the scenario's without them (the stretches give the same plan)."""
+    plain = simulate(scenario({"agents": agents}), 0)
+    zero = scenario({"agents": {**agents, "breaks": {"every_h": 4, "minutes": 0}}})
+    assert zero.agents.simulates_shrinkage
+    a = replication_kpis(plain, scenario({"agents": agents}))
+    b = replication_kpis(simulate(zero, 0), zero)
+    assert {k: v for k, v in a.items() if v == v} == {k: v for k, v in b.items() if v == v}
+
+
+def test_a_break_that_runs_past_its_shift_ends_with_it():
+    """One agent 06-14 with a 30-min break due at 13:30 (every_h 7.5, no stagger: it ends at
+    14:00, the shift's end), one agent 14-22 without breaks. Calls of 20 min keep the first
+    agent busy, so it leaves for its break only when its call ends, after 13:30, and the break
+    would run past 14:00. The break ends with the shift: the second agent is on duty from 14:00
+    on, exactly one agent the whole interval 14:00-14:30, and the first never comes back."""
+    sc = build(
+        {
+            "headcount": None,
+            "shifts": [
+                {
+                    "start": "06:00",
+                    "end": "14:00",
+                    "agents": 1,
+                    "breaks": {"every_h": 7.5, "minutes": 30, "stagger_minutes": 0},
+                },
+                {"start": "14:00", "end": "22:00", "agents": 1},
+            ],
+        },
+        arrivals={"per_hour": 6},
+        reasons=[
+            {"name": "x", "share": 1.0, "handle_time": {"dist": "deterministic", "value_min": 20}}
+        ],
+        channels={"phone": {"patience": None}},
+    )
+    rec = simulate(sc, 0)
+    table = interval_table(rec, sc).set_index("start_min")
+    assert table.loc[13.5 * 60, "agents_on_duty"] < 1  # the first agent took its break late
+    assert table.loc[14 * 60, "agents_on_duty"] == 1.0
+    assert table.loc[14 * 60, "agents_scheduled"] == 1.0
