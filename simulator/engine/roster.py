@@ -266,9 +266,9 @@ class Roster:
         ]
         absent = None
         if agents.absence > 0:  # one draw per (day, pool, slot), in that order, used or not
-            draw = self._streams.uniform("absence")
             slots = sum(n for _, n in pools)
-            absent = [[draw() < agents.absence for _ in range(slots)] for _ in range(h.days)]
+            u = self._streams.generator("absence").random((h.days, slots))  # day by day
+            absent = (u < agents.absence).tolist()
         offsets = np.cumsum([0] + [n for _, n in pools]).tolist()
         horizon = h.horizon_s
         # per (moment, group): a change of the group's absent agents (one row each, so that the

@@ -624,8 +624,8 @@ class Breaks(Model):
     only when the last agent's ends before the stretch does (``steps.break_windows``).
     """
 
-    every_h: float = Field(gt=0, le=24)
-    """A break after every this many hours of duty."""
+    every_h: float = Field(ge=0.25, le=24)
+    """A break after every this many hours of duty (at least a quarter of an hour)."""
     minutes: float = Field(ge=0, le=24 * 60)
     """Length of each break (0: no breaks, e.g. to switch them off for one shift)."""
     stagger_minutes: float = Field(default=60.0, ge=0, le=24 * 60)
