@@ -11,6 +11,7 @@ import pandas as pd
 
 from simulator.engine.records import (
     ANSWERED,
+    CONSULT_OUTCOMES,
     CONTACT_KINDS,
     CONTACT_OUTCOMES,
     THIRD_PARTY_MODES,
@@ -27,6 +28,8 @@ def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
     answered = outcome == ANSWERED
     issue = as_array(rec.issue).astype(np.int64)
     reason = as_array(rec.issue_reason).astype(np.int64)[issue] if len(issue) else issue
+    consult = np.zeros(len(outcome), dtype=np.int8)  # 0: no consult asked, else outcome + 1
+    consult[as_array(rec.consult_contact)] = as_array(rec.consult_outcome) + 1
     return pd.DataFrame(
         {
             "replication": np.full(len(outcome), rec.replication, dtype=np.int32),
@@ -48,6 +51,7 @@ def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
                 np.array(rec.third_party, dtype=np.int8), categories=list(THIRD_PARTY_MODES)
             ),
             "hold_s": np.where(answered, as_array(rec.hold), np.nan),
+            "consult": pd.Categorical.from_codes(consult, categories=["none", *CONSULT_OUTCOMES]),
             "resolved": as_array(rec.resolved).astype(bool),
         },
         copy=False,  # every column is a new array: a copy would hold each contact's row twice

@@ -28,6 +28,7 @@ from simulator.engine.records import (
     Records,
 )
 from simulator.errors import ScenarioError
+from simulator.results.frames import contacts_frame
 from simulator.results.kpis import conservation_errors, replication_kpis
 from simulator.runs.replications import run
 from simulator.scenario.hours import WeeklyHours
@@ -116,6 +117,9 @@ def test_a_party_open_only_in_the_afternoon_makes_morning_consults_fall_back():
     assert list(rec.handle) == [330.0] * 3 + [930.0] * 3
     assert list(rec.hold) == [0.0] * 3 + [HOLD] * 3
     assert list(rec.third_party) == [CONSULT] * 6  # what the contact needed, whatever came of it
+    table = contacts_frame(rec, ["consult"])
+    assert list(table["consult"]) == ["closed"] * 3 + ["made"] * 3
+    assert list(table["hold_s"]) == [0.0] * 3 + [HOLD] * 3
     assert list(rec.job_mode) == [CALLBACK] * 3
     assert list(rec.job_contact) == [0, 1, 2]
     assert list(rec.job_started) == [12 * H, 12 * H + WORK, 12 * H + 2 * WORK]
