@@ -34,16 +34,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from simulator import analytic
 from simulator.engine import timeline
+from simulator.engine.demand import (
+    CHAT,
+    EMAIL,
+    PHONE,
+    Demand,
+    email_share_in_time,
+    expected_demand,
+    interval_means,
+    open_minute_mask,
+    through_closed,
+)
+from simulator.engine.demand import below as _below
 from simulator.errors import CcsimError
 from simulator.results.statistics import t_quantile
-from simulator.scenario.distributions import Distribution
-from simulator.scenario.hours import WEEK_S
 from simulator.scenario.loading import load_scenario_dict
-from simulator.scenario.models import Horizon, Scenario
+from simulator.scenario.models import CHANNELS, Horizon, Scenario
 from simulator.scenario.steps import agent_steps, expected_shrinkage
 from simulator.units import MINUTES_PER_DAY
 
@@ -276,57 +285,10 @@ def workload(scenario: Scenario, demand: str = "contacts") -> Workload:
     )
 
 
-def interval_means(starts: np.ndarray, values: np.ndarray, horizon: Horizon) -> np.ndarray:
-    """Time average over each reporting interval of a piecewise-constant function of time."""
-    edges = np.arange(round(horizon.horizon_s / horizon.interval_s) + 1) * horizon.interval_s
-    starts = np.asarray(starts, dtype=np.float64)
-    values = np.asarray(values, dtype=np.float64)
-    cumulative = np.concatenate(([0.0], np.cumsum(values[:-1] * np.diff(starts))))
-    step = np.clip(np.searchsorted(starts, edges, side="right") - 1, 0, None)
-    integral = cumulative[step] + values[step] * (edges - starts[step])
-    return np.diff(integral) / horizon.interval_s
-
-
 # -- opening hours -------------------------------------------------------------------------------
 def open_minutes(scenario: Scenario) -> np.ndarray:
-    """Whether the phone line is open in each minute of the horizon.
-
-    Opening hours are whole minutes and holidays whole days, so a minute is open or closed
-    throughout.
-    """
-    clock = timeline.clock(scenario)
-    minutes = np.arange(scenario.horizon.days * MINUTES_PER_DAY)
-    if clock.always_open:
-        return np.ones(len(minutes), dtype=bool)
-    windows = np.asarray(clock.hours.windows)
-    week_s = (minutes * 60.0 + clock.week_offset_s) % WEEK_S
-    k = np.searchsorted(windows[:, 0], week_s, side="right") - 1
-    in_window = (k >= 0) & (week_s < windows[np.maximum(k, 0), 1])
-    return in_window & ~np.isin(minutes // MINUTES_PER_DAY, sorted(clock.holidays))
-
-
-def _below(dist: Distribution, t: np.ndarray) -> np.ndarray:
-    """P(D < t) of a delay distribution (left limit).
-
-    The left limit puts a fixed delay of one hour after opening in the minute that starts then, as
-    in the engine.
-    """
-    p = dist.params
-    if dist.kind == "exponential":
-        return stats.expon.cdf(t, scale=p["mean"])
-    if dist.kind in ("lognormal", "gamma"):
-        cv2 = float(p["cv"]) ** 2
-        if dist.kind == "gamma":
-            return stats.gamma.cdf(t, 1.0 / cv2, scale=float(p["mean"]) * cv2)
-        s2 = math.log1p(cv2)
-        return stats.lognorm.cdf(t, math.sqrt(s2), scale=float(p["mean"]) * math.exp(-s2 / 2))
-    if dist.kind == "erlang":
-        return stats.gamma.cdf(t, p["k"], scale=float(p["mean"]) / float(p["k"]))
-    if dist.kind == "uniform":
-        lo, hi = float(p["min"]), float(p["max"])
-        return np.clip((t - lo) / (hi - lo), 0.0, 1.0) if hi > lo else (t > lo).astype(float)
-    values = np.sort(np.atleast_1d(p["value"] if dist.kind == "deterministic" else p["values"]))
-    return np.searchsorted(values, t, side="left") / len(values)
+    """Whether the phone line is open in each minute of the horizon."""
+    return open_minute_mask(timeline.clock(scenario), scenario.horizon.days * MINUTES_PER_DAY)
 
 
 def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -344,19 +306,9 @@ def open_demand(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     rates = interval_means(*timeline.arrival_steps(scenario), h)
     is_open = open_minutes(scenario)
     volume = np.repeat(rates * 60.0, h.interval_minutes)
-    reached = np.where(is_open, volume, 0.0)
     n = len(volume)
-    openings = np.flatnonzero(is_open & ~np.concatenate(([True], is_open[:-1])))
-    next_opening = np.searchsorted(openings, np.arange(n))  # len(openings): none in the horizon
-    pending = np.bincount(next_opening, np.where(is_open, 0.0, volume), len(openings) + 1)
     landing = np.diff(_below(scenario.calendar.closed_retry.delay, np.arange(n + 1) * 60.0))
-    retry_p = scenario.calendar.closed_retry.probability
-    for k, start in enumerate(openings):
-        retries = pending[k] * retry_p * landing[: n - start]
-        now_open = is_open[start:]
-        reached[start:] += np.where(now_open, retries, 0.0)
-        refused = np.where(now_open, 0.0, retries)
-        pending += np.bincount(next_opening[start:], refused, len(openings) + 1)
+    reached = through_closed(volume, is_open, scenario.calendar.closed_retry.probability, landing)
     per_interval = (-1, h.interval_minutes)
     return is_open.reshape(per_interval).mean(axis=1), reached.reshape(per_interval).sum(axis=1)
 
@@ -528,6 +480,8 @@ class StaffingResult:
     """The shrinkage FTE divides by when it is not ``shrinkage`` (spec D11): 0 when the simulated
     agents already take breaks, absence and off-phone time, their expected share for analytic
     agents on the line."""
+    groups: list[str] = field(default_factory=lambda: ["agents"])
+    """The agent groups (``"agents"`` for a single pool): the table's ``group:<name>`` columns."""
 
     @property
     def interval_hours(self) -> float:
@@ -575,24 +529,27 @@ class StaffingResult:
         """
         table = self.table
         offered = table["offered_per_hour"] * self.interval_hours
+        calls = table.get("phone_offered_per_hour", table["offered_per_hour"]) * self.interval_hours
         frame = pd.DataFrame(
             {
                 "day": table["start_min"].to_numpy() // MINUTES_PER_DAY,
                 "offered": offered,
+                "calls": calls,
                 "agents": table["agents"],
-                "answered_in_time": offered * table["service_level"].fillna(0.0),
-                "abandoned": offered * table["abandon_rate"].fillna(0.0),
+                "answered_in_time": calls * table["service_level"].fillna(0.0),
+                "abandoned": calls * table["abandon_rate"].fillna(0.0),
             }
         )
         days = frame.groupby("day").agg(
             offered=("offered", "sum"),
+            calls=("calls", "sum"),
             agent_hours=("agents", "sum"),
             peak_agents=("agents", "max"),
             answered_in_time=("answered_in_time", "sum"),
             abandoned=("abandoned", "sum"),
         )
         hours = days["agent_hours"] * self.interval_hours
-        some = days["offered"].where(days["offered"] > 0)  # a closed day has no service level
+        some = days["calls"].where(days["calls"] > 0)  # a closed day has no service level
         origin = self.horizon.origin.date()
         return pd.DataFrame(
             {
@@ -619,8 +576,19 @@ class StaffingResult:
 
     def to_json(self) -> dict[str, Any]:
         """The object of spec A2b, plus totals of the fractional staffing, KPIs and notes."""
+        group_keys = [f"group:{g}" for g in self.groups]
+        plain = [k for k in self.table.columns if k not in group_keys]
         rows = [
-            {key: _json_value(row[key]) for key in self.table.columns}
+            {key: _json_value(row[key]) for key in plain}
+            | (
+                {
+                    "groups": {
+                        g: _json_value(row[k]) for g, k in zip(self.groups, group_keys, strict=True)
+                    }
+                }
+                if group_keys[0] in row
+                else {}
+            )
             for row in self.table.to_dict("records")
         ]
         out: dict[str, Any] = {
@@ -725,6 +693,214 @@ def _scheduled(scenario: Scenario) -> np.ndarray:
     return interval_means(starts, counts, scenario.horizon)
 
 
+def _allocation(scenario: Scenario) -> tuple[list[str], np.ndarray]:
+    """Group names and each group's share of every (channel, reason) queue.
+
+    A queue taken by one group is that group's; a queue that several groups take is split
+    evenly between them. Each group is then staffed as a pool of its own for its share: no
+    pooling between groups, which errs on the side of more agents.
+    """
+    pools = scenario.agents.pools(scenario.channels.names)
+    n_reasons = len(scenario.reasons)
+    share = np.zeros((len(pools), len(CHANNELS), n_reasons))
+    for g, pool in enumerate(pools):
+        for c, name in enumerate(CHANNELS):
+            if name not in pool.channels:
+                continue
+            for r, reason in enumerate(scenario.reasons):
+                if pool.skills is None or reason.name in pool.skills:
+                    share[g, c, r] = 1.0
+    takers = share.sum(axis=0)
+    share = np.divide(share, takers, out=np.zeros_like(share), where=takers > 0)
+    return [p.name for p in pools], share
+
+
+@dataclass
+class _Channel:
+    """One channel of one group, per interval: agents, fractional agents and KPIs."""
+
+    agents: np.ndarray
+    exact: np.ndarray
+    offered: np.ndarray  # contacts (phone: calls with redials, outbound left out) per interval
+    kpis: dict[str, np.ndarray] = field(default_factory=dict)
+    answered: np.ndarray | None = None  # share of customer contacts answered per interval
+
+
+def _phone_requirement(
+    method: str,
+    volume: np.ndarray,
+    outbound: np.ndarray,
+    dem: Demand,
+    work: Workload,
+    targets: Targets,
+    patience: float | None,
+) -> _Channel:
+    """One group's phone agents per interval (Erlang C or A, each interval on its own).
+
+    ``volume`` (reason, interval) are its expected customer contacts, ``outbound`` its proactive
+    calls; redials come from the abandonment the staffing causes (a fixed point per interval,
+    ``_evaluate``). A partly open interval is staffed for its rate while open.
+    """
+    h = dem.horizon
+    n = volume.shape[1]
+    out = _Channel(np.zeros(n, np.int64), np.zeros(n), np.zeros(n), answered=np.ones(n))
+    keys = ("service_level", "abandon_rate", "occupancy", "asa_s", "aht_s", targets.metric)
+    out.kpis = {k: np.full(n, math.nan) for k in keys}
+    share = dem.open_share[PHONE]
+    handle = np.concatenate((dem.handle_s[PHONE], dem.outbound_handle_s))
+    solved: dict[tuple[float, ...], tuple[_Point | None, float]] = {}
+    for i in range(n):
+        load = np.concatenate((volume[:, i], outbound[:, i]))
+        total = load.sum()
+        if share[i] <= 0 or total <= 0:
+            continue
+        weights = load / total
+        key = (round(total / share[i], 9), *np.round(weights, 12))
+        if key not in solved:
+            flows = tuple(
+                _Flow(w, float(hs), 1.0, 1.0, 0.0, None)
+                for w, hs in zip(weights, handle, strict=True)
+                if w > 0
+            )
+            mix = replace(work, flows=flows)
+            solved[key] = _solve_interval(
+                method, total / (share[i] * h.interval_s), mix, targets, patience
+            )
+        point, exact = solved[key]
+        if point is None:
+            continue
+        inbound = float(weights[: volume.shape[0]].sum())
+        out.agents[i], out.exact[i] = point.agents, exact
+        out.offered[i] = point.offered_per_s * inbound * share[i] * h.interval_s
+        for k, v in (
+            ("service_level", point.service_level),
+            ("abandon_rate", point.abandon_rate),
+            ("occupancy", point.occupancy),
+            ("asa_s", point.asa_s),
+            ("aht_s", point.aht_s),
+            (targets.metric, point.aimed),
+        ):
+            out.kpis[k][i] = v
+        out.answered[i] = answered_share(
+            point.abandon_rate, work.redial_probability, work.max_attempts
+        )
+    return out
+
+
+def _chat_requirement(scenario: Scenario, method: str, volume: np.ndarray, dem: Demand) -> _Channel:
+    """One group's chat agents per interval: Erlang C (or A with chat patience) on chat slots.
+
+    An agent holds up to k = ``concurrency`` chats. With ``concurrency_slowdown`` s an agent
+    with j chats works each at 1 / (1 + s (j - 1)) of one chat's speed, so it completes chats
+    at j / (1 + s (j - 1)) per handle time h. A chat waits only when every slot is taken, i.e.
+    when the agents hold k chats each; there each slot completes a chat at rate
+    1 / (h (1 + s (k - 1))). So the slots are c = N k servers of mean service time
+    h (1 + s (k - 1)): exact for s = 0, and on the safe side for s > 0 (agents with fewer chats
+    are faster than that). N is the fewest agents whose N k slots meet the chat target.
+    """
+    chat = scenario.channels.chat
+    assert chat is not None
+    h = dem.horizon
+    k = chat.concurrency
+    factor = 1.0 + chat.concurrency_slowdown * (k - 1)
+    sl = chat.service_level
+    targets = Targets(sl.answer_within_s, sl.target)
+    patience = chat.patience.mean if chat.patience is not None else None
+    chat_method = "erlang-a" if method == "erlang-a" and patience is not None else "erlang-c"
+    n = volume.shape[1]
+    out = _Channel(np.zeros(n, np.int64), np.zeros(n), np.zeros(n), answered=np.ones(n))
+    out.kpis = {k_: np.full(n, math.nan) for k_ in ("service_level", "abandon_rate")}
+    share = dem.open_share[CHAT]
+    for i in range(n):
+        total = volume[:, i].sum()
+        if share[i] <= 0 or total <= 0:
+            continue
+        flows = tuple(
+            _Flow(v / total, float(hs) * factor, 1.0, 1.0, 0.0, None)
+            for v, hs in zip(volume[:, i], dem.handle_s[CHAT], strict=True)
+            if v > 0
+        )
+        work = Workload(flows, 0.0, 1, "issues")
+        rate = total / (share[i] * h.interval_s)
+        point, exact = _solve_interval(chat_method, rate, work, targets, patience)
+        if point is None:
+            continue
+        agents = math.ceil(point.agents / k)
+        at = _evaluate(chat_method, rate, agents * k, work, targets, patience)
+        out.agents[i], out.exact[i] = agents, exact / k
+        out.offered[i] = total
+        out.kpis["service_level"][i] = at.service_level
+        out.kpis["abandon_rate"][i] = at.abandon_rate
+        out.answered[i] = 1.0 - at.abandon_rate
+    return out
+
+
+def _email_requirement(scenario: Scenario, volume: np.ndarray, dem: Demand) -> _Channel:
+    """One group's e-mail agents: one level in every interval of the e-mail's business hours.
+
+    E-mail waits in a backlog and may be answered hours later, so no interval needs its own
+    staffing: the fewest agents N (the same in every business-hours interval of the horizon)
+    whose first-come-first-served work answers the target share of e-mails within
+    ``answer_within_h`` business hours, in a fluid model of the backlog
+    (``demand.email_share_in_time``). ``agents_exact`` is the real N found by bisection.
+    """
+    email = scenario.channels.email
+    assert email is not None
+    h = dem.horizon
+    per = h.interval_minutes
+    n = volume.shape[1]
+    out = _Channel(np.zeros(n, np.int64), np.zeros(n), volume.sum(axis=0).copy())
+    count = np.repeat(volume.sum(axis=0) / per, per)
+    work = np.repeat((volume * dem.handle_s[EMAIL][:, None]).sum(axis=0) / per, per)
+    if work.sum() <= 0:
+        return out
+    working = np.repeat(dem.open_share[EMAIL] > 0, per)
+    minute_ends = (np.arange(len(work)) + 1) * 60.0
+    from simulator.engine.demand import clocks
+
+    business = clocks(scenario)[EMAIL]
+    business_s = minute_ends if business is None else business.open_seconds_until(minute_ends)
+    within = email.service_level.answer_within_h * 3600.0
+    target = email.service_level.target
+
+    def ok(agents: float) -> bool:
+        return email_share_in_time(work, count, agents, working, business_s, within) >= target
+
+    hi = max(1.0, work.sum() / max(working.sum() * 60.0, 60.0))
+    while not ok(hi):
+        hi *= 2
+        if hi > _MAX_AGENTS:
+            raise StaffingError(
+                f"no e-mail staffing up to {_MAX_AGENTS:,} agents answers "
+                f"{target:g} within {email.service_level.answer_within_h:g} business hours"
+            )
+    lo = 0.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+        if hi - lo < 1e-6:
+            break
+    level = math.ceil(hi - 1e-9)
+    open_ = dem.open_share[EMAIL] > 0
+    out.agents[open_] = level
+    out.exact[open_] = hi
+    return out
+
+
+def requirement(
+    scenario: Scenario, method: str = "erlang-a", demand: str = "contacts"
+) -> pd.DataFrame:
+    """The agents needed per interval of the horizon (spec D8), for ``ccsim schedule``.
+
+    ``staff_analytic(...).table``: one row per interval with ``start_min``,
+    ``offered_per_hour``, ``agents`` (total over channels and groups), ``agents_exact``,
+    ``phone_agents`` (and ``chat_agents``, ``email_agents`` when the scenario has those
+    channels), one ``group:<name>`` column of agents per agent group (``"agents"`` for a single
+    pool), and the phone KPIs.
+    """
+    return staff_analytic(scenario, method, demand).table
+
+
 def staff_analytic(
     scenario: Scenario,
     method: str = "erlang-a",
@@ -732,44 +908,51 @@ def staff_analytic(
     max_abandon: float | None = None,
     max_occupancy: float | None = None,
 ) -> StaffingResult:
-    """Erlang C or Erlang A staffing, each interval on its own (see the module docstring)."""
+    """Erlang C or Erlang A staffing per interval of the horizon (see the module docstring).
+
+    The demand is ``engine.demand.expected_demand``. Abandonment cuts journeys short, so the
+    repeats depend on the staffing: the requirement is computed once with every contact
+    answered, then again with the answered share that staffing gives each interval.
+    """
     if method not in ("erlang-c", "erlang-a"):
         raise StaffingError(f"analytic method must be erlang-c or erlang-a (got {method!r})")
     targets = targets_for(scenario, max_abandon, max_occupancy)
     patience = patience_mean(scenario, method)
-    work = workload(scenario, demand)
+    work = workload(scenario, demand)  # checks: finite contacts per issue, some phone demand
+    names, alloc = _allocation(scenario)
+    channels = scenario.channels.names
     h = scenario.horizon
-    open_share, issues = open_demand(scenario)
-    solved: dict[float, tuple[_Point | None, float]] = {}
-    rows = []
-    for i, (share, volume) in enumerate(zip(open_share, issues, strict=True)):
-        # the rate while open: what the agents of a partly open interval face
-        key = float(volume / (share * h.interval_s)) if share > 0 else 0.0
-        if key not in solved:
-            solved[key] = _solve_interval(method, key, work, targets, patience)
-        point, exact = solved[key]
-        rows.append(
-            {
-                "start_min": i * h.interval_minutes,
-                "offered_per_hour": 0.0 if point is None else point.offered_per_s * share * 3600,
-                "agents": 0 if point is None else point.agents,
-                "agents_exact": exact,
-                "service_level": math.nan if point is None else point.service_level,
-                "abandon_rate": math.nan if point is None else point.abandon_rate,
-                "occupancy": math.nan if point is None else point.occupancy,
-                "asa_s": math.nan if point is None else point.asa_s,
-                "aht_s": math.nan if point is None else point.aht_s,
-                "new_issues_per_hour": volume / h.interval_s * 3600.0,
-                "open_share": share,
-                **(
-                    {targets.metric: math.nan if point is None else point.aimed}
-                    if targets.metric != "service_level"
-                    else {}
-                ),
+    answered = None
+    passes = 2 if demand == "contacts" and work.depends_on_abandonment else 1
+    for _ in range(passes):
+        dem = expected_demand(scenario, answered, repeats=demand == "contacts")
+        parts: list[dict[str, _Channel]] = []
+        for g in range(len(names)):
+            mine = dem.contacts * alloc[g][:, :, None]
+            part = {
+                "phone": _phone_requirement(
+                    method,
+                    mine[PHONE],
+                    dem.outbound * alloc[g][PHONE][:, None],
+                    dem,
+                    work,
+                    targets,
+                    patience,
+                )
             }
-        )
-    table = pd.DataFrame(rows)
-    table["agents"] = table["agents"].astype(np.int64)
+            if "chat" in channels:
+                part["chat"] = _chat_requirement(scenario, method, mine[CHAT], dem)
+            if "email" in channels:
+                part["email"] = _email_requirement(scenario, mine[EMAIL], dem)
+            parts.append(part)
+        answered = np.ones((3, dem.contacts.shape[2]))
+        for c, name in enumerate(CHANNELS):
+            if name == "email" or name not in channels:
+                continue
+            offered = sum(p[name].offered for p in parts)
+            got = sum(p[name].offered * p[name].answered for p in parts)
+            answered[c] = np.divide(got, offered, out=np.ones_like(got), where=offered > 0)
+    table = _requirement_table(scenario, dem, names, parts, targets, channels)
     return StaffingResult(
         method=method,
         demand=demand,
@@ -786,33 +969,112 @@ def staff_analytic(
         ),
         kpis=_analytic_kpis(table, targets.metric),
         notes=_notes(method, demand, scenario),
+        groups=names,
     )
 
 
+def _requirement_table(
+    scenario: Scenario,
+    dem: Demand,
+    names: list[str],
+    parts: list[dict[str, _Channel]],
+    targets: Targets,
+    channels: list[str],
+) -> pd.DataFrame:
+    """One row per interval: totals, the breakdown by channel and group, the phone KPIs."""
+    h = dem.horizon
+    per_hour = 3600.0 / h.interval_s
+    n = dem.contacts.shape[2]
+    phone = [p["phone"] for p in parts]
+    calls = sum(p.offered for p in phone)
+    with np.errstate(invalid="ignore", divide="ignore"):
+
+        def phone_mean(key: str, weight: list[np.ndarray]) -> np.ndarray:
+            num = sum(np.nan_to_num(p.kpis[key]) * w for p, w in zip(phone, weight, strict=True))
+            den = sum(w * ~np.isnan(p.kpis[key]) for p, w in zip(phone, weight, strict=True))
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), math.nan)
+
+        offered_w = [p.offered for p in phone]
+        answered_w = [p.offered * (1 - np.nan_to_num(p.kpis["abandon_rate"])) for p in phone]
+        agents_w = [p.agents.astype(float) for p in phone]
+    live = calls + (sum(p["chat"].offered for p in parts) if "chat" in channels else 0.0)
+    agents = np.zeros(n, np.int64)
+    exact = np.zeros(n)
+    for p in parts:
+        for ch in p.values():
+            agents += ch.agents
+            exact += ch.exact
+    columns: dict[str, Any] = {
+        "start_min": np.arange(n) * h.interval_minutes,
+        "offered_per_hour": live * per_hour,
+        "agents": agents,
+        "agents_exact": exact,
+        "service_level": phone_mean("service_level", offered_w),
+        "abandon_rate": phone_mean("abandon_rate", offered_w),
+        "occupancy": phone_mean("occupancy", agents_w),
+        "asa_s": phone_mean("asa_s", answered_w),
+        "aht_s": phone_mean("aht_s", answered_w),
+        "new_issues_per_hour": dem.new_issues * per_hour,
+        "open_share": dem.open_share[PHONE],
+    }
+    if targets.metric != "service_level":
+        columns[targets.metric] = phone_mean(targets.metric, offered_w)
+    columns["phone_offered_per_hour"] = calls * per_hour
+    columns["phone_agents"] = sum(p.agents for p in phone)
+    if dem.outbound.any():
+        columns["outbound_per_hour"] = dem.outbound.sum(axis=0) * per_hour
+    if "chat" in channels:
+        chat = [p["chat"] for p in parts]
+        chats = sum(c.offered for c in chat)
+        columns["chat_offered_per_hour"] = chats * per_hour
+        columns["chat_agents"] = sum(c.agents for c in chat)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sl = sum(np.nan_to_num(c.kpis["service_level"]) * c.offered for c in chat)
+            columns["chat_service_level"] = np.where(
+                chats > 0, sl / np.where(chats > 0, chats, 1), math.nan
+            )
+    if "email" in channels:
+        email = [p["email"] for p in parts]
+        columns["email_received_per_hour"] = sum(e.offered for e in email) * per_hour
+        columns["email_agents"] = sum(e.agents for e in email)
+    for name, p in zip(names, parts, strict=True):
+        columns[f"group:{name}"] = sum(ch.agents for ch in p.values())
+    table = pd.DataFrame(columns)
+    for key in table.columns:
+        if key.endswith("agents") or key.startswith("group:"):
+            table[key] = table[key].astype(np.int64)
+    return table
+
+
 def _analytic_kpis(table: pd.DataFrame, metric: str = "service_level") -> dict[str, float | None]:
-    """Whole-horizon KPIs of the analytic staffing: interval KPIs weighted by volume or time.
+    """Whole-horizon phone KPIs of the analytic staffing: interval KPIs weighted by volume or time.
 
     The metric aimed at, when not spec A3's, is the answered in time over the sum of each
     interval's base, offered x service_level / metric (every staffed interval meets its
     target, so the metric is above 0 there).
     """
-    offered = table["offered_per_hour"].to_numpy()
+    offered = table["phone_offered_per_hour"].to_numpy()
+    phone_agents = table["phone_agents"]
     # agents of a partly open interval are on duty all of it but busy only while it is open
-    busy = (table["occupancy"] * table["agents"] * table["open_share"]).fillna(0.0).to_numpy()
+    busy = (table["occupancy"] * phone_agents * table["open_share"]).fillna(0.0).to_numpy()
     total = offered.sum()
     answered = offered * (1.0 - table["abandon_rate"].fillna(0.0).to_numpy())
     asa = table["asa_s"].fillna(0.0).to_numpy()
-    agents = table["agents"].sum()
+    agents = phone_agents.sum()
     extra = {}
     if metric != "service_level":
         in_time = np.nansum(offered * table["service_level"])
         base = np.nansum(offered * table["service_level"] / table[metric])
         extra[metric] = float(in_time / base) if base > 0 else None
     return {
-        "offered_per_hour": float(total / len(table)),
-        "service_level": float(np.nansum(offered * table["service_level"]) / total),
+        "offered_per_hour": float(table["offered_per_hour"].sum() / len(table)),
+        "service_level": float(np.nansum(offered * table["service_level"]) / total)
+        if total > 0
+        else None,
         **extra,
-        "abandon_rate": float(np.nansum(offered * table["abandon_rate"]) / total),
+        "abandon_rate": float(np.nansum(offered * table["abandon_rate"]) / total)
+        if total > 0
+        else None,
         "asa_s": float((answered * asa).sum() / answered.sum()) if answered.sum() > 0 else None,
         "occupancy": float(busy.sum() / agents) if agents > 0 else None,
     }
