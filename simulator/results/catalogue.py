@@ -241,8 +241,8 @@ KPIS: tuple[Kpi, ...] = (
         "efficiency",
         "hours",
         "neutral",
-        "Agent hours on duty",
-        "Agenturen in dienst",
+        "Agent hours paid (on duty, breaks, absence)",
+        "Agenturen betaald (in dienst, pauzes, verzuim)",
     ),
     Kpi(
         "available_hours",
