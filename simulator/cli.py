@@ -1,7 +1,7 @@
 """The ``ccsim`` command line (spec A2).
 
 Commands: ``run``, ``validate``, ``schema``, ``report``, ``assess``, ``sweep``, ``compare``,
-``pareto``, ``staff``, ``train`` and ``calibrate``.
+``pareto``, ``staff``, ``schedule``, ``train`` and ``calibrate``.
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
 2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error (and for
@@ -156,6 +156,14 @@ def run_command(
     as_json: AsJson = False,
     report: WithReport = False,
     lang: ReportLang = "en",
+    agents: Annotated[
+        Path | None,
+        typer.Option(
+            help="Roster file (shifts.yaml of `ccsim schedule --out`): replaces the staffing of "
+            "each group it names; skills, channels, costs and breaks stay the scenario's.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     import shlex
@@ -173,6 +181,10 @@ def run_command(
 
         check_report_options(out, lang)  # refuse before the run, not after it
     scenario = load_scenario(file)
+    if agents is not None:
+        from simulator.scenario.rosters import read_shifts, with_roster
+
+        scenario = with_roster(scenario, read_shifts(agents), str(agents), file.parent)
     if out is not None:
         check_out_dir(out, force)  # refuse before the run, not after it
     # The modules just imported (numba, pandas, pydantic: about 150,000 objects) live as long as
@@ -579,6 +591,110 @@ def staff_command(
     if not result.converged:
         typer.echo(f"ccsim staff: NOT converged: {result.reason}", err=True)
         raise typer.Exit(3)
+
+
+@app.command("schedule")
+def schedule_command(
+    file: ScenarioFile,
+    method: Annotated[
+        str, typer.Option(help="How the requirement is found: erlang-c, erlang-a or simulation.")
+    ] = "erlang-a",
+    demand: Annotated[
+        str, typer.Option(help="contacts (with repeats and redials) or issues (new issues only).")
+    ] = "contacts",
+    starts: Annotated[
+        str | None,
+        typer.Option(
+            help='Allowed starts instead of schedule.shift_types: "07:00-12:00/30,15:00".',
+            show_default=False,
+        ),
+    ] = None,
+    lengths: Annotated[
+        str | None,
+        typer.Option(
+            help="Allowed shift lengths in hours, breaks included: 8,8.5.", show_default=False
+        ),
+    ] = None,
+    days: Annotated[
+        str | None,
+        typer.Option(help="Weekdays the shifts may be worked: mon-fri.", show_default=False),
+    ] = None,
+    min_agents: Annotated[
+        int | None,
+        typer.Option(
+            min=0, help="A planned shift has at least this many agents.", show_default=False
+        ),
+    ] = None,
+    max_agents: Annotated[
+        int | None,
+        typer.Option(min=0, help="A shift has at most this many agents.", show_default=False),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write shifts.yaml (for `ccsim run --agents`) here.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace shifts.yaml in --out.")] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            "--verify", help="Simulate the roster: service level per day, worst intervals."
+        ),
+    ] = False,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Replications of --verify (default: the scenario's).", show_default=False
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Base seed of --verify.")] = None,
+    workers: Workers = None,
+    as_json: AsJson = False,
+    lang: Lang = "en",
+) -> None:
+    """Shifts that cover the staffing requirement for the fewest paid hours (or cost).
+
+    The requirement is `ccsim staff`'s per interval; the shifts come from schedule.shift_types in
+    the scenario or the options, with breaks netted out as the simulation places them.
+    """
+    from simulator.present.labels import check_lang
+    from simulator.scenario.loading import load_scenario
+    from simulator.studies import schedule as sched
+
+    check_lang(lang)
+    scenario = load_scenario(file)
+    if out is not None:
+        sched.check_out(out, force)  # refuse before the work, not after it
+    plan = sched.shift_types_from_options(
+        starts, lengths, days, min_agents, max_agents, scenario.horizon.interval_minutes
+    )
+    need = sched.requirement(scenario, method, demand, base_dir=file.parent, workers=workers)
+    result = sched.schedule(scenario, need, plan, base_dir=file.parent)
+    if out is not None:
+        typer.echo(f"written: {sched.write_roster(result, out)}", err=True)
+    verification = None
+    if verify:
+        from simulator.runs.executor import default_workers
+        from simulator.runs.progress import progress_bar
+
+        n = replications or scenario.replications
+        with progress_bar(n, "replications") as advance:
+            verification = sched.verify(
+                scenario,
+                result,
+                base_dir=file.parent,
+                replications=n,
+                seed=seed,
+                workers=default_workers(n) if workers is None else workers,
+                progress=advance,
+            )
+    if as_json:
+        data = result.to_json()
+        if verification is not None:
+            data["verify"] = verification.to_json()
+        typer.echo(json.dumps(data, allow_nan=False))
+    else:
+        from simulator.present.schedule_tables import print_schedule
+
+        print_schedule(result, verification, lang)
 
 
 @app.command("train")

@@ -633,10 +633,16 @@ class Breaks(Model):
     nominal time, so that not all break at once."""
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class Shift(Model):
     """A block of agents on given weekdays; an ``end`` before ``start`` runs past midnight."""
 
-    days: str = Field(default="mon-sun", json_schema_extra={"pattern": DAYS_PATTERN})
+    days: str = Field(
+        default="mon-sun", json_schema_extra={"pattern": f"{DAYS_PATTERN}|^{_ISO_DATE.pattern}$"}
+    )
+    """Weekdays (``mon-fri``, repeated every week), or one date (``2026-02-11``: that day only)."""
     start: str
     end: str
     agents: int = Field(ge=0, le=MAX_AGENTS)
@@ -646,9 +652,16 @@ class Shift(Model):
     @model_validator(mode="after")
     def _check(self) -> Shift:
         try:
-            parse_days(self.days)
-        except HoursError as exc:
-            reject(str(exc), at=("days",), allowed=_SHIFT_DAYS_ALLOWED, value=self.days)
+            self.on_date  # noqa: B018 (a date is checked here)
+            if not _ISO_DATE.fullmatch(self.days):
+                parse_days(self.days)
+        except (HoursError, ValueError) as exc:
+            reject(
+                str(exc),
+                at=("days",),
+                allowed=f"{_SHIFT_DAYS_ALLOWED}, or one date (2026-02-11)",
+                value=self.days,
+            )
         if _clock(self.start, "start") == _clock(self.end, "end"):
             reject("the shift has no length", at=("end",), allowed="an end != start")
         return self
@@ -661,8 +674,14 @@ class Shift(Model):
 
     @property
     def weekdays(self) -> frozenset[int]:
-        """The weekdays it works, 0 = Monday."""
-        return frozenset(parse_days(self.days))
+        """The weekdays it works, 0 = Monday (a dated shift: its date's)."""
+        day = self.on_date
+        return frozenset(parse_days(self.days)) if day is None else frozenset({day.weekday()})
+
+    @property
+    def on_date(self) -> date | None:
+        """The one date it works, when ``days`` is a date (else None: every week)."""
+        return date.fromisoformat(self.days) if _ISO_DATE.fullmatch(self.days) else None
 
 
 class Overtime(Model):
@@ -674,6 +693,94 @@ class Overtime(Model):
     """At most this many of the agents going off duty stay."""
     max_minutes: float = Field(gt=0, le=MAX_DURATION_S / 60)
     """They stay at most this long, and take a contact only if it ends within that time."""
+
+
+_STARTS = re.compile(r"(\d{1,2}:\d{2})(?:-(\d{1,2}:\d{2})/(\d+))?")
+_STARTS_ALLOWED = 'HH:MM ("07:30"), or a range every so many minutes ("07:00-10:00/30")'
+
+
+class ShiftType(Model):
+    """Shifts ``ccsim schedule`` may plan: every allowed start x every allowed length."""
+
+    name: str | None = None
+    """A label for messages; absent means its position (``shift_types[0]``)."""
+    groups: list[str] | None = Field(default=None, min_length=1)
+    """The agent groups it may staff; absent means every group (a single pool is ``agents``)."""
+    days: str = Field(default="mon-sun", json_schema_extra={"pattern": DAYS_PATTERN})
+    """Weekdays it may be worked, every week of the horizon (not on holidays)."""
+    dates: list[date] | None = Field(default=None, min_length=1)
+    """Instead of ``days``: only these dates, each with its own number of agents."""
+    per: Literal["weekday", "days"] = "weekday"
+    """``weekday``: each weekday of ``days`` its own number of agents (the same every week);
+    ``days``: one number for all of them."""
+    starts: list[str] = Field(min_length=1)
+    """Allowed start times: HH:MM, or a range ``07:00-10:00/30`` (every 30 minutes, both ends
+    included)."""
+    lengths_h: list[Annotated[float, Field(gt=0, lt=24)]] = Field(min_length=1)
+    """Allowed lengths in hours, paid breaks included (whole minutes)."""
+    breaks: Breaks | None = None
+    """Paid breaks of these shifts as the engine places them; absent means ``agents.breaks``."""
+    min_agents: int = Field(default=0, ge=0, le=MAX_AGENTS)
+    """A shift of this type that is planned has at least this many agents (0 or at least it)."""
+    max_agents: int | None = Field(default=None, ge=0, le=MAX_AGENTS)
+    """At most this many agents per shift (per start, length and day); absent means no cap."""
+    part_time: bool = False
+    """Counts as part-time for ``schedule.max_part_time_share``."""
+
+    @model_validator(mode="after")
+    def _check(self) -> ShiftType:
+        try:
+            parse_days(self.days)
+        except HoursError as exc:
+            reject(str(exc), at=("days",), allowed=_SHIFT_DAYS_ALLOWED, value=self.days)
+        for i, start in enumerate(self.starts):
+            match = _STARTS.fullmatch(start.strip())
+            if not match or (match[2] and not int(match[3])):
+                reject("not a start time", at=("starts", i), allowed=_STARTS_ALLOWED, value=start)
+            first = _clock(match[1], "starts")
+            if first >= DAY_S or (match[2] and _clock(match[2], "starts") < first):
+                reject(
+                    "not a start within the day",
+                    at=("starts", i),
+                    allowed=f"{_STARTS_ALLOWED}, before 24:00, a range not backwards",
+                    value=start,
+                )
+        for i, length in enumerate(self.lengths_h):
+            if abs(length * 60 - round(length * 60)) > 1e-9:
+                reject(
+                    "not whole minutes", at=("lengths_h", i), allowed="e.g. 8 or 8.5", value=length
+                )
+        if self.max_agents is not None and self.max_agents < self.min_agents:
+            reject(
+                "below min_agents",
+                at=("max_agents",),
+                allowed=f"a whole number >= min_agents ({self.min_agents})",
+                value=self.max_agents,
+            )
+        return self
+
+    @property
+    def start_seconds(self) -> list[float]:
+        """Every allowed start in seconds after midnight, sorted, each once."""
+        out: set[float] = set()
+        for start in self.starts:
+            match = _STARTS.fullmatch(start.strip())
+            first = _clock(match[1], "starts")
+            last = _clock(match[2], "starts") if match[2] else first
+            step = int(match[3]) * 60 if match[2] else DAY_S
+            t = first
+            while t <= last and t < DAY_S:
+                out.add(t)
+                t += step
+        return sorted(out)
+
+
+class Schedule(Model):
+    """The shifts ``ccsim schedule`` may plan (spec D8); nothing a run simulates."""
+
+    shift_types: list[ShiftType] = Field(min_length=1)
+    max_part_time_share: float = Field(default=1.0, ge=0, le=1)
+    """Part-time shifts are at most this share of a group's planned shifts (agent-days)."""
 
 
 _STAFFING = ("headcount", "per_interval", "table", "shifts")
@@ -876,6 +983,8 @@ class Scenario(Model):
     reasons: list[Reason] = Field(min_length=1)
     channels: Channels = Field(default_factory=Channels)
     agents: Agents
+    schedule: Schedule | None = None
+    """Shift types for ``ccsim schedule``; absent means its options (or their defaults)."""
     third_parties: list[ThirdParty] = Field(default_factory=list)
     satisfaction: Satisfaction = Field(default_factory=Satisfaction)
     calendar: CalendarSettings = Field(default_factory=CalendarSettings)

@@ -8,7 +8,7 @@ than the engine can hold (``MAX_AGENTS``) is refused when it is loaded.
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,10 +29,17 @@ def daily_steps(values: np.ndarray, horizon: Horizon) -> Steps:
 
 
 def shift_segments(
-    shift: Shift, weekday0: int, days: int, closed: frozenset[int]
+    shift: Shift, weekday0: int, days: int, closed: frozenset[int], first: date | None = None
 ) -> list[tuple[float, float]]:
-    """``[start, end)`` in run seconds for every day the shift works (not on holidays)."""
+    """``[start, end)`` in run seconds for every day the shift works (not on holidays).
+
+    A dated shift works on its date only; ``first`` is the date of day 0 (the horizon's).
+    """
     start, end = shift.window_s
+    on = shift.on_date
+    if on is not None:
+        d = (on - first).days if first is not None else -1
+        return [(d * DAY_S + start, d * DAY_S + end)] if 0 <= d < days and d not in closed else []
     return [
         (d * DAY_S + start, d * DAY_S + end)
         for d in range(days)
@@ -83,7 +90,9 @@ def agent_steps(agents: Agents, horizon: Horizon, holidays: frozenset[int] = fro
 def _shift_steps(shifts: list[Shift], horizon: Horizon, holidays: frozenset[int]) -> Steps:
     changes: dict[float, int] = {0.0: 0}
     for shift in shifts:
-        for start, end in shift_segments(shift, horizon.origin.weekday(), horizon.days, holidays):
+        for start, end in shift_segments(
+            shift, horizon.origin.weekday(), horizon.days, holidays, horizon.origin.date()
+        ):
             changes[start] = changes.get(start, 0) + shift.agents
             end = min(end, horizon.horizon_s)
             changes[end] = changes.get(end, 0) - shift.agents
@@ -119,7 +128,7 @@ def duty_stretches(
         for shift in staffing.shifts:
             own = shift.breaks if shift.breaks is not None else breaks
             for start, end in shift_segments(
-                shift, horizon.origin.weekday(), horizon.days, holidays
+                shift, horizon.origin.weekday(), horizon.days, holidays, horizon.origin.date()
             ):
                 end = min(end, horizon.horizon_s)
                 if shift.agents and end > start:
