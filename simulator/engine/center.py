@@ -218,21 +218,15 @@ class ContactCenter:
         self._issue_room = 0
 
         # Calendar: a call or chat that finds its channel closed is refused (counted) and the
-        # customer tries again after opening, or gives up. E-mail is received at any hour.
-        chat = scenario.channels.chat
+        # customer tries again after opening, or gives up; a repeat moves into the next open
+        # period (``repeat.timing``). E-mail is received at any hour.
         self._clock = timeline.clock(scenario)
-        clocks: list[Calendar | None] = [
-            self._clock,
-            timeline.clock(scenario, chat.opening_hours or scenario.calendar.opening_hours)
-            if chat
-            else None,
-            None,
-        ]
-        self._clocks = [c if c is not None and not c.always_open else None for c in clocks]
+        self._clocks: list[Calendar | None] = timeline.channel_clocks(scenario)
 
         # Arrival sources: the everyday rate (reason drawn by share) and each demand driver
         # (reason fixed), each an iterator of times on its own stream.
         starts, rates = timeline.arrival_steps(scenario)
+        self._in_open_period = timeline.OpenPeriodMoments(starts, rates, self.horizon_s).moment
         self._sources: list[tuple[int, Iterator[float]]] = [
             (-1, arrival_times(streams, starts, rates, self.horizon_s))
         ]
@@ -373,11 +367,33 @@ class ContactCenter:
         self._reach(iid, REDIAL, attempt, self.env._now)
 
     def _on_repeat(self, ev: Event) -> None:
+        """A repeat or missed-callback moment: the customer contacts us on the repeat's channel.
+
+        The channel is drawn by the reason's ``repeat.channel`` (else the issue's latest). If it is
+        closed and the reason's ``repeat.timing`` is ``profile``, the contact moves into the
+        channel's next open period (placed by the arrival profile); otherwise it is refused.
+        """
         iid, kind = ev._value
-        if self.rec.issue_outcome[iid] == OPEN:  # a callback may have resolved it meanwhile
-            self._reach(iid, kind, 1, self.env._now)
-        else:
+        customers = self.customers
+        u = customers.repeat_timing()  # one draw per moment, used or not
+        rec = self.rec
+        if rec.issue_outcome[iid] != OPEN:  # a callback may have resolved it meanwhile
             self._in_contact[iid] = False
+            return
+        now = self.env._now
+        reason = rec.issue_reason[iid]
+        self._issue_channel[iid] = channel = customers.repeat_channel(
+            reason, self._issue_channel[iid]
+        )
+        clock = self._clocks[channel]
+        if clock is not None and customers.in_hours[reason] and clock.wait_until_open(now):
+            moment = self._in_open_period(clock, now, u)
+            if moment < self.horizon_s:
+                self._at(moment - now, self._on_retry, (iid, kind, 1, channel))
+            else:  # moved past the horizon: not simulated, the issue stays open
+                rec.repeats_after_horizon += 1
+            return
+        self._reach(iid, kind, 1, now, channel)
 
     def _on_retry(self, ev: Event) -> None:
         iid, kind, attempt, channel = ev._value
@@ -389,15 +405,12 @@ class ContactCenter:
     def _reach(self, iid: int, kind: int, attempt: int, now: float, channel: int = -1) -> None:
         """A customer makes contact: refused while the channel is closed, else created and offered.
 
-        The channel is the issue's latest (a redial stays on the phone), unless the reason's
-        ``repeat.channel`` sends a repeat elsewhere. A new contact gets all its random attributes
-        at once, then an agent or a place in its queue.
+        The channel is the issue's latest unless given (a redial stays on the phone; a repeat's
+        is drawn in ``_on_repeat``). A new contact gets all its random attributes at once, then
+        an agent or a place in its queue.
         """
         if channel < 0:
             channel = self._issue_channel[iid]
-            if kind in (REPEAT, MISSED_CALLBACK):
-                channel = self.customers.repeat_channel(self.rec.issue_reason[iid], channel)
-                self._issue_channel[iid] = channel
         clock = self._clocks[channel]
         if clock is not None and (closed_for := clock.wait_until_open(now)) != 0:
             self._refuse(iid, kind, attempt, now, channel, closed_for)
@@ -605,10 +618,11 @@ class ContactCenter:
         rec.issue_end[iid] = now
         rec.issue_first_answer_resolved[iid] = first_contact
 
-    def _customer_next(self, cid: int, iid: int, now: float, kind: int) -> None:
+    def _customer_next(self, cid: int, iid: int, now: float, kind: int, grace: float = 0.0) -> None:
         """The issue is still unresolved after contact ``cid`` (or its third-party job).
 
-        The customer contacts again, with the repeat decision drawn for ``cid``, or stops.
+        The customer contacts again, with the repeat decision drawn for ``cid``, or stops: a
+        repeat after the contact's repeat delay, a missed-callback contact after ``grace``.
         """
         if self._in_contact[iid]:
             return  # a contact is already on its way; its end decides
@@ -621,7 +635,7 @@ class ContactCenter:
                 and self._customer_contacts[iid] < customers.max_contacts[reason]
             ):
                 self._in_contact[iid] = True
-                delay = 0.0 if kind == MISSED_CALLBACK else customers.repeat_delay[cid]
+                delay = grace if kind == MISSED_CALLBACK else customers.repeat_delay[cid]
                 if now + delay < self.horizon_s:
                     self._at(delay, self._on_repeat, (iid, kind))
                 else:  # a repeat after the horizon is not simulated: the issue stays open

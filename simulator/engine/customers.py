@@ -18,6 +18,7 @@ from collections.abc import Callable
 from itertools import accumulate, repeat
 from typing import Any
 
+from simulator.engine import timeline
 from simulator.engine.records import (
     CALLBACK,
     CALLED,
@@ -159,6 +160,12 @@ class Customers:
         self._repeat_channel: Draw = constant(0.0)
         if any(c is not None for c in self._repeat_channel_cum):
             self._repeat_channel = streams.uniform("repeat_channel")
+        # A repeat due while its channel is closed moves into the next open period (``profile``):
+        # one draw per repeat moment places it there, used or not.
+        self.in_hours = [r.repeat.timing == "profile" for r in reasons]
+        self.repeat_timing: Draw = constant(0.0)
+        if self.journeys and any(self.in_hours) and any(timeline.channel_clocks(scenario)):
+            self.repeat_timing = streams.uniform("repeat_timing")
         self.u_fcr: list[float] = []
         self.repeats: list[bool] = []
         self.repeat_delay: list[float] = []
@@ -175,6 +182,9 @@ class Customers:
                 streams.sampler(f"third_party_late:{p.name}", p.late_delay),
                 streams.sampler(f"third_party_callback:{p.name}", p.callback_handle_time)
                 if p.callback_by == "agent"
+                else constant(0.0),
+                streams.sampler(f"missed_callback_grace:{p.name}", p.missed_callback_grace)
+                if p.missed_callback_grace
                 else constant(0.0),
             )
             for p in scenario.third_parties
@@ -275,8 +285,9 @@ class Customers:
         draw = self._third_party
         needs, mode_u, on_time_u, resolves_u = draw(), draw(), draw(), draw()
         party = self._parties[use.party]
-        draw_work, draw_late, draw_callback = self._party_draws[use.party]
+        draw_work, draw_late, draw_callback, draw_grace = self._party_draws[use.party]
         work_s, late_s, callback_s = draw_work(), draw_late(), draw_callback()
+        grace_s = draw_grace()  # the job's: the customer's wait after a broken promise
         if needs >= use.probability:
             return None
         m = use.mode
@@ -295,6 +306,7 @@ class Customers:
             resolves=resolves_u < party.spec.resolves,
             work_s=work_s,
             callback_s=callback_s,
+            grace_s=grace_s,
         )
 
     def repeat_channel(self, reason: int, channel: int) -> int:

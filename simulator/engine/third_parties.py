@@ -84,6 +84,7 @@ class Involvement:
     resolves: bool
     work_s: float
     callback_s: float
+    grace_s: float = 0.0  # after a broken promise, the customer's wait before contacting us
     # a consult's: the person's time, the agent's longest wait, the mode it falls back to, and
     # the wrap-up that follows it
     hold_s: float = 0.0
@@ -107,7 +108,7 @@ class ThirdParties:
         routing: Routing,
         at: Schedule,
         resolve: Callable[[int, float, bool], None],
-        customer_next: Callable[[int, int, float, int], None],
+        customer_next: Callable[..., None],  # (cid, iid, now, kind[, grace])
         agent_free: Callable[[int, float], None],
     ) -> None:
         self.env = env
@@ -292,14 +293,18 @@ class ThirdParties:
             self._customer_next(rec.job_contact[job], iid, now, REPEAT)
 
     def _on_deadline(self, ev: Event) -> None:
-        """The promised callback time has passed: if none came, the customer calls again."""
+        """The promised callback time has passed: if none came, the customer calls again.
+
+        After the party's ``missed_callback_grace`` (drawn with the contact's third-party fate).
+        """
         job = ev._value
         rec = self.rec
         iid = rec.job_issue[job]
         if rec.job_done[job] == rec.job_done[job] or rec.issue_outcome[iid] != OPEN:
             return  # made in time (not NaN), or nothing left to ask about
         rec.job_missed[job] = True
-        self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK)
+        grace = self._job_involvement[job].grace_s
+        self._customer_next(rec.job_contact[job], iid, self.env._now, MISSED_CALLBACK, grace)
 
     def queue_outbound(self, call: OutboundCall) -> None:
         """An outbound call (a callback, a proactive call).

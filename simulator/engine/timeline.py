@@ -9,6 +9,7 @@ from ``simulator.scenario.steps``, which validation shares.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 
 import numpy as np
@@ -31,6 +32,20 @@ def clock(scenario: Scenario, hours: Mapping[str, str] | None = None) -> Calenda
         WeeklyHours.parse(hours) if hours else None,
         scenario.calendar.holidays,
     )
+
+
+def channel_clocks(scenario: Scenario) -> list[Calendar | None]:
+    """Per channel (phone, chat, e-mail) its calendar, or None when it never closes.
+
+    E-mail is received at any hour; an unconfigured chat has none.
+    """
+    chat = scenario.channels.chat
+    clocks = [
+        clock(scenario),
+        clock(scenario, chat.opening_hours or scenario.calendar.opening_hours) if chat else None,
+        None,
+    ]
+    return [c if c is not None and not c.always_open else None for c in clocks]
 
 
 def arrival_steps(scenario: Scenario) -> Steps:
@@ -57,6 +72,52 @@ def cumulative_intensity(
     edges = np.append(np.asarray(starts_s, dtype=np.float64), float(horizon_s))
     cum = np.concatenate(([0.0], np.cumsum(np.diff(edges) * rates_per_s)))
     return edges, cum
+
+
+class OpenPeriodMoments:
+    """Moments within a channel's open periods, placed by the arrival profile.
+
+    A repeat whose moment falls while its channel is closed comes in the next open period
+    instead, at the moment where the cumulative arrival intensity of that period reaches the
+    share ``u`` of the period's total: customers call back when customers call. A period without
+    intensity (or past the horizon) takes ``u`` of its length.
+    """
+
+    def __init__(self, starts_s: np.ndarray, rates_per_s: np.ndarray, horizon_s: float) -> None:
+        edges, cum = cumulative_intensity(starts_s, rates_per_s, horizon_s)
+        self._edges: list[float] = edges.tolist()
+        self._cum: list[float] = cum.tolist()
+        self._horizon_s = float(horizon_s)
+
+    def _intensity_to(self, t: float) -> float:
+        """``Lambda(t)``: expected new issues from time 0 to ``t`` (flat after the horizon)."""
+        edges, cum = self._edges, self._cum
+        if t >= edges[-1]:
+            return cum[-1]
+        i = bisect_right(edges, t) - 1
+        return cum[i] + (t - edges[i]) * (cum[i + 1] - cum[i]) / (edges[i + 1] - edges[i])
+
+    def moment(self, clock: Calendar, t: float, u: float) -> float:
+        """When a contact due at ``t`` comes: ``t`` itself if ``clock`` is open then.
+
+        Otherwise at quantile ``u`` (0..1) of the next open period (``inf`` when none is left).
+        """
+        wait = clock.wait_until_open(t)
+        if wait == 0:
+            return t
+        start = t + wait
+        if start >= self._horizon_s:  # not simulated (or never open again)
+            return start
+        end = min(start + clock.open_for(start), self._horizon_s)
+        low, high = self._intensity_to(start), self._intensity_to(end)
+        if not high > low:
+            return start + u * (end - start)
+        target = low + u * (high - low)
+        cum, edges = self._cum, self._edges
+        i = max(bisect_left(cum, target), 1)  # cum[i - 1] < target <= cum[i]
+        share = (target - cum[i - 1]) / (cum[i] - cum[i - 1])
+        moment = edges[i - 1] + share * (edges[i] - edges[i - 1])
+        return min(max(moment, start), end)
 
 
 def arrival_rate_steps(

@@ -223,6 +223,11 @@ class Repeat(Model):
     absent means no limit."""
     channel: dict[Channel, Annotated[float, Field(ge=0, le=1)]] | None = None
     """Channel of a repeat contact (shares); absent means the channel of the previous contact."""
+    timing: Literal["profile", "exact"] = "profile"
+    """When a repeat (or missed-callback) contact falls while its channel is closed: ``profile``
+    moves it into the channel's next open period, at a moment drawn from the arrival profile
+    within that period; ``exact`` keeps the moment, so the customer finds the line closed
+    (``calendar.closed_retry``). E-mail is received at any hour and never moves."""
 
     _check_mix = field_validator("channel")(classmethod(lambda cls, v: check_shares(v)))
 
@@ -331,6 +336,9 @@ class ThirdParty(Model):
         {"dist": "exponential", "mean_s": 240}
     )
     """Agent time of one outbound callback (with ``callback_by: agent``)."""
+    missed_callback_grace: Distribution | None = None
+    """After a broken promise (no callback by the deadline), how long the customer waits before
+    contacting us again; absent means at the deadline."""
 
     _check_hours = field_validator("hours", mode="before")(
         classmethod(lambda cls, v: check_hours(v))
