@@ -106,6 +106,8 @@ def requirement(
 def group_requirements(table: pd.DataFrame, scenario: Scenario) -> dict[str, np.ndarray]:
     """Per group its agents per interval, from a staffing table (spec D8's ``groups``)."""
     names = [p.name for p in scenario.agents.pools(scenario.channels.names)]
+    if all(f"group:{n}" in table.columns for n in names):  # ccsim staff's columns per group
+        return {n: table[f"group:{n}"].to_numpy(dtype=np.float64) for n in names}
     if "groups" in table.columns:
         return {n: np.array([float((g or {}).get(n, 0)) for g in table["groups"]]) for n in names}
     if len(names) == 1:
