@@ -117,6 +117,16 @@ class RunData:
         """journeys.parquet: one row per issue, or ``None`` when the run did not write it."""
         return self._table("journeys.parquet")
 
+    @cached_property
+    def by_reason(self) -> pd.DataFrame | None:
+        """by_reason.csv: per replication and reason (spec D1), or ``None`` (an older run)."""
+        return self._table("by_reason.csv")
+
+    @cached_property
+    def by_group(self) -> pd.DataFrame | None:
+        """by_group.csv: per replication and agent group (spec D1), or ``None`` (an older run)."""
+        return self._table("by_group.csv")
+
     def _table(self, name: str) -> pd.DataFrame | None:
         """A table of the folder, or ``None`` when this run did not write it."""
         file = self.path / name

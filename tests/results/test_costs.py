@@ -292,6 +292,11 @@ def test_a_run_folder_with_costs_has_a_report_with_euros(tmp_path):
     out = tmp_path / "out"
     write_run(result, out, command_line="ccsim run", started=now, finished=now, workers=1)
     folder = load_run(out)
+    by_reason = folder.by_reason.set_index(["replication", "reason"])["cost"]
+    assert by_reason.groupby("replication").sum().tolist() == pytest.approx(
+        [row["cost_total"] for row in result.rows]
+    )
+    assert set(folder.by_group["group"]) == {"agents"}
     english = render_html(folder, "en")
     assert "Costs" in english
     assert "€" in english
