@@ -566,6 +566,27 @@ COST_KPIS: tuple[Kpi, ...] = (
 """Spec D2's money KPIs: produced only by a scenario with a ``costs`` block (absent, not 0,
 without one), after the KPIs every replication has."""
 
+LOST_KPIS: tuple[Kpi, ...] = (
+    Kpi(
+        "lost_customers",
+        "costs",
+        "count",
+        "lower",
+        "Customers lost (expected, assumed)",
+        "Verloren klanten (verwacht, aanname)",
+    ),
+    Kpi(
+        "cost_lost_customers",
+        "costs",
+        "currency",
+        "lower",
+        "Value of customers lost (assumed, not in total cost)",
+        "Waarde verloren klanten (aanname, niet in totale kosten)",
+    ),
+)
+"""Customers lost (``costs.lost_customer``, an assumption): only with that block, after the cost
+KPIs, and never part of ``cost_total``."""
+
 STUDY_METRICS: tuple[Kpi, ...] = (
     Kpi(
         "repeat_contacts",
@@ -602,7 +623,7 @@ STUDY_METRICS: tuple[Kpi, ...] = (
     Kpi("phase_4", "other", "count", "neutral", "Phase 4 reached", "Fase 4 bereikt"),
 )
 
-CATALOGUE: dict[str, Kpi] = {k.key: k for k in (*KPIS, *COST_KPIS, *STUDY_METRICS)}
+CATALOGUE: dict[str, Kpi] = {k.key: k for k in (*KPIS, *COST_KPIS, *LOST_KPIS, *STUDY_METRICS)}
 """Every entry by key."""
 
 KPI_KEYS: tuple[str, ...] = tuple(k.key for k in KPIS)
@@ -612,9 +633,19 @@ COST_KEYS: tuple[str, ...] = tuple(k.key for k in COST_KPIS)
 """The keys a replication adds when its scenario has ``costs``."""
 
 
-def kpi_keys(costs: bool = False) -> tuple[str, ...]:
-    """The keys a replication produces: ``KPI_KEYS``, then ``COST_KEYS`` when ``costs``."""
-    return (*KPI_KEYS, *COST_KEYS) if costs else KPI_KEYS
+LOST_KEYS: tuple[str, ...] = tuple(k.key for k in LOST_KPIS)
+"""The keys a replication adds when its ``costs`` block has ``lost_customer``."""
+
+
+def kpi_keys(costs: bool = False, lost: bool = False) -> tuple[str, ...]:
+    """The keys a replication produces.
+
+    ``KPI_KEYS``, then ``COST_KEYS`` when ``costs``, then ``LOST_KEYS`` when ``lost`` (with
+    ``costs.lost_customer``).
+    """
+    if not costs:
+        return KPI_KEYS
+    return (*KPI_KEYS, *COST_KEYS, *LOST_KEYS) if lost else (*KPI_KEYS, *COST_KEYS)
 
 
 def entry(key: str) -> Kpi | None:
@@ -624,7 +655,8 @@ def entry(key: str) -> Kpi | None:
 
 def keys(group: Group | None = None) -> tuple[str, ...]:
     """The KPI keys of ``group`` (all when ``None``, costs included), in catalogue order."""
-    return tuple(k.key for k in (*KPIS, *COST_KPIS) if group is None or k.group == group)
+    kpis = (*KPIS, *COST_KPIS, *LOST_KPIS)
+    return tuple(k.key for k in kpis if group is None or k.group == group)
 
 
 def headline() -> tuple[str, ...]:

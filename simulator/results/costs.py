@@ -18,6 +18,15 @@ euro can be traced to a line of that block:
   ``cost_per_resolved_issue`` = total / ``resolved``; ``cost_of_repeats`` = total x the share of
   handled time that went to repeat and missed-callback contacts.
 
+Customers lost (``costs.lost_customer``, an assumption, off by default) are reported apart and
+never added to ``cost_total``: ``lost_customers`` is the expected number of customers whose
+relationship ends, summed over the issues that started after the warm-up (as ``gave_up`` counts
+them): an issue that ended given up keeps its customer with probability 1 - ``after_gave_up``,
+and each of its callback promises that was not kept (``callbacks_missed``) with probability
+1 - ``after_missed_callback``, so the customer is lost with 1 minus the product. It is an
+expectation, not a draw: the probabilities are assumptions, and a draw would only add noise
+(and a random stream). ``cost_lost_customers`` = ``value`` x ``lost_customers``.
+
 The window is ``agent_hours``'s: from the end of the warm-up to the end of the horizon. Paid
 time per group comes from the roster's level logs, which say which group each change was in
 (``duty_group``, ``away_group``, ``absent_group``).
@@ -32,7 +41,9 @@ import numpy as np
 
 from simulator.engine.records import (
     ANSWERED,
+    CALLBACK,
     CONSULT_MADE,
+    GAVE_UP,
     MISSED_CALLBACK,
     REPEAT,
     Records,
@@ -142,3 +153,20 @@ def cost_by_reason(rec: Records, scenario: Scenario, cost_total: float) -> np.nd
     if not total:
         return np.full(len(scenario.reasons), math.nan)
     return cost_total * per_reason / total
+
+
+def lost_customer_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
+    """``lost_customers`` and ``cost_lost_customers`` (see the module docstring)."""
+    costs = scenario.costs
+    assert costs is not None
+    lost = costs.lost_customer
+    assert lost is not None
+    start = as_array(rec.issue_start)
+    counted = start >= scenario.horizon.warmup_s
+    gave_up = as_array(rec.issue_outcome) == GAVE_UP
+    broken = (as_array(rec.job_mode) == CALLBACK) & as_array(rec.job_missed).view(bool)
+    n_broken = np.bincount(as_array(rec.job_issue)[broken], minlength=len(start))[: len(start)]
+    stays = np.where(gave_up, 1.0 - lost.after_gave_up, 1.0)
+    stays = stays * (1.0 - lost.after_missed_callback) ** n_broken
+    expected = float((1.0 - stays)[counted].sum())
+    return {"lost_customers": expected, "cost_lost_customers": lost.value * expected}

@@ -482,6 +482,10 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         from simulator.results.costs import cost_kpis
 
         kpis |= cost_kpis(rec, scenario, kpis)
+        if scenario.costs.lost_customer is not None:  # an assumption, apart from cost_total
+            from simulator.results.costs import lost_customer_kpis
+
+            kpis |= lost_customer_kpis(rec, scenario)
     return kpis
 
 

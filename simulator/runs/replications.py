@@ -181,7 +181,9 @@ def run(
 def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult:
     """Stack replications (in replication order) and summarise them."""
     reps = sorted(reps, key=lambda r: r.replication)
-    keys = kpi_keys(costs=scenario.costs is not None)
+    costs = scenario.costs
+    lost = costs is not None and costs.lost_customer is not None
+    keys = kpi_keys(costs=costs is not None, lost=lost)
     rows = [{"replication": r.replication, **{k: r.kpis[k] for k in keys}} for r in reps]
     means, ci95 = summarise_columns(
         {k: np.array([row[k] for row in rows], dtype=np.float64) for k in keys}, keys

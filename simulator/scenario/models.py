@@ -960,6 +960,19 @@ def _table_start(cell: str, where: str) -> int | datetime:  # noqa: RET503 (reje
     )
 
 
+class LostCustomer(Model):
+    """Customers lost (an assumption, off by default): the chance that a bad end of an issue ends
+    the relationship, and what a lost customer is worth. Reported apart from operating cost."""
+
+    value: float = Field(ge=0)
+    """What one lost customer costs (e.g. the margin of the years they would have stayed)."""
+    after_gave_up: float = Field(default=0.0, ge=0, le=1)
+    """Probability that a customer whose issue ended given up leaves."""
+    after_missed_callback: float = Field(default=0.0, ge=0, le=1)
+    """Probability that a customer leaves after a callback promise that was not kept (each
+    broken promise of the issue counts once)."""
+
+
 class Costs(Model):
     """What the center pays (spec D2): every cost KPI is one of these prices times a count."""
 
@@ -975,6 +988,9 @@ class Costs(Model):
     outbound calls."""
     third_party_job: float = Field(default=0.0, ge=0)
     """Per third-party job: a consult, a transfer or a promised callback."""
+    lost_customer: LostCustomer | None = None
+    """Customers lost after a given-up issue or a broken callback promise (an assumption, off by
+    default): the KPIs ``lost_customers`` and ``cost_lost_customers``, never in ``cost_total``."""
 
 
 class Scenario(Model):
