@@ -80,7 +80,8 @@ class OpenPeriodMoments:
     A repeat whose moment falls while its channel is closed comes in the next open period
     instead, at the moment where the cumulative arrival intensity of that period reaches the
     share ``u`` of the period's total: customers call back when customers call. A period without
-    intensity (or past the horizon) takes ``u`` of its length.
+    intensity takes ``u`` of its length. A period is cut at the horizon (there is no intensity
+    beyond it), and a moment moved past the horizon is not simulated.
     """
 
     def __init__(self, starts_s: np.ndarray, rates_per_s: np.ndarray, horizon_s: float) -> None:
