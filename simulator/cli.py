@@ -868,3 +868,94 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+RecordsFile = Annotated[
+    Path,
+    typer.Argument(help="Contact records: CSV or Parquet (spec D9 columns).", show_default=False),
+]
+RecordsFormat = Annotated[
+    str,
+    typer.Option("--format", help="Records format: d9 (default) or anonymous-bank (1999 log)."),
+]
+ColumnMap = Annotated[
+    Path | None,
+    typer.Option(help="YAML mapping ccsim's column names to the file's.", show_default=False),
+]
+FromDate = Annotated[
+    str | None, typer.Option(help="First date to use (YYYY-MM-DD).", show_default=False)
+]
+ToDate = Annotated[
+    str | None, typer.Option(help="Last date to use (YYYY-MM-DD).", show_default=False)
+]
+
+
+def _date_option(value: str | None, option: str) -> Any:
+    """``--start``/``--end`` as a date, or a bad-input error naming the option."""
+    from datetime import date
+
+    from simulator.errors import ScenarioError
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ScenarioError(option, "", "not a date", allowed="YYYY-MM-DD", value=value) from None
+
+
+@app.command("fit")
+def fit_command(
+    records: RecordsFile,
+    out: Annotated[
+        Path,
+        typer.Option(help="Scenario YAML to write (agents table beside it).", show_default=False),
+    ],
+    columns: ColumnMap = None,
+    start: FromDate = None,
+    end: ToDate = None,
+    fmt: RecordsFormat = "d9",
+    interval_minutes: Annotated[
+        int, typer.Option(min=1, help="Interval of the intraday profile and the agents table.")
+    ] = 30,
+    window_days: Annotated[
+        float,
+        typer.Option(
+            min=0.01, help="A contact within this many days after an answered one is a repeat."
+        ),
+    ] = 3.0,
+    as_json: AsJson = False,
+) -> None:
+    """Fit a scenario to contact records (spec D9): arrivals, handle times, patience, agents."""
+    from simulator.errors import ScenarioError
+    from simulator.present.fit_text import fit_text
+    from simulator.studies.contact_records import read_records
+    from simulator.studies.fit import fit, write_fit
+
+    if 1440 % interval_minutes:
+        raise ScenarioError(
+            "--interval-minutes",
+            "",
+            "does not divide a day",
+            allowed="a divisor of 1440, e.g. 15, 30, 60",
+            value=interval_minutes,
+        )
+    data = read_records(
+        records,
+        columns=columns,
+        fmt=fmt,
+        start=_date_option(start, "--start"),
+        end=_date_option(end, "--end"),
+    )
+    result = fit(
+        data,
+        name=out.stem,
+        interval_minutes=interval_minutes,
+        window_days=window_days,
+        agents_csv=f"{out.stem}_agents.csv",
+    )
+    table = write_fit(result, out)
+    if as_json:
+        typer.echo(json.dumps({**result.to_json(), "scenario": str(out)}, allow_nan=False))
+    else:
+        typer.echo(fit_text(result, str(out), str(table)), nl=False)
+
+
