@@ -5,7 +5,7 @@ Commands: ``run``, ``validate``, ``schema``, ``report``, ``assess``, ``sweep``, 
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
 2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error (and for
-``sweep``, a point that failed), 3 a ``staff`` simulation search that did not finish, 130
+``sweep``, a point that failed), 3 a ``staff``/``schedule`` search that did not finish, 130
 interrupted by Ctrl-C or ``kill PID`` (SIGTERM, handled alike: worker processes are stopped,
 half-written output removed). Progress bars go to stderr; ``--json`` prints exactly one JSON
 object on stdout.
@@ -699,6 +699,14 @@ def schedule_command(
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Base seed of --verify.")] = None,
     workers: Workers = None,
+    max_runs: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Simulation runs of --method simulation at most (default 30); unfinished: exit 3.",
+            show_default=False,
+        ),
+    ] = None,
     as_json: AsJson = False,
     lang: Lang = "en",
 ) -> None:
@@ -718,7 +726,18 @@ def schedule_command(
     plan = sched.shift_types_from_options(
         starts, lengths, days, min_agents, max_agents, scenario.horizon.interval_minutes
     )
-    need = sched.requirement(scenario, method, demand, base_dir=file.parent, workers=workers)
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    need = sched.requirement(
+        scenario,
+        method,
+        demand,
+        base_dir=file.parent,
+        workers=workers,
+        max_runs=max_runs,
+        progress=lambda line: console.print(line, style="dim", highlight=False),
+    )
     result = sched.schedule(scenario, need, plan, base_dir=file.parent)
     if out is not None:
         typer.echo(f"written: {sched.write_roster(result, out)}", err=True)
@@ -747,6 +766,13 @@ def schedule_command(
         from simulator.present.schedule_tables import print_schedule
 
         print_schedule(result, verification, lang)
+    if need.staffing is not None and not need.staffing.converged:
+        typer.echo(
+            f"ccsim schedule: the requirement's simulation search did NOT converge: "
+            f"{need.staffing.reason}",
+            err=True,
+        )
+        raise typer.Exit(3)
 
 
 @app.command("train")

@@ -55,6 +55,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from simulator.engine import timeline
 from simulator.errors import CcsimError
 from simulator.scenario.hours import DAYS
+from simulator.scenario.loading import load_scenario_dict
 from simulator.scenario.models import MAX_AGENTS, Breaks, Scenario, Schedule, ShiftType
 from simulator.scenario.rosters import PlannedShift, ShiftsFile, with_roster
 from simulator.scenario.steps import break_windows, duty_stretches
@@ -93,13 +94,22 @@ class Requirement:
 def requirement(
     scenario: Scenario, method: str = "erlang-a", demand: str = "contacts", **options: Any
 ) -> Requirement:
-    """``ccsim staff``'s requirement, per group (``options`` go to :func:`staffing.staff`)."""
-    result = staffing.staff(scenario, method, demand, **options)
-    if not result.converged:
-        raise ScheduleError(
-            f"the staffing requirement ({method}) did not converge: {result.reason}; "
-            "schedule from an analytic method or allow more runs"
+    """``ccsim staff``'s requirement, per group (``options`` go to :func:`staffing.staff`).
+
+    A simulation search that did not converge still gives its last staffing (``staffing``
+    says so: ``ccsim schedule`` then exits 3 after printing the roster, as ``ccsim staff`` does).
+    """
+    on_the_line = scenario
+    if method == "simulation" and scenario.agents.simulates_shrinkage:
+        # the search's candidates would take breaks (and be absent) themselves; the schedule
+        # nets those out of its shifts, so the requirement is of agents on the line
+        data = scenario.to_yaml_dict()
+        for key in ("breaks", "absence", "off_phone"):
+            data["agents"].pop(key, None)
+        on_the_line = load_scenario_dict(
+            data, source=f"{scenario.name} (no breaks)", base_dir=options.get("base_dir")
         )
+    result = staffing.staff(on_the_line, method, demand, **options)
     return Requirement(group_requirements(result.table, scenario), method, result)
 
 

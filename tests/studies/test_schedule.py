@@ -335,3 +335,32 @@ def test_holidays_are_not_worked_nor_paid() -> None:
     r = schedule(s, _need(req))
     assert r.paid_hours == pytest.approx(16.0)
     assert [x.days for x in r.shifts] == ["mon-sun"]
+
+
+def test_simulation_requirement_is_on_the_line_and_unconverged_is_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--method simulation``: the search's candidates must not take breaks themselves (the
+    schedule nets breaks out of its shifts, so counting them in the requirement too would pay
+    for them twice); a search that did not converge prints the roster and exits 3, as
+    ``ccsim staff`` does."""
+    import pandas as pd
+
+    from simulator.studies import staffing
+
+    seen = []
+
+    def fake_staff(scenario: Any, method: str, demand: str, **options: Any) -> Any:
+        seen.append(scenario)
+        table = pd.DataFrame(
+            {"start_min": np.arange(IPD) * 30, "agents": _flat(3, "08:00", "16:00")}
+        )
+        return type("R", (), {"table": table, "converged": False, "reason": "after 1 runs"})()
+
+    monkeypatch.setattr(staffing, "staff", fake_staff)
+    path = _write(tmp_path, "08:00-18:00", [{"starts": ["08:00"], "lengths_h": [8.5]}])
+    res = CliRunner().invoke(app, ["schedule", str(path), "--method", "simulation", "--json"])
+    assert res.exit_code == 3, res.output
+    assert "did NOT converge: after 1 runs" in res.output
+    assert json.loads(res.stdout)["short_intervals"] == 0
+    assert seen[0].agents.breaks is None
