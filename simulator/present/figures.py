@@ -23,13 +23,15 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from simulator.present.labels import (
     DEFAULT_LANG,
+    format_amount,
     format_kpi,
     format_share,
     format_threshold,
+    is_money,
     is_share,
     kpi_label,
     short_number,
@@ -900,8 +902,9 @@ def comparison_figure(
     KPIs no scenario has are left out, an undefined value leaves its bar empty.
     """
     names = list(results)
-    if keys is None:
-        keys = [k for k in headline() if any(results[n][0].get(k) is not None for n in names)]
+    if keys is None:  # the headline, and the total cost when the scenarios have prices
+        shown = (*headline(), "cost_total")
+        keys = [k for k in shown if any(results[n][0].get(k) is not None for n in names)]
     keys = list(keys) or ["offered"]
     ncols = min(3, len(keys))
     nrows = math.ceil(len(keys) / ncols)
@@ -917,13 +920,15 @@ def comparison_figure(
         bars = ax.bar(x, heights, yerr=errs, capsize=6, color=colors)
         ax.bar_label(
             bars,
-            labels=[format_kpi(key, m, lang) for m in means],
+            labels=[figure_value(key, m, lang) for m in means],
             fontsize=TICK_SIZE - 2,
             padding=2,
         )
         ax.set_xticks(x, names, rotation=15 if len(names) > 2 else 0)
         if is_share(key):
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        elif is_money(key):
+            money_axis(ax, lang)
         ax.margins(y=0.15)
         _style(ax, None, None, None)
         ax.set_title(kpi_label(key, lang), fontsize=LABEL_SIZE, loc="left")
@@ -931,6 +936,21 @@ def comparison_figure(
         ax.set_visible(False)
     fig.suptitle(t("plot.compare.title", lang), fontsize=TITLE_SIZE, x=0.01, ha="left")
     return fig
+
+
+def figure_value(key: str, value: float | None, lang: str, currency: str = "EUR") -> str:
+    """A KPI value on a bar or in a cell: as in the tables, but money in whole units from 100."""
+    if is_money(key):
+        return format_amount(value, lang, currency)
+    return format_kpi(key, value, lang)
+
+
+def money_axis(ax: Axes, lang: str, currency: str = "EUR", axis: str = "y") -> None:
+    """Ticks of an amount axis in the language's notation (``€1,000`` / ``€ 1.000``)."""
+    formatter = FuncFormatter(
+        lambda v, _pos: format_amount(v, lang, currency, decimals=0 if v == 0 else None)
+    )
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
 
 
 def _param_label(name: str) -> str:
@@ -979,7 +999,7 @@ def sweep_heatmap(
             ax.text(
                 c,
                 r,
-                format_kpi(kpi, None if not np.isfinite(v) else float(v), lang),
+                figure_value(kpi, None if not np.isfinite(v) else float(v), lang),
                 ha="center",
                 va="center",
                 fontsize=TICK_SIZE - 1,
@@ -990,6 +1010,8 @@ def sweep_heatmap(
     bar.set_label(kpi_label(kpi, lang), fontsize=LABEL_SIZE)
     if is_share(kpi):
         bar.ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    elif is_money(kpi):
+        money_axis(bar.ax, lang)
     title = t("plot.sweep.heatmap.title", lang, kpi=kpi_label(kpi, lang), x=x, y=y)
     _style(ax, title, _param_label(x), _param_label(y))
     ax.grid(False)
@@ -1021,6 +1043,8 @@ def sweep_line(
         ax.fill_between(xs, mean - half, mean + half, color=color, alpha=0.2, lw=0)
     if is_share(kpi):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    elif is_money(kpi):
+        money_axis(ax, lang)
     title = t("plot.sweep.line.title", lang, kpi=kpi_label(kpi, lang), x=x)
     _style(ax, title, _param_label(x), kpi_label(kpi, lang))
     if group is not None:

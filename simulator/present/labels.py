@@ -423,6 +423,45 @@ EN: dict[str, str] = {
         "fewer contacts for the same agents."
     ),
     "train.story.none": "{what}: no significant change in contacts ({off}); ASA {asa}.",
+    # money in the studies and the report (spec D2's cost KPIs)
+    "train.money": "Cost per week",
+    "train.money.rostered": "as rostered (paid)",
+    "train.money.needed": "at the agent hours needed",
+    "train.story.money": (
+        "{what}: cost per week {rostered} as rostered, {needed} if the roster follows the agent "
+        "hours needed."
+    ),
+    "train.story.versus": (
+        "Per week, {more} costs {cost} more, while {fewer} saves {saving} with the same roster "
+        "and {saving_needed} once the roster follows the agent hours needed."
+    ),
+    "pareto.col.cost": "Cost",
+    "pareto.col.saving_cost": "Saving: cost, same roster",
+    "pareto.col.saving_hours_value": "Saving: hours freed × agent hour",
+    "pareto.cost_order": "By cost: {order}.",
+    "cost.section": "Costs",
+    "cost.intro": (
+        "What the center paid from the end of the warm-up to the end of the horizon, at the "
+        "prices of the scenario's costs block: the mean over {n} replications ± 95% CI. Every "
+        "amount is a price of that block times a count the run reports."
+    ),
+    "cost.col.part": "Part",
+    "cost.col.amount": "Amount",
+    "cost.col.basis": "Price × count",
+    "cost.col.share": "Share",
+    "cost.basis.agents": "{price} per paid agent hour × {hours}",
+    "cost.basis.groups": "groups at their own price",
+    "cost.basis.overtime": "+ {premium} premium on {hours} overtime",
+    "cost.basis.handling": "{price} per handled minute × {minutes} minutes",
+    "cost.basis.third_party": "{price} per third-party job × {jobs} jobs",
+    "cost.basis.per_contact": "total ÷ {n} contacts",
+    "cost.basis.per_resolved": "total ÷ {n} resolved issues",
+    "cost.basis.repeats": "total × share of handled time on repeat contacts",
+    "cost.by_reason": "Cost by contact reason",
+    "cost.by_reason.intro": "The total split by each reason's share of the handled time.",
+    "cost.picture": "Where the money goes",
+    "cost.picture.parts": "Parts of the total cost",
+    "cost.picture.reasons": "By contact reason",
 }
 
 NL: dict[str, str] = {
@@ -821,6 +860,47 @@ NL: dict[str, str] = {
         "minder contacten met dezelfde agenten."
     ),
     "train.story.none": "{what}: geen significante verandering in contacten ({off}); ASA {asa}.",
+    # geld in de studies en het rapport (de kostencijfers van spec D2)
+    "train.money": "Kosten per week",
+    "train.money.rostered": "zoals ingeroosterd (betaald)",
+    "train.money.needed": "bij de benodigde agenturen",
+    "train.story.money": (
+        "{what}: kosten per week {rostered} zoals ingeroosterd, {needed} als het rooster de "
+        "benodigde agenturen volgt."
+    ),
+    "train.story.versus": (
+        "Per week kost {more} {cost} meer, terwijl {fewer} {saving} bespaart met hetzelfde "
+        "rooster en {saving_needed} zodra het rooster de benodigde agenturen volgt."
+    ),
+    "pareto.col.cost": "Kosten",
+    "pareto.col.saving_cost": "Besparing: kosten, zelfde rooster",
+    "pareto.col.saving_hours_value": "Besparing: vrijgekomen uren × uurtarief",
+    "pareto.cost_order": "Naar kosten: {order}.",
+    "cost.section": "Kosten",
+    "cost.intro": (
+        "Wat het center betaalde van het einde van de inloop tot het einde van de horizon, tegen "
+        "de prijzen uit het kostenblok van het scenario: het gemiddelde over {n} replicaties ± "
+        "95%-BI. Elk bedrag is een prijs uit dat blok maal een aantal dat de run rapporteert."
+    ),
+    "cost.col.part": "Onderdeel",
+    "cost.col.amount": "Bedrag",
+    "cost.col.basis": "Prijs × aantal",
+    "cost.col.share": "Aandeel",
+    "cost.basis.agents": "{price} per betaald agentuur × {hours}",
+    "cost.basis.groups": "groepen tegen hun eigen tarief",
+    "cost.basis.overtime": "+ {premium} toeslag op {hours} overwerk",
+    "cost.basis.handling": "{price} per afgehandelde minuut × {minutes} minuten",
+    "cost.basis.third_party": "{price} per klus van derden × {jobs} klussen",
+    "cost.basis.per_contact": "totaal ÷ {n} contacten",
+    "cost.basis.per_resolved": "totaal ÷ {n} opgeloste klantvragen",
+    "cost.basis.repeats": "totaal × aandeel afhandeltijd aan herhaalcontacten",
+    "cost.by_reason": "Kosten per contactreden",
+    "cost.by_reason.intro": (
+        "Het totaal verdeeld naar het aandeel van elke reden in de afhandeltijd."
+    ),
+    "cost.picture": "Waar het geld heen gaat",
+    "cost.picture.parts": "Onderdelen van de totale kosten",
+    "cost.picture.reasons": "Per contactreden",
 }
 
 CATALOG: dict[str, dict[str, str]] = {"en": EN, "nl": NL}
@@ -951,3 +1031,37 @@ def format_ci(key: str, half_width: float | None, lang: str = DEFAULT_LANG) -> s
     if half_width is None or not math.isfinite(half_width):
         return t("plot.undefined", lang)
     return "± " + format_kpi_change(key, half_width, lang, signed=False)
+
+
+def format_amount(
+    value: float | None,
+    lang: str = DEFAULT_LANG,
+    currency: str = "EUR",
+    signed: bool = False,
+    decimals: int | None = None,
+) -> str:
+    """Money in pictures and sentences: whole units from 100 up, cents below (or ``decimals``).
+
+    ``€1,234`` in English and ``€ 1.234`` in Dutch (``€3.53`` / ``€ 3,53`` below 100); a
+    currency without a sign is written out (``CHF 1,234``). ``signed`` puts ``+`` or ``−``
+    before a non-zero amount (a difference); ``–`` when undefined.
+    """
+    if value is None or not math.isfinite(value):
+        return t("plot.undefined", lang)
+    if decimals is None:
+        decimals = 0 if abs(value) >= 100 else 2
+    text = number(abs(value), decimals, lang)
+    symbol = CURRENCY_SYMBOLS.get(currency)
+    if symbol is None:
+        text = f"{currency} {text}"
+    else:
+        text = f"{symbol} {text}" if check_lang(lang) == "nl" else f"{symbol}{text}"
+    if signed:
+        return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+    return ("-" if value < 0 else "") + text
+
+
+def is_money(key: str) -> bool:
+    """Whether a KPI is an amount in the scenario's currency (the cost KPIs)."""
+    kpi = entry(key)
+    return kpi is not None and kpi.unit == "currency"

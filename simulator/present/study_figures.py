@@ -26,6 +26,7 @@ from simulator.present.figures import (
     TITLE_SIZE,
     bottom_legend,
     comparison_figure,
+    money_axis,
     new_figure,
     staffing_figure,
 )
@@ -116,10 +117,20 @@ def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
 
 
 def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Figure:
-    """Four panels: offered contacts, repeat contacts, ASA, agent hours (paid vs needed)."""
+    """Four panels: offered contacts, repeat contacts, ASA, agent hours (paid vs needed).
+
+    With prices a fifth, the width of the picture below them: the cost per week as rostered
+    against the cost at the agent hours needed, per what-if.
+    """
     tr = result.training
-    labels = tr.labels(lang)
-    fig = new_figure(2, 2, size=(FIGSIZE[0] * 1.25, FIGSIZE[1] * 1.6))
+    labels, money = tr.labels(lang), tr.currency
+    rows = 3 if tr.costs else 2
+    fig = new_figure(2, rows, size=(FIGSIZE[0] * 1.25, FIGSIZE[1] * 0.8 * rows))
+    if tr.costs:  # the last row is one wide panel
+        grid = fig.axes[4].get_subplotspec().get_gridspec()
+        for ax in fig.axes[4:]:
+            ax.remove()
+        fig.add_subplot(grid[2, :])
     grey, more = "#999999", PALETTE[1]
     colors = [grey] + [more if (w.scale_agents or 1) > 1 else PALETTE[2] for w in tr.what_ifs]
     x = np.arange(len(labels))
@@ -136,8 +147,8 @@ def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Figure:
                 for d in diffs
             ]
         else:
-            texts = [format_metric(key, means[0], lang)] + [
-                signed(key, d, None, lang) for d in diffs
+            texts = [format_metric(key, means[0], lang, money)] + [
+                signed(key, d, None, lang, money) for d in diffs
             ]
         ax.bar_label(bars, labels=texts, fontsize=TICK_SIZE - 4, padding=3)
 
@@ -158,10 +169,24 @@ def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Figure:
         loc="upper right",
     )
     ax.set_title(training_text("hours", lang), fontsize=LABEL_SIZE, loc="left")
+    if tr.costs:
+        ax = fig.axes[4]
+        panel(ax, "cost_per_week", -0.2, 0.4, color=colors, alpha=0.45)
+        panel(ax, "cost_needed_per_week", 0.2, 0.4, color=colors)
+        ax.legend(
+            handles=[
+                Patch(color=grey, alpha=0.45, label=training_text("money.rostered", lang)),
+                Patch(color=grey, label=training_text("money.needed", lang)),
+            ],
+            fontsize=TICK_SIZE - 3,
+            loc="upper right",
+        )
+        ax.set_title(training_text("money", lang), fontsize=LABEL_SIZE, loc="left")
+        money_axis(ax, lang, money)
     for ax in fig.axes:
         ax.set_xticks(x, ticks)
         ax.tick_params(labelsize=TICK_SIZE - 3)
-        ax.margins(y=0.35 if ax is fig.axes[3] else 0.18)
+        ax.margins(y=0.35 if ax in fig.axes[3:] else 0.18)
         ax.grid(True, axis="y", alpha=0.3)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.present.labels import (
     DEFAULT_LANG,
+    format_amount,
     format_ci,
     format_kpi,
     format_kpi_change,
     format_share,
     format_threshold,
+    is_money,
     kpi_label,
     number,
     t,
@@ -252,13 +254,25 @@ def metric_label(key: str, lang: str = DEFAULT_LANG) -> str:
     return training_text(key, lang) if key == "agent_hours" else kpi_label(key, lang)
 
 
-def format_metric(key: str, value: float | None, lang: str = DEFAULT_LANG) -> str:
-    """A training metric in its catalogue unit."""
+def format_metric(
+    key: str, value: float | None, lang: str = DEFAULT_LANG, currency: str = "EUR"
+) -> str:
+    """A training metric in its catalogue unit; money in whole units (``€96,120``)."""
+    if is_money(key):
+        return format_amount(value, lang, currency)
     return format_kpi(key, value, lang)
 
 
-def signed(key: str, value: float | None, ci: float | None, lang: str) -> str:
+def signed(
+    key: str, value: float | None, ci: float | None, lang: str, currency: str = "EUR"
+) -> str:
     """``−1,234 ± 56`` for a paired difference; shares in points (``+2.0 pt``)."""
+    if is_money(key):
+        text = format_amount(value, lang, currency, signed=True)
+        if value is not None and ci is not None:  # the CI in the mean's decimals
+            whole = abs(value) >= 100 or ci >= 100
+            text += " ± " + format_amount(ci, lang, currency, decimals=0 if whole else 2)
+        return text
     text = format_kpi_change(key, value, lang)
     if value is not None and ci is not None:
         text += " " + format_ci(key, ci, lang)
@@ -290,6 +304,53 @@ def training_story(result: TrainingResult, lang: str = DEFAULT_LANG) -> list[str
                 rep=s("repeat_contacts"),
                 off=s("offered"),
                 need=s("agent_hours_needed"),
+            )
+        )
+    if result.training.costs:
+        lines += money_story(result, lang)
+    return lines
+
+
+def money_story(result: TrainingResult, lang: str = DEFAULT_LANG) -> list[str]:
+    """What each what-if does to the cost per week, then more agents against fewer contacts.
+
+    The last sentence weighs the first what-if that adds agents against the one that removes
+    contacts (an FCR lever first) with the largest saving at the agent hours needed; it is left
+    out when either is missing or that saving is not above 0.
+    """
+    tr = result.training
+    labels, money = tr.labels(lang), tr.currency
+    rostered, needed = result.diff("cost_per_week"), result.diff("cost_needed_per_week")
+
+    def amount(d: dict[str, float | None], sign: float = 1.0) -> str:
+        mean = None if d["mean"] is None else sign * d["mean"]
+        return signed("cost_per_week", mean, d["ci95"], lang, money).lstrip("+")
+
+    lines = [
+        training_text(
+            "story.money",
+            lang,
+            what=what,
+            rostered=signed("cost_per_week", r["mean"], r["ci95"], lang, money),
+            needed=signed("cost_per_week", n["mean"], n["ci95"], lang, money),
+        )
+        for what, r, n in zip(labels[1:], rostered, needed, strict=True)
+    ]
+    more = [i for i, w in enumerate(tr.what_ifs) if (w.scale_agents or 1.0) > 1.0]
+    others = [i for i, w in enumerate(tr.what_ifs) if (w.scale_agents or 1.0) <= 1.0]
+    saving = {i: -(needed[i]["mean"] or 0.0) for i in others}
+    fewer = sorted(others, key=lambda i: (not (tr.what_ifs[i].fcr_plus or 0) > 0, -saving[i]))
+    if more and fewer and saving[fewer[0]] > 0:
+        m, f = more[0], fewer[0]
+        lines.append(
+            training_text(
+                "story.versus",
+                lang,
+                more=labels[m + 1],
+                cost=amount(rostered[m]),
+                fewer=labels[f + 1],
+                saving=amount(rostered[f], -1.0),
+                saving_needed=amount(needed[f], -1.0),
             )
         )
     return lines

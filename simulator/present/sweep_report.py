@@ -26,6 +26,7 @@ from simulator.results.statistics import ci95
 from simulator.studies.assess import assess
 
 MAX_PICTURE_KPIS = 5
+MONEY_KPI = "cost_total"  # pictured too when the scenarios have a costs block
 MAX_TABLE_ROWS = 300
 MAX_TABLE_KPIS = 5  # wider tables do not fit a slide or a printed page
 NON_KPI = {"point", "replication"}
@@ -91,8 +92,12 @@ def render_sweep_html(
     if not done:
         return render_page("sweep.html", lang, title, facts=facts, points=None)
     kpis = [k for k in kpis if k in results and results[k].notna().any()]
-    notes, pictures = _pictures(results, params, kpis[:MAX_PICTURE_KPIS], lang)
-    table, more_rows = _points_table(results, params, kpis[:MAX_TABLE_KPIS], lang)
+    # with prices, the total cost is pictured after the headline and is the table's last column
+    money = [k for k in (MONEY_KPI,) if k in results and results[k].notna().any()]
+    money = [k for k in money if k not in kpis]
+    notes, pictures = _pictures(results, params, kpis[:MAX_PICTURE_KPIS] + money, lang)
+    shown = kpis[: MAX_TABLE_KPIS - len(money)] + money
+    table, more_rows = _points_table(results, params, shown, lang)
     return render_page(
         "sweep.html",
         lang,

@@ -20,9 +20,11 @@ from rich.text import Text
 from simulator.errors import show_value
 from simulator.present.labels import (
     DEFAULT_LANG,
+    format_amount,
     format_ci,
     format_kpi,
     format_kpi_change,
+    is_money,
     kpi_label,
     t,
 )
@@ -39,7 +41,6 @@ from simulator.present.study_text import (
     training_story,
     training_text,
 )
-from simulator.results.catalogue import KPI_KEYS
 from simulator.results.kpis import worth_showing
 
 if TYPE_CHECKING:
@@ -57,6 +58,7 @@ _SWEEP_LABELS = {
     "abandon_rate": "abandon rate",
     "contacts_per_issue": "contacts per issue",
     "occupancy": "occupancy",
+    "cost_total": "total cost",
 }
 
 
@@ -169,14 +171,15 @@ def print_comparison(comparison: Comparison, lang: str = DEFAULT_LANG) -> None:
         table.add_column(label, justify="right")
         table.add_column(f"{label} − {labels[0]} ({ci_head})", justify="right", style="bold")
     hidden = 0
-    for key in KPI_KEYS:
+    money = comparison.currency  # cost KPIs (only when every scenario has costs) in its currency
+    for key in comparison.keys:
         values = kpis[key]
         if not any(worth_showing(key, v, ci) for v, ci in zip(values, cis[key], strict=True)):
             hidden += 1
             continue
-        row = [kpi_label(key, lang), key, format_kpi(key, values[0], lang)]
+        row = [kpi_label(key, lang), key, format_kpi(key, values[0], lang, money)]
         for i, d in enumerate(diff[key], start=1):
-            row.append(format_kpi(key, values[i], lang))
+            row.append(format_kpi(key, values[i], lang, money))
             ci = d["ci95"]
             ci_text = "" if d["mean"] is None or ci is None else " " + format_ci(key, ci, lang)
             row.append(format_kpi_change(key, d["mean"], lang) + ci_text)
@@ -352,9 +355,11 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
 
 
 # -- sweep ----------------------------------------------------------------------------------------
-def _sweep_kpi(key: str, value: Any) -> str:
+def _sweep_kpi(key: str, value: Any, currency: str = "EUR") -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if is_money(key):
+        return format_amount(value, "en", currency)
     if key in ("service_level", "abandon_rate", "occupancy"):
         return f"{100 * value:.1f}%"
     if key == "asa_s":
@@ -364,10 +369,12 @@ def _sweep_kpi(key: str, value: Any) -> str:
 
 def print_sweep_summary(outcome: SweepOutcome) -> None:
     """The mean per point on stdout; failed points and where the results are on stderr."""
-    from simulator.studies.sweep import POINT_COLUMN, RESULTS, SUMMARY_KPIS, summary_table
+    from simulator.studies.sweep import POINT_COLUMN, RESULTS, summary_table
 
     exp = outcome.experiment
-    table = summary_table(outcome.out)
+    table = summary_table(outcome.out)  # the total cost follows the headline KPIs when priced
+    kpis = [c for c in table.columns if c not in (POINT_COLUMN, *exp.parameters)]
+    currency = exp.base.costs.currency if exp.base.costs is not None else "EUR"
     failed = {r["point"]: r for r in outcome.failed}
     view = Table(
         title=escape(f"{exp.name}: ")
@@ -379,7 +386,7 @@ def print_sweep_summary(outcome: SweepOutcome) -> None:
     for path in exp.parameters:  # long paths wrap at their dots, and nothing is cut off
         label = path.replace(".", ".\n") if len(path) > 12 else path
         view.add_column(Text(label), justify="right", overflow="fold")
-    for key in SUMMARY_KPIS:
+    for key in kpis:
         view.add_column(_SWEEP_LABELS[key], justify="right", overflow="fold")
     rows = {row[POINT_COLUMN]: row for row in table.to_dict("records")}
     for shown, point in enumerate(exp.points):
@@ -389,11 +396,11 @@ def print_sweep_summary(outcome: SweepOutcome) -> None:
         row = rows.get(point.id)
         cells: list[str | Text] = [point.id, *(Text(show_value(v)) for v in point.values.values())]
         if row is None:
-            cells += ["failed" if point.id in failed else "–"] + [""] * (len(SUMMARY_KPIS) - 1)
+            cells += ["failed" if point.id in failed else "–"] + [""] * (len(kpis) - 1)
         else:
-            cells += [_sweep_kpi(k, row.get(k)) for k in SUMMARY_KPIS]
+            cells += [_sweep_kpi(k, row.get(k), currency) for k in kpis]
         view.add_row(*cells)
-    Console(highlight=False).print(view)
+    _stdout(20 + 14 * (len(exp.parameters) + len(kpis))).print(view)
     err = Console(stderr=True, highlight=False)
     if outcome.resumed:
         err.print(f"{outcome.resumed} points were already finished in {outcome.out} (resumed)")
@@ -411,30 +418,26 @@ def print_sweep_summary(outcome: SweepOutcome) -> None:
 # -- train ----------------------------------------------------------------------------------------
 def training_markdown(result: TrainingResult, lang: str = DEFAULT_LANG) -> str:
     """The table as Markdown (README): per metric, today and each what-if with its difference."""
-    from simulator.studies.training import METRICS  # scipy and SimPy: ccsim train only
-
     labels = result.training.labels(lang)
+    money = result.training.currency
     lines = [
         "| " + " | ".join([training_text("metric", lang), *labels]) + " |",
         "|---|" + "---:|" * len(labels),
     ]
-    for key in METRICS:
+    for key in result.training.metrics:  # the cost rows too when the scenarios have prices
         means, diffs = result.means(key), result.diff(key)
-        cells = [format_metric(key, means[0], lang)]
+        cells = [format_metric(key, means[0], lang, money)]
         for m, d in zip(means[1:], diffs, strict=True):
-            cells.append(
-                f"{format_metric(key, m, lang)} ({signed(key, d['mean'], d['ci95'], lang)})"
-            )
+            change = signed(key, d["mean"], d["ci95"], lang, money)
+            cells.append(f"{format_metric(key, m, lang, money)} ({change})")
         lines.append("| " + " | ".join([metric_label(key, lang), *cells]) + " |")
     return "\n".join(lines)
 
 
 def print_training(result: TrainingResult, lang: str = DEFAULT_LANG) -> None:
     """The table of means and paired differences, then the story in sentences."""
-    from simulator.studies.training import METRICS
-
     tr = result.training
-    labels = tr.labels(lang)
+    labels, money = tr.labels(lang), tr.currency
     table = Table(
         title=f"{training_text('title', lang)} — {tr.name}, seed {tr.seed}, {tr.replications} "
         f"replications (common random numbers)",
@@ -444,11 +447,12 @@ def print_training(result: TrainingResult, lang: str = DEFAULT_LANG) -> None:
     table.add_column(labels[0], justify="right")
     for label in labels[1:]:
         table.add_column(label, justify="right")
-    for key in METRICS:
+    for key in tr.metrics:  # the cost rows too when the scenarios have prices
         means, diffs = result.means(key), result.diff(key)
-        row = [metric_label(key, lang), format_metric(key, means[0], lang)]
+        row = [metric_label(key, lang), format_metric(key, means[0], lang, money)]
         for m, d in zip(means[1:], diffs, strict=True):
-            row.append(f"{format_metric(key, m, lang)}\n{signed(key, d['mean'], d['ci95'], lang)}")
+            change = signed(key, d["mean"], d["ci95"], lang, money)
+            row.append(f"{format_metric(key, m, lang, money)}\n{change}")
         table.add_row(*row)
     console = _stdout(60 + 30 * len(labels))
     console.print(table)

@@ -605,6 +605,22 @@ STUDY_METRICS: tuple[Kpi, ...] = (
         "Agenturen nodig voor het servicelevel",
     ),
     Kpi(
+        "cost_per_week",
+        "costs",
+        "currency",
+        "lower",
+        "Cost per week (as rostered)",
+        "Kosten per week (zoals ingeroosterd)",
+    ),
+    Kpi(
+        "cost_needed_per_week",
+        "costs",
+        "currency",
+        "lower",
+        "Cost per week at the agent hours needed",
+        "Kosten per week bij de benodigde agenturen",
+    ),
+    Kpi(
         "registration_share",
         "other",
         "share",

@@ -95,6 +95,14 @@ def structure_notes(scenarios: Sequence[Scenario], seed: int) -> list[str]:
                 f"{sc.name!r} has other reasons than {first.name!r}: their customers draw from "
                 "other streams, so pairing helps less."
             )
+    priced = [sc.costs is not None for sc in scenarios]
+    if any(priced) and not all(priced):
+        unpriced = ", ".join(
+            repr(sc.name) for sc, p in zip(scenarios, priced, strict=True) if not p
+        )
+        notes.append(
+            f"{unpriced} has no costs block: costs are compared only when every scenario has one."
+        )
     seeds = sorted({sc.seed for sc in scenarios})
     if seeds != [seed]:
         notes.append(
@@ -134,19 +142,48 @@ class Comparison:
         """The names made unique, so that columns and legends can tell scenarios apart."""
         return _unique_labels(self.names)
 
+    @property
+    def costs(self) -> bool:
+        """Whether every scenario has a ``costs`` block: only then are euros compared."""
+        return all(r.scenario.costs is not None for r in self.results)
+
+    @property
+    def currency(self) -> str:
+        """The first scenario's currency label (``EUR`` without costs)."""
+        costs = self.results[0].scenario.costs
+        return costs.currency if costs is not None else "EUR"
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The KPIs compared: spec A3's, then the optional ones every scenario has.
+
+        The optional ones are the cost KPIs (only when every scenario has prices), in the order of
+        the runs' summaries.
+        """
+        columns = [set(r.summary.columns) for r in self.results]
+        extra = [
+            k
+            for k in self.results[0].summary.columns
+            if k not in KPI_KEYS and k != "replication" and all(k in c for c in columns)
+        ]
+        return (*KPI_KEYS, *extra)
+
     def kpis(self) -> dict[str, list[float | None]]:
         """Mean per KPI and scenario; ``None`` where undefined, so the JSON holds no NaN."""
-        return {k: [_finite(r.kpis.get(k)) for r in self.results] for k in KPI_KEYS}
+        return {k: [_finite(r.kpis.get(k)) for r in self.results] for k in self.keys}
 
     def ci95(self) -> dict[str, list[float | None]]:
         """95% CI half-width per KPI and scenario; ``None`` where undefined."""
-        return {k: [_finite(r.ci95.get(k)) for r in self.results] for k in KPI_KEYS}
+        return {k: [_finite(r.ci95.get(k)) for r in self.results] for k in self.keys}
 
     def diff(self) -> dict[str, list[dict[str, float | None]]]:
-        """``diff[k][i]``: scenario i+1 minus the first, paired over replications."""
+        """``diff[k][i]``: scenario i+1 minus the first, paired over replications.
+
+        With costs in every scenario the cost KPIs are differences in money, paired like the rest.
+        """
         base = self.results[0].summary.sort_values("replication")
         out: dict[str, list[dict[str, float | None]]] = {}
-        for key in KPI_KEYS:
+        for key in self.keys:
             rows = []
             for other in self.results[1:]:
                 o = other.summary.sort_values("replication")
@@ -165,6 +202,7 @@ class Comparison:
             "files": self.files,
             "seed": self.seed,
             "replications": self.replications,
+            **({"currency": self.currency} if self.costs else {}),
             "notes": self.notes,
         }
 
@@ -173,7 +211,7 @@ class Comparison:
         frames = []
         for label, r in zip(self.labels, self.results, strict=True):
             s = r.summary.sort_values("replication")
-            frames.append(s.assign(scenario=label)[["scenario", "replication", *KPI_KEYS]])
+            frames.append(s.assign(scenario=label)[["scenario", "replication", *self.keys]])
         return pd.concat(frames, ignore_index=True)
 
     def diff_table(self) -> pd.DataFrame:
@@ -181,7 +219,7 @@ class Comparison:
         kpis, diff = self.kpis(), self.diff()
         rows = []
         for i, label in enumerate(self.labels[1:], start=1):
-            for key in KPI_KEYS:
+            for key in self.keys:
                 rows.append(
                     {
                         "scenario": label,

@@ -61,7 +61,9 @@ from simulator.scenario.paths import PathError, parse_path, resolve_path, set_va
 POINT_COLUMN = "point"
 REPLICATION_COLUMN = "replication"
 SUMMARY_KPIS = headline()[:5]
-"""The KPIs of the summary table printed at the end of a sweep."""
+"""The KPIs of the summary table printed at the end of a sweep (and ``cost_total`` with costs)."""
+MONEY_KPI = "cost_total"
+"""The cost KPI the summaries add when the scenarios have a ``costs`` block."""
 
 _RESERVED_PATHS = {
     "seed": "set seed at the top of the experiment file: every point uses the same seed",
@@ -367,6 +369,8 @@ def _connect(address: str) -> Any:
 # -- the results folder ------------------------------------------------------------------------
 SWEEP_JSON = "sweep.json"
 RESULTS = "results.parquet"
+SUMMARY_CSV = "summary.csv"
+"""The mean of every KPI per point (cost KPIs included when the scenarios have prices)."""
 
 
 @dataclass
@@ -470,7 +474,9 @@ def _run_points(
     order = {p.id: i for i, p in enumerate(exp.points)}
     outcome.finished.sort(key=order.__getitem__)
     outcome.failed.sort(key=lambda r: order[r["point"]])
-    _write_atomic(out / RESULTS, _stack(points_dir, outcome.finished, exp.parameters))
+    results = _stack(points_dir, outcome.finished, exp.parameters)
+    _write_atomic(out / RESULTS, results)
+    _write_atomic(out / SUMMARY_CSV, point_means(results, list(exp.parameters)).to_csv(index=False))
     return outcome
 
 
@@ -633,13 +639,26 @@ def load_sweep(out: str | Path) -> pd.DataFrame:
 
 
 # -- the summary per point ---------------------------------------------------------------------
-def summary_table(out: str | Path) -> pd.DataFrame:
-    """Mean of the headline KPIs per point, with the parameters: the table printed at the end."""
-    results = load_sweep(out)
-    record = json.loads((Path(out) / SWEEP_JSON).read_text(encoding="utf-8"))
-    params = list(record["parameters"])
-    kpis = [k for k in SUMMARY_KPIS if k in results.columns]
+def point_means(
+    results: pd.DataFrame, params: list[str], kpis: list[str] | None = None
+) -> pd.DataFrame:
+    """Per point its parameters and the mean over replications of ``kpis`` (default: all)."""
+    if kpis is None:
+        skip = {POINT_COLUMN, REPLICATION_COLUMN, *params}
+        kpis = [c for c in results.columns if c not in skip]
     if results.empty:
         return pd.DataFrame(columns=[POINT_COLUMN, *params, *kpis])
     means = results.groupby([POINT_COLUMN, *params], sort=False, dropna=False)[kpis].mean()
     return means.reset_index()
+
+
+def summary_kpis(results: pd.DataFrame) -> list[str]:
+    """The KPIs of the printed summary: the first headline ones, the total cost when priced."""
+    return [k for k in (*SUMMARY_KPIS, MONEY_KPI) if k in results.columns]
+
+
+def summary_table(out: str | Path) -> pd.DataFrame:
+    """Mean of the headline KPIs per point, with the parameters: the table printed at the end."""
+    results = load_sweep(out)
+    record = json.loads((Path(out) / SWEEP_JSON).read_text(encoding="utf-8"))
+    return point_means(results, list(record["parameters"]), summary_kpis(results))

@@ -13,6 +13,7 @@ which lever does what. Experiment file (``experiments/meer_headcount.yaml``)::
       - {name: FCR +15 points, fcr_plus: 0.15}
       - name: partner on time 95%
         set: {third_parties[delivery_partner].on_time_probability: 0.95}
+    costs: {agent_hour: 38.0, contact_minute: 0.02}   # optional: prices for every scenario
 
 ``scale_agents`` multiplies every agent count (headcount, shifts, per_interval; rounded to whole
 agents), ``fcr_plus`` adds to every reason's ``fcr`` and ``repeat.fcr`` (at most 1), ``set``
@@ -21,6 +22,14 @@ numbers: repeat contacts (repeat and after a missed callback) and the **agent ho
 per interval, the fewest agents that meet the phone service-level target by Erlang A (Erlang C
 without patience) on the contacts customers brought in that interval (new, repeat, after a
 missed callback; redials are left out, they depend on the staffing), at the replication's AHT.
+
+With prices (a ``costs`` block in the base scenario, or in the experiment file, which replaces
+the base's for every scenario) each replication gets two amounts per week (the simulated window
+scaled to 7 days): ``cost_per_week``, the total cost as rostered (spec D2's ``cost_total``), and
+``cost_needed_per_week``, the same with the paid agent hours replaced by the agent hours needed at
+``costs.agent_hour`` (what the center would pay if the roster followed the service-level target;
+handling and third-party costs as simulated). More agents raise the first; fewer contacts lower
+the second, and lower the first only by the handled minutes and third-party jobs they save.
 """
 
 from __future__ import annotations
@@ -61,6 +70,8 @@ METRICS = (
     "csat",
 )
 """Rows of the table, in order; the figure shows the first three and both agent-hour rows."""
+COST_METRICS = ("cost_per_week", "cost_needed_per_week")
+"""Rows added when the scenarios have prices; the figure's fifth panel shows both."""
 
 
 class TrainingError(CcsimError):
@@ -95,6 +106,8 @@ class TrainingFile(BaseModel):
     replications: int | None = Field(default=None, ge=1)
     days: int | None = Field(default=None, ge=1)
     what_ifs: list[WhatIf] = Field(min_length=1)
+    costs: dict[str, Any] | None = None
+    """Prices for the base and every what-if (a scenario ``costs`` block, replacing the base's)."""
 
 
 @dataclass
@@ -107,6 +120,22 @@ class Training:
     scenarios: list[Scenario]  # the base first, then one per what-if
     seed: int
     replications: int
+
+    @property
+    def costs(self) -> bool:
+        """Whether the scenarios have prices (the cost rows and the fifth panel)."""
+        return self.scenarios[0].costs is not None
+
+    @property
+    def currency(self) -> str:
+        """The currency label of the prices (``EUR`` without them)."""
+        costs = self.scenarios[0].costs
+        return costs.currency if costs is not None else "EUR"
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Rows of the table: ``METRICS``, then ``COST_METRICS`` with prices."""
+        return (*METRICS, *COST_METRICS) if self.costs else METRICS
 
     def labels(self, lang: str = "en") -> list[str]:
         """The base and every what-if by name in ``lang`` (checked by the caller: en or nl)."""
@@ -215,6 +244,8 @@ def load_training(
     if not isinstance(base, dict):
         raise TrainingError(f"{source}: base: {spec.base} is not a scenario mapping")
     base.setdefault("name", base_file.stem)
+    if spec.costs is not None:
+        base["costs"] = spec.costs
     n_days = days if days is not None else spec.days
     if n_days is not None:
         base.setdefault("horizon", {})
@@ -283,6 +314,22 @@ def agent_hours_needed(intervals: pd.DataFrame, aht_s: float, scenario: Scenario
     return total * interval_s / 3600.0
 
 
+def week_factor(scenario: Scenario) -> float:
+    """What multiplies an amount of the counted window (warm-up to horizon) into one per week."""
+    h = scenario.horizon
+    return 7 * 86400.0 / (h.horizon_s - h.warmup_s)
+
+
+def cost_rows(rep: pd.Series, hours_needed: float, scenario: Scenario) -> dict[str, float]:
+    """A replication's cost per week as rostered and at the agent hours needed (see the top)."""
+    costs = scenario.costs
+    assert costs is not None
+    week = week_factor(scenario)
+    total = float(rep["cost_total"])
+    needed = total - float(rep["cost_agents"]) + costs.agent_hour * hours_needed
+    return {"cost_per_week": total * week, "cost_needed_per_week": needed * week}
+
+
 # -- running --------------------------------------------------------------------------------------
 @dataclass
 class TrainingResult:
@@ -320,7 +367,7 @@ class TrainingResult:
         """One row per what-if x metric: mean, CI, paired difference to the base and its CI."""
         rows = []
         labels = self.training.labels(lang)
-        for key in METRICS:
+        for key in self.training.metrics:
             means, cis = self.means(key), self.ci95(key)
             diffs = [{"mean": 0.0, "ci95": 0.0}, *self.diff(key)]
             for i, label in enumerate(labels):
@@ -345,9 +392,10 @@ class TrainingResult:
             "seed": t.seed,
             "replications": t.replications,
             "what_ifs": t.labels(),
-            "kpis": {k: self.means(k) for k in METRICS},
-            "ci95": {k: self.ci95(k) for k in METRICS},
-            "diff": {k: self.diff(k) for k in METRICS},
+            "kpis": {k: self.means(k) for k in t.metrics},
+            "ci95": {k: self.ci95(k) for k in t.metrics},
+            "diff": {k: self.diff(k) for k in t.metrics},
+            **({"currency": t.currency} if t.costs else {}),
         }
 
     def findings(self) -> list[str]:
@@ -406,6 +454,8 @@ def run_training(
             row.update({k: float(rep[k]) for k in METRICS if k in rep.index})
             row["repeat_contacts"] = float(rep["repeat_rate"] * rep["contacts"])
             row["agent_hours_needed"] = agent_hours_needed(intervals, float(rep["aht_s"]), scenario)
+            if scenario.costs is not None:
+                row.update(cost_rows(rep, row["agent_hours_needed"], scenario))
             rows.append(row)
     return TrainingResult(training, pd.DataFrame(rows))
 
