@@ -184,3 +184,34 @@ def test_first_to_second_line_aht_rises_while_workload_falls() -> None:
     assert (workload_after < workload_before).all()
     assert after.deflected.mean() > 0
     assert before.deflected.sum() == 0
+
+
+PRICED = [
+    *(f"invoice_phase{n}.yaml" for n in (1, 2, 3)),
+    "low_fcr_center.yaml",
+    *(f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)),
+]
+
+
+@pytest.mark.parametrize("name", PRICED)
+def test_priced_files_state_their_prices_and_the_basis(name: str) -> None:
+    """Issue 16 item 5: a costs block, with a comment saying what each price rests on."""
+    scenario = load(raw(name))
+    assert scenario.costs is not None
+    assert scenario.costs.agent_hour > 0
+    text = (SCENARIOS / name).read_text(encoding="utf-8")
+    for price in ("agent_hour", "contact_minute", "third_party_job"):
+        assert f"#   {price} " in text, f"{name}: no comment on the basis of {price}"
+
+
+def test_prices_change_no_other_number() -> None:
+    """The cost KPIs are computed from the records after the run: the same file without its
+    costs block gives every other KPI bit for bit (low_fcr_center: agents, a third party with
+    callbacks and consults, an invoice run)."""
+    priced = shortened("low_fcr_center.yaml", 2)
+    unpriced = {k: v for k, v in priced.items() if k != "costs"}
+    a, b = (run(load(d), workers=1).summary for d in (priced, unpriced))
+    for key in KPI_KEYS:
+        assert a[key].equals(b[key]), key
+    assert "cost_total" in a.columns
+    assert "cost_total" not in b.columns
