@@ -24,7 +24,7 @@ docs/fitting.md:
   call's wait is a lower bound on it (right-censored). Kaplan-Meier gives the model-free survival
   curve; exponential, lognormal and gamma are fitted by censored maximum likelihood (log-density
   of the abandons plus log-survival of the answered). The exponential stays unless the better
-  two-parameter family (by AIC) beats it in a likelihood-ratio test at 1% (exponential only with
+  two-parameter family (by AIC) beats it in a likelihood-ratio test at 0.1% (exponential only with
   fewer than 30 abandons): the mean lies beyond the longest waits, an extrapolation. The mean
   of the abandoned waits is reported only to show its bias.
 - **Redials**: probability = abandons followed by a redial / abandons that could still redial;
@@ -64,10 +64,11 @@ KS_MISFIT = 1.63
 estimated from the same data the true critical value is smaller, so this errs toward a
 parametric fit."""
 MIN_CENSORED_EVENTS = 30
-LR_1PCT = 6.635
-"""chi-square(1) 99% point: a two-parameter patience replaces the exponential only when the
+LR_CRITICAL = 10.83
+"""chi-square(1) 99.9% point: a two-parameter patience replaces the exponential only when the
 likelihood-ratio statistic exceeds it. The mean beyond the longest observed waits is an
-extrapolation, and a second parameter fitted to noise moves it a lot."""
+extrapolation, and a second parameter fitted to noise moves it a lot (a lognormal fitted to
+exponential patience of mean 120 s, waits up to a minute, gave means of 700 to 1600 s)."""
 
 
 # -- distributions -------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def fit_censored(t: np.ndarray, event: np.ndarray) -> Fitted | None:
     two = [kind for kind in candidates if kind != "exponential"]
     if two:
         rival = min(two, key=lambda kind: candidates[kind]["aic"])
-        if candidates[rival]["loglik"] - candidates["exponential"]["loglik"] > LR_1PCT / 2:
+        if candidates[rival]["loglik"] - candidates["exponential"]["loglik"] > LR_CRITICAL / 2:
             best = rival
     chosen = models[best][2]
     fitted = Fitted(chosen, float(chosen["mean_s"]), len(t), candidates)
@@ -374,7 +375,7 @@ def _opening_hours(
         + answered["arrival"].dt.minute
         + answered["arrival"].dt.second / 60
     )
-    weekday = answered["arrival"].dt.weekday
+    weekday = answered["arrival"].dt.day_of_week
     for wd in sorted(weekdays_seen):
         m = minute[weekday == wd].to_numpy()
         if not len(m):
@@ -471,7 +472,7 @@ def fit(
     contacts_per_date = (
         frame.groupby(frame["arrival"].dt.normalize()).size().reindex(dates, fill_value=0)
     )
-    weekday = dates.weekday.to_numpy()
+    weekday = dates.day_of_week.to_numpy()
     volume = per_date.to_numpy().astype(float)
     outlier = np.zeros(days, dtype=bool)
     for wd in range(7):
