@@ -972,6 +972,61 @@ def fit_command(
         end=_date_option(end, "--end"),
     )
     result = fit(
+@app.command("backtest")
+def backtest_command(
+    records: RecordsFile,
+    file: ScenarioFile,
+    columns: ColumnMap = None,
+    fmt: RecordsFormat = "d9",
+    replications: Annotated[
+        int | None,
+        typer.Option(min=1, help="Replications (default: the scenario's).", show_default=False),
+    ] = None,
+    workers: Workers = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write backtest.json, intervals.csv, days.csv, backtest.png here."),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Simulate a (fitted) scenario over its records' dates and compare per interval and day."""
+    from simulator.present.fit_text import backtest_text
+    from simulator.runs.progress import progress_bar
+    from simulator.scenario.loading import load_scenario
+    from simulator.studies.backtest import backtest, write_backtest
+    from simulator.studies.contact_records import read_records
+
+    scenario = load_scenario(file)
+    data = read_records(records, columns=columns, fmt=fmt)
+    n = scenario.replications if replications is None else replications
+    with progress_bar(n, "replications") as advance:
+        bt = backtest(data, scenario, replications=n, workers=workers, progress=advance)
+    if out is not None:
+        from simulator.present.figures import save_png
+        from simulator.present.fit_figures import backtest_figure
+
+        fig = backtest_figure(bt)
+        for path in write_backtest(bt, out, lambda p: save_png(fig, p)):
+            typer.echo(f"written: {path}", err=True)
+    if as_json:
+        typer.echo(json.dumps(bt.to_json(), allow_nan=False))
+    else:
+        typer.echo(backtest_text(bt), nl=False)
+
+
+def main() -> None:
+    """Console-script entry point (``ccsim``)."""
+    with sigterm_as_interrupt():
+        try:
+            app()
+        finally:
+            # The process ends here: spare it the collections over every object at exit (0.2-0.3 s
+            # with numba and pandas loaded); atexit handlers still run.
+            gc.freeze()
+
+
+if __name__ == "__main__":
+    main()
         data,
         name=out.stem,
         interval_minutes=interval_minutes,

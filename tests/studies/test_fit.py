@@ -370,3 +370,79 @@ def test_fit_in_process_matches_the_command(tmp_path):
     d = fit_json(path, tmp_path / "s.yaml")
     result = fit(read_records(path), name="s", agents_csv="s_agents.csv").to_json()
     assert json.loads(json.dumps(result)) == {k: v for k, v in d.items() if k != "scenario"}
+
+
+# -- back-test -------------------------------------------------------------------------------
+def test_backtest_actuals_by_hand(tmp_path):
+    """Four calls in the first half hour of 2026-02-02 (a Monday): waits 5 and 0 s answered
+    (within 20 s), 30 s answered (late), 10 s abandoned. Actual: offered 4, service level
+    2/4 = 0.5 (the abandoned call counts as missed), abandonment 1/4, ASA (5 + 0 + 30) / 3.
+    MAPE of offered per day = |simulated - 4| / 4; bias = simulated - 4."""
+    from simulator.studies.backtest import backtest
+
+    text = (
+        "arrival,wait_s,outcome,handle_s\n"
+        "2026-02-02T00:01:00,5,answered,100\n"
+        "2026-02-02T00:02:00,0,answered,100\n"
+        "2026-02-02T00:03:00,30,answered,100\n"
+        "2026-02-02T00:04:00,10,abandoned,\n"
+    )
+    recs = read_records(write(tmp_path, text))
+    scenario = load_scenario_dict(
+        {
+            "name": "tiny",
+            "horizon": {"start": "2026-02-02", "days": 1},
+            "arrivals": {"per_hour": 8},
+            "reasons": [
+                {
+                    "name": "general",
+                    "share": 1.0,
+                    "handle_time": {"dist": "exponential", "mean_s": 100},
+                }
+            ],
+            "agents": {"headcount": 1},
+        },
+        "<test>",
+    )
+    bt = backtest(recs, scenario, replications=2, workers=1)
+    first = bt.intervals.iloc[0]
+    assert first["actual_offered"] == 4
+    assert first["actual_service_level"] == pytest.approx(0.5)
+    assert first["actual_abandon_rate"] == pytest.approx(0.25)
+    assert first["actual_asa_s"] == pytest.approx(35 / 3)
+    assert bt.intervals["actual_offered"].iloc[1:].sum() == 0
+    day = bt.errors["day"]["offered"]
+    sim = float(bt.daily["simulated_offered"].iloc[0])
+    assert day["mape"] == pytest.approx(abs(sim - 4) / 4, abs=1e-4)
+    assert day["bias"] == pytest.approx(sim - 4, abs=1e-4)
+
+
+def test_backtest_command_on_its_own_model(minimal_fit, tmp_path):
+    """Records of the A1 model back-tested against the scenario fitted to them (2 replications):
+    offered per day within 3 SE (Poisson: actual N, simulated mean of 2 runs, SE =
+    sqrt(N (1 + 1/2))); the files and the figure are written."""
+    d, _, folder = minimal_fit
+    out = tmp_path / "bt"
+    result = RUNNER.invoke(
+        app,
+        [
+            "backtest",
+            str(folder / "records.csv"),
+            str(folder / "fitted.yaml"),
+            "--replications",
+            "2",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    j = json.loads(result.stdout)
+    e = j["errors"]["day"]["offered"]
+    assert abs(e["bias"]) <= 3 * math.sqrt(d["contacts"] * 1.5)
+    assert len(j["worst_intervals"]) == 10
+    assert set(j["errors"]["interval"]) == {"offered", "service_level", "abandon_rate", "asa_s"}
+    for name in ("backtest.json", "intervals.csv", "days.csv", "backtest.png"):
+        assert (out / name).stat().st_size > 0
