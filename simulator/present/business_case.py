@@ -120,7 +120,9 @@ def _signed(value: float | None, decimals: int, lang: str) -> str:
     if value is None:
         return "–"
     text = number(abs(value), decimals, lang)
-    return text if value == 0 else ("+" if value > 0 else "\u2212") + text
+    if round(abs(value), decimals) == 0:  # no sign on what shows as 0 (rounding noise)
+        return text
+    return ("+" if value > 0 else "\u2212") + text
 
 
 def _price(line: PriceLine, lang: str, currency: str) -> str:

@@ -297,3 +297,32 @@ def test_business_case_refuses_one_replication_before_running():
         business_case(
             load_scenario_dict(BASE), load_scenario_dict(BASE), 1.0, replications=1, workers=1
         )
+
+
+def test_a_price_change_is_traced_to_its_line(tmp_path):
+    """The what-if moves group ``b`` (3 agents, 24 h) to a partner at 30 instead of 40 an hour
+    and nothing else: the saving is exactly 10 x 3 x 24 = 720 per day, x 7 = 5,040 a week in
+    every replication (0 ± 0), and the text shows the line that changed: agents.groups[b]."""
+    base = copy.deepcopy(BASE) | {"replications": 2, "horizon": {"days": 1}}
+    base["agents"] = {
+        "groups": [
+            {"name": "a", "skills": ["a"], "headcount": 3},
+            {"name": "b", "skills": ["b"], "headcount": 3},
+        ]
+    }
+    cheaper = copy.deepcopy(base)
+    cheaper["name"] = "partner"
+    cheaper["agents"]["groups"][1]["agent_hour"] = 30.0
+    case = business_case(load_scenario_dict(base), load_scenario_dict(cheaper), 10_080.0)
+    assert case.saving() == (pytest.approx(5040.0), 0.0)
+    assert case.payback.weeks == pytest.approx(2.0)
+    assert (case.payback.low, case.payback.high) == (pytest.approx(2.0), pytest.approx(2.0))
+    agents = case.parts()[0]
+    assert [(p.line, p.base, p.whatif) for p in agents.prices] == [
+        ("costs.agent_hour", 40.0, 40.0),
+        ("agents.groups[b].agent_hour", 40.0, 30.0),
+    ]
+    assert agents.count_change == (0.0, 0.0)
+    text = business_case_text(case, "en")
+    assert "agents.groups[b].agent_hour €40.00 \u2192 €30.00" in text
+    assert "agent hours 0.0 ± 0.0 per week" in text
