@@ -722,7 +722,7 @@ def _shift(c: Candidate, days: str, agents: int) -> PlannedShift:
         group=c.group,
         days=days,
         start=_hhmm(c.start_s),
-        end="24:00" if end == 0 and c.start_s == 0 else _hhmm(end),
+        end="24:00" if end == 0 else _hhmm(end),
         agents=agents,
         breaks=c.breaks if c.own_breaks else None,
     )

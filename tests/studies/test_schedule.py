@@ -364,3 +364,27 @@ def test_simulation_requirement_is_on_the_line_and_unconverged_is_exit_3(
     assert "did NOT converge: after 1 runs" in res.output
     assert json.loads(res.stdout)["short_intervals"] == 0
     assert seen[0].agents.breaks is None
+
+
+def test_round_the_clock_with_shifts_ending_at_midnight() -> None:
+    """2 agents around the clock for 2 days on 8 h shifts starting on the hour.
+
+    Any 8 h start covers 8 of the 24 hourly intervals of a day, so a day needs at least
+    2 x 24 / 8 = 6 agent-shifts: 2 x 3 shifts x 8 h x 2 days = 96 paid hours. The shift that ends
+    at midnight is written 16:00-24:00 (not 00:00, which reads as overnight).
+    """
+    s = load_scenario_dict(
+        {
+            "horizon": {"days": 2, "interval_minutes": 60},
+            "arrivals": {"per_hour": 1},
+            "reasons": [
+                {"name": "a", "share": 1, "handle_time": {"dist": "exponential", "mean_s": 30}}
+            ],
+            "agents": {"headcount": 1},
+            "schedule": {"shift_types": [{"starts": ["00:00-23:00/60"], "lengths_h": [8]}]},
+        }
+    )
+    r = schedule(s, Requirement({"agents": np.full(48, 2.0)}, "hand"))
+    assert r.paid_hours == pytest.approx(96.0)
+    assert r.short_intervals == 0
+    assert all(x.end != "00:00" for x in r.shifts)
