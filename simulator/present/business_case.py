@@ -55,6 +55,11 @@ TEXTS = {
             "cost_lost_customers), {customers} {customers_ci} customers per week kept; {prices}"
         ),
         "notes": "Notes:",
+        "roster": (
+            "The what-if handles fewer minutes but pays about the same agent hours: both files "
+            "are paid as rostered, so fewer contacts save agent cost only once the what-if's "
+            "roster is cut to match (e.g. with ccsim staff or ccsim schedule on the what-if)."
+        ),
     },
     "nl": {
         "title": "Businesscase: {whatif} tegenover {base}",
@@ -98,6 +103,12 @@ TEXTS = {
             "{prices}"
         ),
         "notes": "Opmerkingen:",
+        "roster": (
+            "De wat-als handelt minder minuten af maar betaalt ongeveer dezelfde agenturen: "
+            "beide bestanden betalen het rooster zoals het is, dus minder contacten besparen "
+            "pas op agentkosten als het rooster van de wat-als mee omlaag gaat (bijvoorbeeld "
+            "met ccsim staff of ccsim schedule op de wat-als)."
+        ),
     },
 }
 
@@ -226,6 +237,7 @@ def business_case_text(case: BusinessCase, lang: str = "en") -> str:
                 prices=", ".join(_price(p, lang, cur) for p in lost["prices"]),
             ),
         ]
-    if case.notes:
-        lines += ["", _t("notes", lang), *(f"  - {note}" for note in case.notes)]
+    notes = [*case.notes, *([_t("roster", lang)] if case.roster_unchanged else [])]
+    if notes:
+        lines += ["", _t("notes", lang), *(f"  - {note}" for note in notes)]
     return "\n".join(lines) + "\n"

@@ -147,6 +147,8 @@ class BusinessCase:
     seed: int
     replications: int
     notes: list[str] = field(default_factory=list)
+    roster_unchanged: bool = False
+    """Fewer handled minutes at about the same paid hours (:func:`roster_unchanged`)."""
 
     @property
     def currency(self) -> str:
@@ -270,7 +272,7 @@ class BusinessCase:
                 **{k: _json(v) for k, v in lost.items() if k != "prices"},
                 "prices": [p.to_json() for p in lost["prices"]],
             },
-            "notes": self.notes,
+            "notes": [*self.notes, *([ROSTER_NOTE] if self.roster_unchanged else [])],
         }
 
 
@@ -346,13 +348,41 @@ def business_case(
         progress=progress,
         keep_contacts=False,
     )
-    notes = structure_notes([base, whatif], s)
-    return BusinessCase(
+    case = BusinessCase(
         base=results[0],
         whatif=results[1],
         files=names,
         one_off=float(one_off),
         seed=s,
         replications=n,
-        notes=notes,
+        notes=structure_notes([base, whatif], s),
     )
+    case.roster_unchanged = roster_unchanged(case)
+    return case
+
+
+ROSTER_NOTE = (
+    "The what-if handles fewer minutes but pays about the same agent hours: both files are "
+    "paid as rostered, so fewer contacts save agent cost only once the what-if's roster is cut "
+    "to match (e.g. with ccsim staff or ccsim schedule on the what-if)."
+)
+
+
+def roster_unchanged(case: BusinessCase) -> bool:
+    """Handled minutes fell (CI below 0), the paid agent hours by less than a quarter as much.
+
+    Relative falls, what-if against base, of the counts (not of the amounts: a cheaper price is
+    no fall); without a price per minute the minutes are not counted and nothing is said.
+    """
+    agents, handling = case.parts()[:2]
+    hours, minutes = agents.count_change, handling.count_change
+    costs = case.base.scenario.costs
+    assert costs is not None
+    if minutes.mean is None or hours.mean is None or not costs.contact_minute:
+        return False
+    if minutes.mean + (minutes.ci95 or 0.0) >= 0 or handling.base.mean is None:
+        return False
+    minutes_fell = -minutes.mean / (handling.base.mean / costs.contact_minute)
+    base_hours = summarise(case.weekly(case.base, "agent_hours")).mean
+    hours_fell = -hours.mean / base_hours if base_hours else 0.0
+    return hours_fell < minutes_fell / 4

@@ -120,6 +120,7 @@ def test_removed_contacts_save_exactly_contact_minute_times_their_minutes(case):
     assert p.status == "payback"
     assert p.weeks == pytest.approx(1000.0 / mean)
     assert (p.low, p.high) == (pytest.approx(1000 / (mean + ci)), pytest.approx(1000 / (mean - ci)))
+    assert case.roster_unchanged  # half the minutes, the same 6 agents paid
 
 
 def test_the_saving_is_near_the_expected_handling_of_the_removed_reason(case):
@@ -326,3 +327,20 @@ def test_a_price_change_is_traced_to_its_line(tmp_path):
     text = business_case_text(case, "en")
     assert "agents.groups[b].agent_hour €40.00 \u2192 €30.00" in text
     assert "agent hours 0.0 ± 0.0 per week" in text
+    assert not case.roster_unchanged  # the same minutes: nothing to say about the roster
+
+
+def test_the_roster_note_only_when_minutes_fall_and_paid_hours_do_not():
+    """Removing reason b halves the handled minutes. With the same 6 agents the paid hours do
+    not fall (0 of 288 per 2 days): the note says the roster must follow. With the roster cut to
+    3 agents the hours fall by half too (50% >= 50% / 4): no note."""
+    cut = whatif_without_b() | {"agents": {"headcount": 3}, "replications": 2}
+    short = {"horizon": {"days": 1}, "replications": 2}
+    base = load_scenario_dict(BASE | short)
+    same = business_case(base, load_scenario_dict(whatif_without_b() | short), 1.0, workers=1)
+    assert same.roster_unchanged
+    assert same.to_json()["notes"][-1].startswith("The what-if handles fewer minutes")
+    assert "pas op agentkosten als het rooster" in business_case_text(same, "nl")
+    cheaper = business_case(base, load_scenario_dict(cut | short), 1.0, workers=1)
+    assert not cheaper.roster_unchanged
+    assert "fewer minutes" not in business_case_text(cheaper, "en")
