@@ -10,8 +10,9 @@ docs/fitting.md:
   customers every contact is a new issue.
 - **Arrivals** (new issues): the volume of each date; a day-of-week factor (the mean volume of
   each weekday over the dates, outlier dates left out, divided by the mean over the weekdays);
-  an intraday profile per interval, pooled over the dates, where an interval with fewer than
-  ``THIN`` contacts takes the mean of itself and its neighbours; opening hours per weekday from
+  an intraday profile per interval, pooled over the dates of the weekdays with the most common
+  opening hours (intervals open only on other days from those), where an interval with fewer
+  than ``THIN`` contacts takes the mean of itself and its neighbours; opening hours per weekday from
   the first to the last interval in which answered contacts arrived (0.05% trimmed at each end
   against stray records). A date whose volume is more than 4 Poisson standard deviations and 25%
   away from the median of its weekday (with at least three such dates) is an outlier: reported
@@ -393,12 +394,16 @@ def _hours_mapping(hours: dict[int, tuple[int, int]]) -> dict[str, str] | None:
     return {DAYS[wd]: f"{_hhmm(a)}-{_hhmm(b)}" for wd, (a, b) in sorted(hours.items())}
 
 
-def _smooth(counts: np.ndarray, open_mask: np.ndarray) -> np.ndarray:
-    """Thin open intervals take the mean of themselves and their open neighbours."""
-    out = counts.astype(float).copy()
+def _smooth(counts: np.ndarray, open_mask: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``weights`` smoothed where data is thin.
+
+    An open interval with fewer than THIN ``counts`` takes the mean of itself and its open
+    neighbours.
+    """
+    out = weights.astype(float).copy()
     for i in np.flatnonzero(open_mask & (counts < THIN)):
         near = [j for j in (i - 1, i, i + 1) if 0 <= j < len(counts) and open_mask[j]]
-        out[i] = float(np.mean(counts[near]))
+        out[i] = float(np.mean(weights[near]))
     return out
 
 
@@ -507,14 +512,36 @@ def fit(
     tod = (
         (new["arrival"] - new["arrival"].dt.normalize()).dt.total_seconds() // interval_s
     ).astype(int)
-    keep_dates = set(dates[~outlier])
-    counts = np.bincount(
-        tod[new["arrival"].dt.normalize().isin(keep_dates)], minlength=per_day_intervals
-    )[:per_day_intervals]
-    open_mask = np.zeros(per_day_intervals, dtype=bool)
+    # The profile is that of the days with the most common opening hours (weekdays, as a rule):
+    # the engine fits it to each day's own hours. Intervals open only on other days take those
+    # days' mean.
+    windows: dict[tuple[int, int], float] = {}
+    for wd, window in hours.items():
+        windows[window] = windows.get(window, 0.0) + weekday_mean.get(wd, 0.0)
+    main = max(windows, key=windows.get) if windows else (0, 1440)
+    main_days = {wd for wd, window in hours.items() if window == main}
+    day_of = new["arrival"].dt.normalize()
+    usable = day_of.isin(set(dates[~outlier])).to_numpy()
+    new_weekday = new["arrival"].dt.day_of_week
+
+    def profile(days: set[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Contacts per interval of these weekdays' usable dates: in all, and per date."""
+        rows = usable & new_weekday.isin(days).to_numpy()
+        raw = np.bincount(tod[rows], minlength=per_day_intervals)[:per_day_intervals]
+        n_dates = int(np.sum(~outlier & np.isin(weekday, list(days))))
+        return raw, raw / max(n_dates, 1)
+
+    main_mask = np.zeros(per_day_intervals, dtype=bool)
+    main_mask[main[0] // interval_minutes : main[1] // interval_minutes] = True
+    open_mask = main_mask.copy()
     for a, b in hours.values():
         open_mask[a // interval_minutes : b // interval_minutes] = True
-    weights = _smooth(counts, open_mask)
+    raw_main, w_main = profile(main_days)
+    raw_other, w_other = profile(set(hours) - main_days)
+    other_only = open_mask & ~main_mask
+    counts = np.where(other_only, raw_other, raw_main)
+    per_date_weight = np.where(other_only, w_other, w_main)
+    weights = _smooth(counts, open_mask, per_date_weight)
     if weights.sum() <= 0:
         weights = open_mask.astype(float) + (not open_mask.any())
     thin = int(np.sum(open_mask & (counts < THIN)))
