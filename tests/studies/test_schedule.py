@@ -388,3 +388,33 @@ def test_round_the_clock_with_shifts_ending_at_midnight() -> None:
     assert r.paid_hours == pytest.approx(96.0)
     assert r.short_intervals == 0
     assert all(x.end != "00:00" for x in r.shifts)
+
+
+def test_options_replace_the_block_and_dutch_table(tmp_path: Path) -> None:
+    """``--starts/--lengths/--days`` make one shift type (the block is not used); a bad start is
+    exit 2 naming what is allowed; ``--lang nl`` prints the table in Dutch."""
+    path = _write(tmp_path, "08:00-16:00", [{"starts": ["08:00"], "lengths_h": [8]}])
+    args = [
+        "schedule",
+        str(path),
+        "--method",
+        "erlang-c",
+        "--starts",
+        "08:00,12:00",
+        "--lengths",
+        "4",
+    ]
+    res = CliRunner().invoke(app, [*args, "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert {(x["start"], x["end"]) for x in data["shifts"]} == {
+        ("08:00", "12:00"),
+        ("12:00", "16:00"),
+    }
+    assert data["short_intervals"] == 0
+    bad = CliRunner().invoke(app, ["schedule", str(path), "--method", "erlang-c", "--starts", "8h"])
+    assert bad.exit_code == 2
+    assert "HH:MM" in bad.output
+    nl = CliRunner().invoke(app, ["schedule", str(path), "--method", "erlang-c", "--lang", "nl"])
+    assert nl.exit_code == 0, nl.output
+    assert "betaalde uren" in nl.stdout
