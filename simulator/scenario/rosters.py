@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from simulator.errors import ScenarioError
 from simulator.scenario.loading import load_scenario_dict, read_yaml
@@ -40,7 +40,13 @@ class PlannedShift(Shift):
 
 
 class ShiftsFile(Model):
-    """What ``ccsim schedule --out`` writes into ``shifts.yaml`` (spec D8)."""
+    """What ``ccsim schedule --out`` writes into ``shifts.yaml`` (spec D8).
+
+    The other keys of ``ccsim schedule --json`` are ignored, so its output saved to a file is a
+    roster too; a shift's own keys stay strict (a typo there is an error).
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True, allow_inf_nan=False)
 
     groups: list[str] | None = None
     """The groups whose staffing the file replaces; absent means those its shifts name."""

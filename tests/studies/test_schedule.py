@@ -299,6 +299,13 @@ def test_cli_json_out_and_verify_per_day(tmp_path: Path) -> None:
     hours = json.loads(res.stdout)["kpis"]["agent_hours"]
     # the shifts' paid hours, plus the minutes agents finish a contact past their shift's end
     assert data["paid_hours"] <= hours <= data["paid_hours"] * 1.01
+    saved = tmp_path / "plan.json"  # the --json output is a roster too (its extra keys ignored)
+    saved.write_text(json.dumps(data))
+    res = CliRunner().invoke(
+        app, ["run", str(path), "--agents", str(saved), "--json", "--replications", "1"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["kpis"]["agent_hours"] == pytest.approx(hours)
     res = CliRunner().invoke(
         app, ["schedule", str(path), "--method", "erlang-c", "--verify", "--replications", "2"]
     )
