@@ -187,6 +187,11 @@ class ContactCenter:
             self._end_service = self._on_service_end
             self._on_service_end = self._on_talk_end
         routing.chat_slots.connect(at, rec.handle, self._on_service_end)
+        # The center's callback offer (spec D5): a call that would queue may take a callback
+        # instead (bound once: without offers a call queues as before).
+        self._offers = routing.callback_offers
+        if self._offers is not None:
+            self._enqueue = self._enqueue_offering
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
@@ -469,6 +474,21 @@ class ContactCenter:
         patience = self.customers.patience  # drawn for this contact a moment ago
         if patience != INF:
             self._at(patience, self._on_patience, (cid, q))
+
+    def _enqueue_offering(self, cid: int, q: int, channel: int, now: float) -> None:
+        """:meth:`_enqueue` with the callback offer (spec D5).
+
+        A caller who takes it keeps the place in queue ``q`` but leaves the line: no patience
+        timer, so it never abandons; the agent who takes it calls back.
+        """
+        offers = self._offers
+        if channel == PHONE and offers.offer(cid, q % self._n_reasons, self.customers.accepts, now):
+            self._queue_change(1, now)
+            self._queues[q].append(cid)
+            self._qwait[q] += 1
+            self.routing.queued += 1
+        else:
+            ContactCenter._enqueue(self, cid, q, channel, now)
 
     def _on_patience(self, ev: Event) -> None:
         cid, q = ev._value

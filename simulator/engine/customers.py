@@ -127,6 +127,15 @@ class Customers:
         # the latest contact's patience: read only when it queues, right after it is made, so
         # it needs no per-contact column
         self.patience: float = INF
+        # The center's callback offer (spec D5): whether the caller would accept, drawn for every
+        # call when it is created, used or not, by its patience draw; read like ``patience``.
+        self.accepts = False
+        if phone.callback_offer is not None:
+            self._patience[PHONE] = self._accepting(
+                self._patience[PHONE],
+                streams.uniform("callback_accept"),
+                phone.callback_offer.accept,
+            )
 
         # Redial after abandoning (phone).
         redial = phone.redial
@@ -211,6 +220,15 @@ class Customers:
         self._retry_p = retry.probability
         self._retry: Draw = streams.uniform("closed_retry")
         self._retry_delay: Draw = streams.sampler("closed_retry_delay", retry.delay)
+
+    def _accepting(self, patience: Draw, uniform: Draw, accept: float) -> Draw:
+        """The phone's patience draw that also draws whether the caller accepts a callback."""
+
+        def draw() -> float:
+            self.accepts = uniform() < accept
+            return patience()
+
+        return draw
 
     @staticmethod
     def _self_service_draw(ss: Any, uniform: Draw) -> Callable[[], int]:

@@ -112,6 +112,10 @@ class Records:
     consult_asked: array[float] = field(default_factory=_times)  # the talk time ended
     consult_wait: array[float] = field(default_factory=_times)  # until a person or the fallback
     consult_outcome: bytearray = field(default_factory=bytearray)  # CONSULT_MADE, ...
+    # per callback offer of the center (``channels.phone.callback_offer``): the call offered it,
+    # and whether its caller accepted (left the line, kept the place, was called back)
+    offer_contact: array[int] = field(default_factory=_ids)
+    offer_accepted: bytearray = field(default_factory=bytearray)
     # attempts refused while the line was closed (not contacts: they never reached a queue)
     refused_time: array[float] = field(default_factory=_times)
     refused_issue: array[int] = field(default_factory=_ids)

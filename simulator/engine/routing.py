@@ -6,6 +6,13 @@ in a deque per group, ordered by the time they became idle, so the longest-idle 
 next. How a contact occupies an agent depends on its channel: a call or an e-mail takes the agent
 whole (its load is all ``chat_k`` slots), a chat one of the agent's slots (:class:`ChatSlots`;
 :class:`SharedChats` when chats held together slow each other down).
+
+Priorities (``reasons[].priority`` and ``priority_head_start_s``) order the heads of an agent's
+queues of one channel: highest priority first, then earliest arrival less head start. Without
+them :meth:`Routing.oldest_queue` is plain FCFS; with them the instance's ``oldest_queue`` is
+:meth:`Routing.first_by_priority`, chosen once. The center's callback offer (virtual hold) is
+:class:`CallbackOffers`: a caller who accepts keeps the place in its queue without a patience
+timer; the routing counts them so that the hiding rule sees only the callers on the line.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from collections.abc import Callable, MutableSequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.engine import timeline
 from simulator.engine.records import WAITING, Records
 from simulator.scenario.models import CHANNELS, Scenario
 
@@ -219,6 +227,21 @@ class Routing:
             else ChatSlots(self.agent_load, self.chat_k, self)
         )
 
+        # Priorities (spec D3): per queue its reason's priority and head start. Only when they
+        # differ does an agent's pick compare them (bound once: FCFS costs nothing more).
+        self.priority = [reasons[q % n_reasons].priority for q in range(len(self.queues))]
+        self.head_start = [
+            reasons[q % n_reasons].priority_head_start_s for q in range(len(self.queues))
+        ]
+        if len(set(self.priority)) > 1 or any(self.head_start):
+            self.oldest_queue = self.first_by_priority  # type: ignore[method-assign]
+        # The center's callback offer (spec D5): callers on virtual hold are tracked as they are
+        # taken, by a take_next that wraps the plain one (only when offers are configured).
+        offer = channels.phone.callback_offer
+        self.callback_offers = None if offer is None else CallbackOffers(scenario, self)
+        if self.callback_offers is not None:
+            self.take_next = self.callback_offers.wrap(self.take_next)  # type: ignore[method-assign]
+
     def queue_change(self, delta: int, now: float) -> None:
         """Keep the time integral of the queue length over [warm-up, horizon] (Little's law)."""
         lo = max(self._queue_since, self.warmup_s)
@@ -288,6 +311,29 @@ class Routing:
                     best, best_t = q, arrival[queue[0]]
         return best
 
+    def first_by_priority(self, queues: list[int]) -> int:
+        """Of ``queues``, the one whose first waiting contact comes first by priority, or -1.
+
+        Highest ``priority`` first; within a priority the earliest arrival less head start (one
+        queue is one reason, so its head is its first by both). Ties go to the earlier queue,
+        as in :meth:`oldest_queue`; abandoned contacts at the heads are dropped on the way.
+        """
+        qwait, outcome, arrival = self.qwait, self.rec.outcome, self.rec.arrival
+        priority, head_start = self.priority, self.head_start
+        best, best_p, best_t = -1, 0, INF
+        for q in queues:
+            if qwait[q]:
+                queue = self.queues[q]
+                while outcome[queue[0]] != WAITING:
+                    queue.popleft()
+                p = priority[q]
+                if best >= 0 and p < best_p:
+                    continue
+                t = arrival[queue[0]] - head_start[q]
+                if best < 0 or p > best_p or t < best_t:
+                    best, best_p, best_t = q, p, t
+        return best
+
     def take_next(self, queues: list[int], channel: int, now: float) -> int:
         """Pop the longest-waiting contact of ``queues`` (all of one channel), or -1.
 
@@ -314,3 +360,90 @@ class Routing:
         self.agent_load.append(0)
         self.idle_since.append(0.0)
         return len(self.agent_group) - 1
+
+
+class CallbackOffers:
+    """The center's callback offer (virtual hold, spec D5) and the callers who took it.
+
+    A caller who finds no agent free is offered a callback when the center's wait estimate
+    (:meth:`estimate`) is at least ``wait_above_s``, the line is still open when the callback is
+    due, and no more than ``hide_when_waiting_above`` callers wait on the line. One who accepts
+    stays in its queue (the place is kept) but has no patience timer, so never abandons; the
+    agent who takes it calls back. ``on_hold`` counts such callers still waiting (they are in
+    ``Routing.waiting`` too: their calls still wait for an agent).
+    """
+
+    def __init__(self, scenario: Scenario, routing: Routing) -> None:
+        spec = scenario.channels.phone.callback_offer
+        assert spec is not None
+        self.routing = routing
+        self.rec = routing.rec
+        self.wait_above_s = spec.wait_above_s
+        hide = spec.hide_when_waiting_above
+        self.hide_above = INF if hide is None else hide
+        self.clock = timeline.channel_clocks(scenario)[PHONE]
+        self.on_hold = 0
+        self.held: set[int] = set()
+        n = routing.n_reasons
+        # per reason: the mean handle time of a call (talk plus wrap-up), the groups that take
+        # its calls, and the phone queues whose waiting calls those agents take first or alike
+        self.aht = [r.handle_time.mean + r.wrap_up_s for r in scenario.reasons]
+        self.groups: list[list[Group]] = []
+        self.ahead: list[list[int]] = []
+        for r in range(n):
+            q = PHONE * n + r
+            groups = routing.eligible[q]
+            phone_queues = {k for g in groups for c, qs in g.routes if c == PHONE for k in qs}
+            self.groups.append(groups)
+            self.ahead.append(
+                sorted(k for k in phone_queues if routing.priority[k] >= routing.priority[q])
+            )
+
+    def estimate(self, reason: int) -> float:
+        """The center's estimate of a new call's wait: its place x mean handle time / agents.
+
+        The place is one more than the calls waiting that the same agents take first or alike
+        (the reasons of the same or a higher priority that those groups take, callers on
+        virtual hold included); agents are those on duty in the groups that take the call
+        (infinite wait when there are none).
+        """
+        routing = self.routing
+        qwait = routing.qwait
+        place = 1 + sum(qwait[k] for k in self.ahead[reason])
+        agents = sum(g.on_duty - g.leaving for g in self.groups[reason])
+        return place * self.aht[reason] / agents if agents > 0 else INF
+
+    def offer(self, cid: int, reason: int, accepts: bool, now: float) -> bool:
+        """Call ``cid`` finds no agent free: offer the callback? Return whether it is taken.
+
+        ``accepts`` is the caller's draw (made when the call was created). An offer is recorded
+        in ``rec.offer_contact`` and ``rec.offer_accepted``.
+        """
+        if self.routing.waiting - self.on_hold > self.hide_above:
+            return False  # the button is hidden: too many callers on the line
+        wait = self.estimate(reason)
+        if wait < self.wait_above_s:
+            return False
+        if self.clock is not None and not self.clock.open_for(now) >= wait:
+            return False  # the callback would fall after the line closes
+        self.rec.offer_contact.append(cid)
+        self.rec.offer_accepted.append(accepts)
+        if accepts:
+            self.on_hold += 1
+            self.held.add(cid)
+        return accepts
+
+    def wrap(
+        self, take_next: Callable[[list[int], int, float], int]
+    ) -> Callable[[list[int], int, float], int]:
+        """``take_next`` that also counts a taken caller on virtual hold off ``on_hold``."""
+        held = self.held
+
+        def take_next_holding(queues: list[int], channel: int, now: float) -> int:
+            cid = take_next(queues, channel, now)
+            if cid in held:
+                held.remove(cid)
+                self.on_hold -= 1
+            return cid
+
+        return take_next_holding

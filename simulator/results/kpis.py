@@ -477,6 +477,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         **_email_kpis(c, in_window, scenario, rec.end_time),
         **_after_horizon_kpis(rec, n_contacts),
         **_consult_kpis(rec, c["arrival"], h.warmup_s),
+        **_callback_offer_kpis(rec, c, h.warmup_s),
     }
     if scenario.costs is not None:  # spec D2: without prices the cost KPIs are absent, not 0
         from simulator.results.costs import cost_kpis
@@ -540,6 +541,26 @@ def _consult_kpis(rec: Records, arrival: np.ndarray, warmup_s: float) -> dict[st
         "consults": float(n_made),
         "consult_fallbacks": float(int(counted.sum()) - n_made),
         "consult_wait_s": float(as_array(rec.consult_wait)[made].mean()) if n_made else math.nan,
+    }
+
+
+def _callback_offer_kpis(
+    rec: Records, c: Mapping[str, np.ndarray], warmup_s: float
+) -> dict[str, float]:
+    """The center's callback offer (spec D5) for the calls that arrived after the warm-up.
+
+    Calls offered a callback, those whose caller accepted, and the mean wait (arrival to the
+    start of the callback) of the accepted calls that were called back.
+    """
+    contact = as_array(rec.offer_contact)
+    counted = c["arrival"][contact] >= warmup_s
+    offered = contact[counted]
+    accepted = contact[counted & (as_array(rec.offer_accepted) != 0)]
+    called = accepted[c["outcome"][accepted] == ANSWERED]
+    return {
+        "callbacks_offered": float(len(offered)),
+        "callbacks_accepted": float(len(accepted)),
+        "callback_wait_s": float(c["wait"][called].mean()) if len(called) else math.nan,
     }
 
 

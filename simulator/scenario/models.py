@@ -303,6 +303,12 @@ class Reason(Model):
     """What unresolved customers do; used only when a contact can leave the issue unresolved."""
     self_service: SelfService | None = None
     third_party: ThirdPartyUse | None = None
+    priority: int = Field(default=0, ge=-1000, le=1000)
+    """Queue priority on every channel: an agent who can take both takes a waiting contact of a
+    higher priority first; first come first served within one priority; no pre-emption."""
+    priority_head_start_s: float = Field(default=0.0, ge=0, le=MAX_DURATION_S)
+    """A waiting contact of this reason is queued as if it had arrived this many seconds earlier
+    (the head start many ACDs give instead of, or next to, a priority)."""
 
     @property
     def later_fcr(self) -> float:
@@ -420,6 +426,20 @@ class Redial(Model):
     """Calls per issue, the first included, after which an abandoning customer gives up."""
 
 
+class CallbackOffer(Model):
+    """The center's callback offer (virtual hold): a caller who would wait long may leave the
+    line, keep the place in the queue and be called back by an agent when it is reached."""
+
+    wait_above_s: float = Field(default=60.0, ge=0, le=MAX_DURATION_S)
+    """Offered when no agent is free and the center's wait estimate is at least this long: the
+    caller's place in the queue times the reason's mean handle time over the agents on duty."""
+    accept: float = Field(default=0.5, ge=0, le=1)
+    """Probability that a caller who is offered the callback accepts it."""
+    hide_when_waiting_above: int | None = Field(default=None, ge=0)
+    """No offer while more than this many callers wait on the line (callers waiting for their
+    callback not counted); absent: always offered."""
+
+
 class Phone(Model):
     """The phone queue."""
 
@@ -434,6 +454,8 @@ class Phone(Model):
     """Time a caller waits before abandoning; absent means nobody abandons (Erlang C)."""
     service_level: PhoneServiceLevel = Field(default_factory=PhoneServiceLevel)
     redial: Redial | None = None
+    callback_offer: CallbackOffer | None = None
+    """The center's callback offer; absent: callers wait on the line (or abandon)."""
 
 
 class ClosedRetry(Model):
