@@ -7,8 +7,10 @@ wait of the answered) of the records against the mean over the simulated replica
 averaged first, then the ratios formed, so that a thin interval does not weigh like a full one).
 
 Error measures per quantity and level: MAPE = mean over periods with an actual value > 0 of
-|simulated - actual| / actual; bias = mean of simulated - actual (in the quantity's unit: shares
-for service level and abandonment, seconds for ASA). Periods where either side is undefined
+|simulated - actual| / actual; bias = mean of simulated - actual and MAE = mean of |simulated -
+actual| (in the quantity's unit: shares for service level and abandonment, seconds for ASA).
+MAPE suits the volume; for a share or an ASA near 0 (a quiet interval) it explodes, and MAE and
+bias say more. Periods where either side is undefined
 (nothing offered, nothing answered) are left out of that quantity. The intervals that miss most
 are those with the largest |simulated - actual| offered.
 """
@@ -101,6 +103,7 @@ def _errors(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
         out[m] = {
             "mape": r(np.mean(np.abs(s[pos] - a[pos]) / a[pos])) if pos.any() else None,
             "bias": r(np.mean(s[both] - a[both])) if both.any() else None,
+            "mae": r(np.mean(np.abs(s[both] - a[both]))) if both.any() else None,
             "actual": r(np.sum(a[both]) if m == "offered" else np.mean(a[both]))
             if both.any()
             else None,

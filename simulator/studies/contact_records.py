@@ -68,6 +68,7 @@ class ContactRecords:
     source: str
     present: frozenset[str]
     dropped: dict[str, int] = field(default_factory=dict)
+    period: tuple[date | None, date | None] = (None, None)  # --start, --end
 
 
 def _error(file: str, row: int | None, column: str, message: str, allowed: str, value: Any) -> None:
@@ -327,7 +328,7 @@ def read_records(
             file, "", "no contact left to fit", allowed="at least one row in the period"
         )
     present = frozenset(c for c in OPTIONAL if c in cells)
-    return ContactRecords(frame, file, present, dropped)
+    return ContactRecords(frame, file, present, dropped, (start, end))
 
 
 def records_from_contacts(contacts: pd.DataFrame, origin: datetime) -> pd.DataFrame:
@@ -356,10 +357,11 @@ def records_from_contacts(contacts: pd.DataFrame, origin: datetime) -> pd.DataFr
     )
 
 
-def day_span(frame: pd.DataFrame) -> tuple[date, int]:
-    """First date of the records and the number of calendar days they span."""
-    first = frame["arrival"].min().date()
-    last = frame["arrival"].max().date()
+def day_span(records: ContactRecords) -> tuple[date, int]:
+    """First date and number of days: ``--start``/``--end`` where given, else the records' span."""
+    start, end = records.period
+    first = start or records.frame["arrival"].min().date()
+    last = end or records.frame["arrival"].max().date()
     return first, (last - first).days + 1
 
 

@@ -459,7 +459,7 @@ def fit(
     dropped = dict(records.dropped)
     for why, n in dropped.items():
         notes.append(f"{n} rows dropped: {why}")
-    first, days = day_span(frame)
+    first, days = day_span(records)
     origin = pd.Timestamp(first)
     interval_s = interval_minutes * 60.0
     per_day_intervals = 1440 // interval_minutes

@@ -446,3 +446,48 @@ def test_backtest_command_on_its_own_model(minimal_fit, tmp_path):
     assert set(j["errors"]["interval"]) == {"offered", "service_level", "abandon_rate", "asa_s"}
     for name in ("backtest.json", "intervals.csv", "days.csv", "backtest.png"):
         assert (out / name).stat().st_size > 0
+
+
+def test_calendar_outlier_and_opening_hours(tmp_path):
+    """Three weeks from Monday 2026-03-02, hand-made and deterministic: Mon-Fri 09:00-17:00 with
+    96 answered calls a day (one every 5 minutes: 6 per half hour), Saturday 10:00-14:00 with 48
+    (the same rate), Sunday
+    closed; Wednesday 2026-03-11 has 288 (an invoice day). By hand:
+    - opening hours {mon-fri: 09:00-17:00, sat: 10:00-14:00}, Sunday closed (factor 0);
+    - 2026-03-11 is an outlier: 288 against a median of 96, 192 > 4 sqrt(96) and > 25%;
+    - without it every weekday has 96, Saturday 48: per_day = mean over the seven weekday
+      means (5 x 96 + 48 + 0) / 7 = 75.43, factors mon-fri 96 / 75.43 = 1.2727, sat 0.6364;
+    - the profile (from Mon-Fri, the most common hours) is flat over 09:00-17:00: 16 half hours
+      of 6 calls, 1/16 each; 0 elsewhere.
+    --end 2026-03-22 (a Sunday without records) keeps the horizon at 21 days."""
+    rows = ["arrival,wait_s,outcome,handle_s"]
+    for day in range(21):
+        date = pd.Timestamp("2026-03-02") + pd.Timedelta(days=day)
+        weekday = date.day_of_week
+        if weekday == 6:
+            continue
+        n = 48 if weekday == 5 else (288 if str(date.date()) == "2026-03-11" else 96)
+        start, span = (10 * 3600, 4 * 3600) if weekday == 5 else (9 * 3600, 8 * 3600)
+        for i in range(n):
+            t = date + pd.Timedelta(seconds=start + span * (i + 0.5) / n)
+            rows.append(f"{t.isoformat()},10,answered,120")
+    path = write(tmp_path, "\n".join(rows) + "\n")
+    d = fit_json(path, tmp_path / "cal.yaml", "--end", "2026-03-22")
+    a = d["arrivals"]
+    assert a["opening_hours"] == {
+        **dict.fromkeys(("mon", "tue", "wed", "thu", "fri"), "09:00-17:00"),
+        "sat": "10:00-14:00",
+    }
+    assert a["outliers"] == ["2026-03-11"]
+    assert a["per_day"] == pytest.approx(528 / 7, abs=0.01)  # 4 significant digits
+    assert a["day_of_week"]["mon"] == pytest.approx(1.2727, abs=1e-4)
+    assert a["day_of_week"]["sat"] == pytest.approx(0.6364, abs=1e-4)
+    assert a["day_of_week"]["sun"] == 0.0
+    assert a["days"] == 21
+    assert a["intraday"][18:34] == pytest.approx([1 / 16] * 16, abs=1e-6)
+    assert sum(a["intraday"][:18]) + sum(a["intraday"][34:]) == 0
+    assert any("outlier date 2026-03-11" in n for n in d["notes"])
+    assert d["patience"]["dist"] is None  # nobody abandoned
+    scenario = load_scenario(tmp_path / "cal.yaml")
+    assert scenario.channels.phone.patience is None
+    assert scenario.horizon.days == 21
