@@ -881,19 +881,6 @@ def calibrate_command(
         typer.echo(calibration_text(cal, scenario.name), nl=False)
 
 
-def main() -> None:
-    """Console-script entry point (``ccsim``)."""
-    with sigterm_as_interrupt():
-        try:
-            app()
-        finally:
-            # The process ends here: spare it the collections over every object at exit (0.2-0.3 s
-            # with numba and pandas loaded); atexit handlers still run.
-            gc.freeze()
-
-
-if __name__ == "__main__":
-    main()
 RecordsFile = Annotated[
     Path,
     typer.Argument(help="Contact records: CSV or Parquet (spec D9 columns).", show_default=False),
@@ -972,6 +959,19 @@ def fit_command(
         end=_date_option(end, "--end"),
     )
     result = fit(
+        data,
+        name=out.stem,
+        interval_minutes=interval_minutes,
+        window_days=window_days,
+        agents_csv=f"{out.stem}_agents.csv",
+    )
+    table = write_fit(result, out)
+    if as_json:
+        typer.echo(json.dumps({**result.to_json(), "scenario": str(out)}, allow_nan=False))
+    else:
+        typer.echo(fit_text(result, str(out), str(table)), nl=False)
+
+
 @app.command("backtest")
 def backtest_command(
     records: RecordsFile,
@@ -1027,16 +1027,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-        data,
-        name=out.stem,
-        interval_minutes=interval_minutes,
-        window_days=window_days,
-        agents_csv=f"{out.stem}_agents.csv",
-    )
-    table = write_fit(result, out)
-    if as_json:
-        typer.echo(json.dumps({**result.to_json(), "scenario": str(out)}, allow_nan=False))
-    else:
-        typer.echo(fit_text(result, str(out), str(table)), nl=False)
-
-
