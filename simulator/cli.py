@@ -1,7 +1,8 @@
 """The ``ccsim`` command line (spec A2).
 
 Commands: ``run``, ``validate``, ``schema``, ``report``, ``assess``, ``sweep``, ``compare``,
-``business-case``, ``pareto``, ``staff``, ``schedule``, ``train`` and ``calibrate``.
+``business-case``, ``pareto``, ``staff``, ``schedule``, ``train``, ``calibrate``, ``fit`` and
+``backtest``.
 
 Scripts rely on the exit codes and on stdout holding only what they asked for: 0 success,
 2 bad input with a one-paragraph message on stderr and no traceback, 1 an internal error (and for
