@@ -850,6 +850,58 @@ def outcomes_figure(shares: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
     return fig
 
 
+def cost_figure(
+    parts: Mapping[str, float],
+    reasons: Mapping[str, float] | None = None,
+    lang: str = DEFAULT_LANG,
+    currency: str = "EUR",
+) -> Figure:
+    """Where the money goes: the parts of the total cost, and (when known) each reason's cost.
+
+    ``parts`` maps a cost KPI (``cost_agents``, ...) to its mean, ``reasons`` a reason to its
+    mean cost (spec D2's ``by_reason`` cost), drawn largest first. Amounts in ``currency``.
+    """
+    panels = 2 if reasons else 1
+    fig = new_figure(panels, 1, size=(FIGSIZE[0], FIGSIZE[1] * 0.9))
+    names = [textwrap.fill(kpi_label(k, lang), 18) for k in parts]
+    values = [float(v) for v in parts.values()]
+    ax = fig.axes[0]
+    bars = ax.bar(names, values, color=[PALETTE[i % len(PALETTE)] for i in range(len(values))])
+    total = sum(values)
+    ax.bar_label(
+        bars,
+        labels=[
+            format_amount(v, lang, currency)
+            + (f"\n{format_share(v / total, lang)}" if total else "")
+            for v in values
+        ],
+        fontsize=TICK_SIZE - 2,
+        padding=2,
+    )
+    _style(ax, t("cost.picture.parts", lang))
+    if reasons:
+        ranked = sorted(reasons.items(), key=lambda kv: -kv[1])
+        ax2 = fig.axes[1]
+        labels = [textwrap.fill(str(r), 14) for r, _ in ranked]
+        amounts = [float(v) for _, v in ranked]
+        bars = ax2.bar(labels, amounts, color=COLORS["offered"])
+        ax2.bar_label(
+            bars,
+            labels=[format_amount(v, lang, currency) for v in amounts],
+            fontsize=TICK_SIZE - 2,
+            padding=2,
+        )
+        _style(ax2, t("cost.picture.reasons", lang))
+        if len(labels) > 4:
+            ax2.tick_params(axis="x", labelrotation=30)
+    for axis in fig.axes:
+        money_axis(axis, lang, currency)
+        axis.margins(y=0.2)
+        axis.grid(True, axis="y", alpha=0.3)
+        axis.grid(False, axis="x")
+    return fig
+
+
 SOURCE_ORDER = ("new", "repeat", "missed_callback", "redial")
 
 

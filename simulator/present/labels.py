@@ -1040,16 +1040,16 @@ def format_amount(
     signed: bool = False,
     decimals: int | None = None,
 ) -> str:
-    """Money in pictures and sentences: whole units from 100 up, cents below (or ``decimals``).
+    """Money in pictures and sentences: whole units from 100 up, cents below, or ``decimals``.
 
-    ``€1,234`` in English and ``€ 1.234`` in Dutch (``€3.53`` / ``€ 3,53`` below 100); a
+    ``€1,234`` in English and ``€ 1.234`` in Dutch (``€3.53`` / ``€ 3,53`` below 100, ``€0``); a
     currency without a sign is written out (``CHF 1,234``). ``signed`` puts ``+`` or ``−``
     before a non-zero amount (a difference); ``–`` when undefined.
     """
     if value is None or not math.isfinite(value):
         return t("plot.undefined", lang)
     if decimals is None:
-        decimals = 0 if abs(value) >= 100 else 2
+        decimals = 0 if abs(value) >= 100 or value == 0 else 2
     text = number(abs(value), decimals, lang)
     symbol = CURRENCY_SYMBOLS.get(currency)
     if symbol is None:

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from simulator import __version__
-from simulator.present.figures import run_figures
+from simulator.present.figures import cost_figure, run_figures
 from simulator.present.html import KpiGroup, KpiRow, Picture, Table, picture, render_page
 from simulator.present.labels import (
     DEFAULT_LANG,
     check_lang,
+    format_amount,
     format_ci,
     format_kpi,
     format_share,
@@ -33,10 +34,11 @@ from simulator.present.study_text import (
     gate_rows,
     notes,
     pareto_rows,
+    pareto_text_columns,
     phase_name,
 )
 from simulator.present.warnings import horizon_warning
-from simulator.results.catalogue import grouped
+from simulator.results.catalogue import grouped, keys
 from simulator.results.kpis import worth_showing
 from simulator.results.rundir import RunData
 from simulator.studies.assess import Assessment, assess
@@ -305,9 +307,13 @@ def _third_parties_table(run: RunData, lang: str) -> Table | None:
 
 
 def _kpi_groups(run: RunData, lang: str) -> list[KpiGroup]:
-    """The KPIs worth showing, in the report's groups (unknown keys last, under "other")."""
+    """The KPIs worth showing, in the report's groups (unknown keys last, under "other").
+
+    Money has a section of its own (``_costs``), so the costs group is left out here.
+    """
     kpis, ci95 = run.kpis, run.ci95
-    shown = [k for k in kpis if worth_showing(k, kpis.get(k), ci95.get(k))]
+    money = set(keys("costs"))
+    shown = [k for k in kpis if k not in money and worth_showing(k, kpis.get(k), ci95.get(k))]
     return [
         KpiGroup(
             t(f"group.{group}", lang),
@@ -322,6 +328,145 @@ def _kpi_groups(run: RunData, lang: str) -> list[KpiGroup]:
         )
         for group, keys in grouped(shown)
     ]
+
+
+COST_PARTS = ("cost_agents", "cost_handling", "cost_third_party")
+"""The parts of ``cost_total`` (spec D2), each one line of the costs block times a count."""
+COST_RATIOS = ("cost_per_contact", "cost_per_resolved_issue", "cost_of_repeats")
+
+
+def _costs(run: RunData, lang: str) -> dict[str, Any] | None:
+    """The cost section, or None for a run without prices (the section is left out).
+
+    The parts of the total with the price and count behind each, the ratios, any other money
+    KPI (customers lost, apart from the total), the split by reason and its picture.
+    """
+    kpis, ci95 = run.kpis, run.ci95
+    total = kpis.get("cost_total")
+    if total is None:
+        return None
+    prices = run.scenario.get("costs") or {}
+    money = str(prices.get("currency") or "EUR")
+
+    def amount(key: str) -> str:  # whole units from 100 (mean or CI), as in the pictures
+        value, ci = kpis.get(key), ci95.get(key)
+        digits = 0 if value is not None and (abs(value) >= 100 or (ci or 0.0) >= 100) else 2
+        text = format_amount(value, lang, money, decimals=digits)
+        return text if ci is None else f"{text} ± {format_amount(ci, lang, money, decimals=digits)}"
+
+    def share(key: str) -> str:
+        value = kpis.get(key)
+        return format_share(value / total, lang) if value is not None and total else ""
+
+    basis = _cost_basis(run, prices, money, lang)
+
+    def row(key: str, value: str, of_total: str = "") -> list[tuple[str, bool]]:
+        label, traced = kpi_label(key, lang), basis.get(key, "")
+        return [(label, False), (value, True), (of_total, True), (traced, False), (key, False)]
+
+    rows = [row(k, amount(k), share(k)) for k in (*COST_PARTS, "cost_total")]
+    rows += [
+        row(k, amount(k), share(k) if k == "cost_of_repeats" else "")
+        for k in COST_RATIOS
+        if kpis.get(k) is not None
+    ]
+    done = {*COST_PARTS, "cost_total", *COST_RATIOS}
+    rows += [  # other money KPIs of the run (customers lost: an assumption, not in the total)
+        row(k, format_kpi(k, kpis.get(k), lang, money))
+        for k in keys("costs")
+        if k not in done and kpis.get(k) is not None
+    ]
+    head = [t(f"cost.col.{c}", lang) for c in ("part", "amount", "share", "basis")]
+    head.append(t("report.col.key", lang))
+    reasons = _reason_costs(run)
+    by_reason = None
+    if reasons:
+        head_reasons = [t("pareto.col.reason", lang), t("cost.col.amount", lang)]
+        head_reasons += [t("cost.col.share", lang), kpi_label("cost_per_contact", lang)]
+        by_reason = Table(
+            head_reasons,
+            [
+                [
+                    (name, False),
+                    (format_amount(cost, lang, money), True),
+                    (format_share(cost / total, lang) if total else "", True),
+                    (format_amount(cost / n, lang, money, decimals=2) if n else "–", True),
+                ]
+                for name, (cost, n) in sorted(reasons.items(), key=lambda kv: -kv[1][0])
+            ],
+        )
+    parts = {k: kpis[k] or 0.0 for k in COST_PARTS if kpis.get(k)}
+    fig = cost_figure(parts, {r: c for r, (c, _) in reasons.items()} or None, lang, money)
+    return {
+        "table": Table(head, rows),
+        "by_reason": by_reason,
+        "picture": picture(fig, t("cost.picture", lang), t("cost.picture", lang)),
+    }
+
+
+def _reason_costs(run: RunData) -> dict[str, tuple[float, float]]:
+    """Per reason its mean cost and mean contacts over replications (``by_reason.csv``)."""
+    table = run.by_reason
+    if table is None or not {"reason", "cost", "contacts"} <= set(table.columns):
+        return {}
+    means = table.groupby(table["reason"].astype(str), sort=False)[["cost", "contacts"]].mean()
+    return {str(r): (float(row.cost), float(row.contacts)) for r, row in means.iterrows()}
+
+
+def _cost_basis(run: RunData, prices: Mapping[str, Any], money: str, lang: str) -> dict[str, str]:
+    """Per cost KPI the price of the costs block and the count it multiplies, in words."""
+    kpis = run.kpis
+
+    def price(key: str) -> float:
+        value = prices.get(key)
+        return float(value) if isinstance(value, int | float) else 0.0
+
+    def amount(value: float) -> str:
+        return format_amount(value, lang, money, decimals=2)
+
+    hours = kpis.get("agent_hours")
+    agents = t(
+        "cost.basis.agents",
+        lang,
+        price=amount(price("agent_hour")),
+        hours=format_kpi("agent_hours", hours, lang),
+    )
+    groups = (run.scenario.get("agents") or {}).get("groups") or []
+    if any(isinstance(g, Mapping) and g.get("agent_hour") is not None for g in groups):
+        agents += "; " + t("cost.basis.groups", lang)
+    overtime = kpis.get("overtime_h")
+    if price("overtime_premium") and overtime:
+        agents += " " + t(
+            "cost.basis.overtime",
+            lang,
+            premium=format_share(price("overtime_premium"), lang),
+            hours=format_kpi("overtime_h", overtime, lang),
+        )
+    handling, jobs = kpis.get("cost_handling"), kpis.get("cost_third_party")
+    minute, job = price("contact_minute"), price("third_party_job")
+    return {
+        "cost_agents": agents,
+        "cost_handling": t(
+            "cost.basis.handling",
+            lang,
+            price=amount(minute),
+            minutes=number(handling / minute, 0, lang) if minute and handling is not None else "–",
+        ),
+        "cost_third_party": t(
+            "cost.basis.third_party",
+            lang,
+            price=amount(job),
+            jobs=number(jobs / job, 0, lang) if job and jobs is not None else "–",
+        ),
+        "cost_total": " + ".join(kpi_label(k, lang) for k in COST_PARTS),
+        "cost_per_contact": t(
+            "cost.basis.per_contact", lang, n=format_kpi("contacts", kpis.get("contacts"), lang)
+        ),
+        "cost_per_resolved_issue": t(
+            "cost.basis.per_resolved", lang, n=format_kpi("resolved", kpis.get("resolved"), lang)
+        ),
+        "cost_of_repeats": t("cost.basis.repeats", lang),
+    }
 
 
 def _figures(run: RunData, lang: str) -> list[Picture | str]:
@@ -384,7 +529,7 @@ def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
         target = format_share(float(saved.get("target_fcr", DEFAULT_TARGET_FCR)), lang)
         potential = t("pareto.potential", lang, target=target, n=saved.get("replications"))
     header, rows = pareto_rows(data, lang)
-    text_columns = (1, 10)  # reason and what-if; the rest are numbers
+    text_columns = pareto_text_columns(header, lang)  # reason and what-if; the rest are numbers
     cells = [[(v, i not in text_columns) for i, v in enumerate(row)] for row in rows]
     return {
         "problem": None,
@@ -414,6 +559,7 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         kpi_head=[t(f"report.col.{c}", lang) for c in ("kpi", "mean", "ci", "key")],
         kpi_groups=_kpi_groups(run, lang),
         horizon_warning=horizon_warning(run.kpis, lang),
+        costs=_costs(run, lang),
         figures=_figures(run, lang),
         assessment=_assessment(assess(run.kpis, run.default_only_kpis), lang),
         pareto=_pareto(run, lang),

@@ -200,14 +200,36 @@ def _what_if_json_text(w: dict[str, Any] | None, lang: str) -> str:
     )
 
 
+def _money_saving_text(saving: dict[str, float | None] | None, lang: str, currency: str) -> str:
+    if not saving or saving.get("mean") is None:
+        return "–"
+    return signed("cost_total", saving["mean"], saving.get("ci95"), lang, currency).lstrip("+")
+
+
+def pareto_text_columns(header: list[str], lang: str) -> set[int]:
+    """The columns of ``pareto_rows`` that hold words (reason, what-if): left-aligned."""
+    what_if = t("pareto.col.what_if", lang)
+    return {1} | ({header.index(what_if)} if what_if in header else set())
+
+
 def pareto_rows(pareto_json: dict[str, Any], lang: str) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (formatted in ``lang``) shared by the terminal and the report."""
+    """Header and rows (formatted in ``lang``) shared by the terminal and the report.
+
+    With prices a cost column after CSAT, and the savings in money after the others.
+    """
     header = [t(f"pareto.col.{c}", lang) for c in PARETO_COLUMNS]
+    money = pareto_json.get("currency") or "EUR"
+    with_cost = any(r.get("cost") is not None for r in pareto_json["reasons"])
+    if with_cost:
+        header.append(t("pareto.col.cost", lang))
     with_potential = any("saving" in r for r in pareto_json["reasons"])
+    with_money = any("cost_total" in (r.get("saving") or {}) for r in pareto_json["reasons"])
     if with_potential:
         header += [
             t(f"pareto.col.{c}", lang) for c in ("what_if", "saving_hours", "saving_contacts")
         ]
+    if with_money:
+        header += [t(f"pareto.col.{c}", lang) for c in ("saving_cost", "saving_hours_value")]
     rows = []
     for r in pareto_json["reasons"]:
         row = [
@@ -222,12 +244,19 @@ def pareto_rows(pareto_json: dict[str, Any], lang: str) -> tuple[list[str], list
             "–" if r["gave_up_share"] is None else format_share(r["gave_up_share"], lang),
             _num(r["csat"], 2, lang),
         ]
+        if with_cost:
+            row.append(format_amount(r.get("cost"), lang, money))
+        saving = r.get("saving") or {}
         if with_potential:
-            saving = r.get("saving") or {}
             row += [
                 _what_if_json_text(r.get("what_if"), lang),
                 _saving_text(saving.get("agent_hours"), 1, lang),
                 _saving_text(saving.get("contacts"), 0, lang),
+            ]
+        if with_money:
+            row += [
+                _money_saving_text(saving.get("cost_total"), lang, money),
+                _money_saving_text(saving.get("agent_hours_value"), lang, money),
             ]
         rows.append(row)
     return header, rows
@@ -235,12 +264,15 @@ def pareto_rows(pareto_json: dict[str, Any], lang: str) -> tuple[list[str], list
 
 def cut_text(pareto_json: dict[str, Any], lang: str) -> str:
     """Which reasons make 50% and 80% of the agent hours, in one sentence."""
-    return t(
+    text = t(
         "pareto.cut",
         lang,
         r50=", ".join(pareto_json["to_50"]) or "–",
         r80=", ".join(pareto_json["to_80"]) or "–",
     )
+    if pareto_json.get("cost_ranking"):
+        text += " " + t("pareto.cost_order", lang, order=", ".join(pareto_json["cost_ranking"]))
+    return text
 
 
 # -- training experiment --------------------------------------------------------------------------
@@ -268,10 +300,12 @@ def signed(
 ) -> str:
     """``−1,234 ± 56`` for a paired difference; shares in points (``+2.0 pt``)."""
     if is_money(key):
-        text = format_amount(value, lang, currency, signed=True)
-        if value is not None and ci is not None:  # the CI in the mean's decimals
-            whole = abs(value) >= 100 or ci >= 100
-            text += " ± " + format_amount(ci, lang, currency, decimals=0 if whole else 2)
+        # whole units when the mean or its CI reaches 100: both in the same decimals
+        whole = value is not None and (abs(value) >= 100 or (ci or 0.0) >= 100)
+        decimals = 0 if whole else None
+        text = format_amount(value, lang, currency, signed=True, decimals=decimals)
+        if value is not None and ci is not None:
+            text += " ± " + format_amount(ci, lang, currency, decimals=decimals)
         return text
     text = format_kpi_change(key, value, lang)
     if value is not None and ci is not None:

@@ -36,6 +36,7 @@ from simulator.present.study_text import (
     metric_label,
     notes,
     pareto_rows,
+    pareto_text_columns,
     phase_name,
     signed,
     training_story,
@@ -235,11 +236,12 @@ def print_pareto(pareto: Pareto, lang: str = DEFAULT_LANG) -> None:
         title=t("pareto.title", lang) + f" — {pareto.scenario}",
         title_justify="left",
     )
+    words = pareto_text_columns(header, lang)
     for i, h in enumerate(header):
-        table.add_column(h, justify="left" if i in (1, 10) else "right")
+        table.add_column(h, justify="left" if i in words else "right")
     for row in rows:
         table.add_row(*row)
-    console = _stdout(220)
+    console = _stdout(220 + 16 * max(0, len(header) - 13))  # the money columns need room too
     console.print(table)
     console.print(cut_text(data, lang))
     for note in data["notes"]:

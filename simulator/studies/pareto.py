@@ -10,6 +10,13 @@ random numbers make the saving a paired difference with a narrow confidence inte
 Counting follows spec A3 for issues: issues that started after warm-up, with all their contacts
 whenever those happen. Agent hours are the handle times (talk + wrap-up) of answered contacts;
 outbound callbacks made by agents are not contacts and are not attributed to a reason here.
+
+With prices (a ``costs`` block) each reason also gets its ``cost``: spec D2's ``by_reason`` cost
+(the total cost split by the reason's share of the handled time, ``by_reason.csv`` of the folder,
+mean over replications), and a rank by it. Each what-if's saving then has two amounts: the paired
+difference of ``cost_total`` (``cost_total``: what the same roster pays less, i.e. the handled
+minutes and third-party jobs saved) and the saved agent hours at ``costs.agent_hour``
+(``agent_hours_value``: what the hours freed are worth if the roster gives them up).
 """
 
 from __future__ import annotations
@@ -226,6 +233,7 @@ class Pareto:
     what_ifs: dict[str, WhatIf] = field(default_factory=dict)
     savings: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    currency: str = "EUR"
 
     def to_json(self) -> dict[str, Any]:
         """Everything for scripts; ``None`` where undefined (JSON never holds NaN)."""
@@ -250,7 +258,19 @@ class Pareto:
             "reasons": reasons,
             "to_50": reasons_to(self.table, 0.5),
             "to_80": reasons_to(self.table, 0.8),
+            **self._money(),
             "notes": self.notes,
+        }
+
+    def _money(self) -> dict[str, Any]:
+        """With prices: the currency, the total cost and the reasons ranked by their cost."""
+        if "cost" not in self.table or not self.table["cost"].notna().any():
+            return {}
+        order = self.table.sort_values(["cost", "agent_hours"], ascending=False, kind="stable")
+        return {
+            "currency": self.currency,
+            "total_cost": _json_value(self.table["cost"].sum()),
+            "cost_ranking": [str(r) for r in order["reason"]],
         }
 
 
@@ -299,13 +319,44 @@ def _reason_names(run: RunData, journeys: pd.DataFrame) -> list[str]:
 
 
 def ranking(run: RunData) -> pd.DataFrame:
-    """The workload table of a run folder (no simulation: fast enough for every report)."""
+    """The workload table of a run folder (no simulation: fast enough for every report).
+
+    With prices, a ``cost`` column and ``cost_rank`` (see the module docstring).
+    """
     journeys, contacts = _tables(run)
     n = run.replications or int(journeys["replication"].nunique()) or 1
-    return workload_table(journeys, contacts, _reason_names(run, journeys), n)
+    table = workload_table(journeys, contacts, _reason_names(run, journeys), n)
+    costs = reason_costs(run)
+    if costs is not None:
+        table["cost"] = [costs.get(str(r), math.nan) for r in table["reason"]]
+        rank = table["cost"].rank(ascending=False, method="first")
+        table["cost_rank"] = [None if math.isnan(v) else int(v) for v in rank]
+    return table
+
+
+def reason_costs(run: RunData) -> dict[str, float] | None:
+    """Each reason's mean cost over replications (spec D2's ``by_reason`` cost), or None.
+
+    From ``by_reason.csv``; None without prices, or for a folder written before that file.
+    """
+    if run.kpis.get("cost_total") is None:
+        return None
+    file = run.path / BY_REASON_CSV
+    if file.is_file():
+        try:
+            table = pd.read_csv(file)
+        except Exception as err:  # a damaged file is bad input, not a bug
+            raise ParetoError(f"{file}: cannot be read ({type(err).__name__}: {err})") from None
+        if {"reason", "cost"} <= set(table.columns):
+            means = table.groupby(table["reason"].astype(str), sort=False)["cost"].mean()
+            return {str(k): float(v) for k, v in means.items()}
+    return None
 
 
 SAVING_KEYS = ("agent_hours", "contacts", "repeat_contacts")
+MONEY_SAVING_KEYS = ("cost_total", "agent_hours_value")
+"""With prices: the paired saving of ``cost_total``, and the saved agent hours x agent_hour."""
+BY_REASON_CSV = "by_reason.csv"
 
 
 @dataclass
@@ -342,12 +393,15 @@ def plan(run_dir: Path | str, target_fcr: float = DEFAULT_TARGET_FCR) -> Plan:
     seed = run.meta.get("seed")
     seed = int(seed) if isinstance(seed, int) else scenario.seed
     result = Pareto(str(run.path), run.name, seed, reps, target_fcr, table)
+    if scenario.costs is not None:
+        result.currency = scenario.costs.currency
+    saved = SAVING_KEYS + (MONEY_SAVING_KEYS if scenario.costs is not None else ())
     for name in table["reason"]:
         result.what_ifs[str(name)] = what_if(scenario, str(name), target_fcr, base_dir)
     zero = {"mean": 0.0, "ci95": 0.0 if reps >= 2 else None}
     for w in result.what_ifs.values():
         if w.scenario is None:  # nothing to change: the saving is exactly nothing
-            result.savings[w.reason] = {k: dict(zero) for k in SAVING_KEYS}
+            result.savings[w.reason] = {k: dict(zero) for k in saved}
         if w.shared_with:
             result.notes.append(
                 f"{w.party} also serves {', '.join(w.shared_with)}: calling back on time for "
@@ -380,13 +434,28 @@ def simulate(
     )
     base = per_replication_totals(runs[0].journeys, runs[0].contacts, reps)
     _check_baseline(p.run, runs[0].summary, result.notes)
+    costs = p.scenario.costs
     for w, r in zip(changed, runs[1:], strict=True):
         totals = per_replication_totals(r.journeys, r.contacts, reps)
         saving = {}
         for key in SAVING_KEYS:
             mean, ci = paired_difference(totals[key].to_numpy(), base[key].to_numpy())
             saving[key] = {"mean": mean, "ci95": ci}
+        if costs is not None:  # run minus what-if, paired like the hours
+            what, now = (x.summary.sort_values("replication")["cost_total"] for x in (r, runs[0]))
+            mean, ci = paired_difference(what.to_numpy(), now.to_numpy())
+            saving["cost_total"] = {"mean": mean, "ci95": ci}
+            hours = saving["agent_hours"]
+            saving["agent_hours_value"] = {
+                k: None if v is None else costs.agent_hour * v for k, v in hours.items()
+            }
         result.savings[w.reason] = saving
+    if costs is not None:
+        result.notes.append(
+            "Savings in money: cost_total is what the same roster pays less (handled minutes "
+            "and third-party jobs); agent_hours_value is the saved agent hours at the agent "
+            f"hour's price ({costs.agent_hour:g}), worth that only if the roster gives them up."
+        )
     return result
 
 
