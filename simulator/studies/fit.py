@@ -503,7 +503,16 @@ def fit(
     per_day = float(np.mean(list(weekday_mean.values())))
     factors = {DAYS[wd]: round(v / per_day, 4) for wd, v in weekday_mean.items()}
     answered = frame[frame["outcome"] == "answered"]
-    hours = _opening_hours(answered, interval_minutes, set(weekday_mean))
+    # Opening hours from the phone (else chat) answers: e-mails are taken at any hour.
+    live = next(
+        (
+            answered[answered["channel"] == ch]
+            for ch in ("phone", "chat")
+            if ch in set(answered["channel"])
+        ),
+        answered,
+    )
+    hours = _opening_hours(live, interval_minutes, set(weekday_mean))
     for wd, v in weekday_mean.items():
         if wd not in hours and v > 0:
             notes.append(f"{DAYS[wd]}: contacts but none answered: taken as closed")
@@ -725,15 +734,25 @@ def fit(
     if len(new_channels) > 1 or (len(new_channels) == 1 and new_channels.index[0] != "phone"):
         arrivals_yaml["channel_mix"] = {str(k): round(float(v), 6) for k, v in new_channels.items()}
     channels_yaml: dict[str, Any] = {"phone": phone_yaml}
+    result_extra: dict[str, Any] = {}
     base_mean = float(base["handle_s"].mean()) if len(base) else float("nan")
     for ch in ("chat", "email"):
         if ch in channels_seen:
             h = answered[answered["channel"] == ch]["handle_s"]
             factor = float(h.mean()) / base_mean if len(h) and base_mean > 0 else 1.0
             channels_yaml[ch] = {"handle_time_factor": round(max(factor, 1e-3), 4)}
+            extra = ""
+            rows = frame[frame["channel"] == ch]
+            if ch == "chat" and (rows["outcome"] == "abandoned").any():
+                chat = fit_censored(
+                    rows["wait_s"].to_numpy(), (rows["outcome"] == "abandoned").to_numpy()
+                )
+                channels_yaml[ch]["patience"] = chat.spec
+                result_extra["chat_patience"] = chat.to_json()
+                extra = f", patience {chat.kind} mean {chat.mean_s:.0f} s (censored fit)"
             notes.append(
-                f"{ch}: handle time {factor:.2f} x the phone's; other {ch} settings are the "
-                "format's defaults"
+                f"{ch}: handle time {factor:.2f} x the phone's{extra}; other {ch} settings are "
+                "the format's defaults"
             )
     scenario: dict[str, Any] = {
         "name": name,
@@ -802,6 +821,7 @@ def fit(
         "lower_bound": True,
     }
     result.extra["window_days"] = window_days
+    result.extra.update(result_extra)
     return result
 
 
