@@ -491,3 +491,25 @@ def test_calendar_outlier_and_opening_hours(tmp_path):
     scenario = load_scenario(tmp_path / "cal.yaml")
     assert scenario.channels.phone.patience is None
     assert scenario.horizon.days == 21
+
+
+def test_channels_hours_from_the_phone(tmp_path):
+    """Phone calls 09:00-10:00 and an e-mail answered at 02:00 the same Monday: the opening
+    hours come from the phone ({mon: 09:00-10:00}); the channel mix of the 5 new issues is
+    phone 2/5, chat 2/5, email 1/5; chat handle time 300 s against the phone's mean
+    (100 + 200) / 2 = 150 s gives a handle_time_factor of 2; one chat abandoned after 50 s and
+    one answered after 5 s (censored): chat patience exponential, mean (50 + 5) / 1 = 55 s."""
+    text = (
+        "arrival,wait_s,outcome,handle_s,channel\n"
+        "2026-02-02T02:00:00,600,answered,150,email\n"
+        "2026-02-02T09:10:00,5,answered,100,phone\n"
+        "2026-02-02T09:40:00,5,answered,200,phone\n"
+        "2026-02-02T09:50:00,50,abandoned,,chat\n"
+        "2026-02-02T09:55:00,5,answered,300,chat\n"
+    )
+    d = fit_json(write(tmp_path, text), tmp_path / "ch.yaml")
+    assert d["arrivals"]["opening_hours"] == {"mon": "09:00-10:00"}
+    assert d["arrivals"]["channel_mix"] == {"phone": 0.4, "chat": 0.4, "email": 0.2}
+    scenario = load_scenario(tmp_path / "ch.yaml")
+    assert scenario.channels.chat.handle_time_factor == pytest.approx(2.0)
+    assert scenario.channels.chat.patience.mean == pytest.approx((50 + 5) / 1)
