@@ -52,6 +52,7 @@ from simulator.engine.arrivals import arrival_times
 from simulator.engine.calendar import Calendar
 from simulator.engine.customers import Customers
 from simulator.engine.drivers import driver_arrivals
+from simulator.engine.people import People
 from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
@@ -136,6 +137,13 @@ class ContactCenter:
             scenario, env, rec, routing, at, self._resolve, self._customer_next, self._agent_free
         )
         self.customers = customers = Customers(scenario, streams, rec, parties.parties)
+        # Agents as people (spec D10): who answers scales the handle time and shifts the FCR;
+        # bound below only when a scenario says so (otherwise nothing on the hot chain changes).
+        self.people = people = People(
+            scenario, routing, rec.handle, customers.involvement, customers.fcr, customers.later_fcr
+        )
+        if people.learners:
+            roster.on_hire = people.hire
 
         # The hot chain's collaborators, bound once.
         self._n_reasons = routing.n_reasons
@@ -187,6 +195,12 @@ class ContactCenter:
             self._end_service = self._on_service_end
             self._on_service_end = self._on_talk_end
         routing.chat_slots.connect(at, rec.handle, self._on_service_end)
+        if people.scales_handle:
+            self._answer_as_drawn = self._answer
+            self._answer = self._answer_by_agent
+        if people.shifts_fcr and self._may_leave_open:
+            self._leaves_open_as_drawn = self._leaves_open
+            self._leaves_open = self._leaves_open_by_agent
         # The center's callback offer (spec D5): a call that would queue may take a callback
         # instead (bound once: without offers a call queues as before).
         self._offers = routing.callback_offers
@@ -524,6 +538,11 @@ class ContactCenter:
             self._agent_load[agent] = self._chat_k
             self._at(rec.handle[cid], self._on_service_end, cid)
 
+    def _answer_by_agent(self, cid: int, agent: int, channel: int, now: float) -> None:
+        """:meth:`_answer` with the handle time of the agent who answers (spec D10)."""
+        self.people.answer(cid, agent, self.rec.issue_reason[self.rec.issue[cid]])
+        self._answer_as_drawn(cid, agent, channel, now)
+
     def _on_service_end(self, ev: Event) -> None:
         cid = ev._value
         rec = self.rec
@@ -631,6 +650,11 @@ class ContactCenter:
                 self._customer_next(cid, iid, now, REPEAT)
                 return True
         return False
+
+    def _leaves_open_by_agent(self, cid: int, iid: int, first: bool, now: float) -> bool:
+        """:meth:`_leaves_open` with the FCR of the agent who answered ``cid`` (spec D10)."""
+        self._fcr, self._later_fcr = self.people.resolution(cid, self.rec.agent[cid])
+        return self._leaves_open_as_drawn(cid, iid, first, now)
 
     def _resolve(self, iid: int, now: float, first_contact: bool) -> None:
         rec = self.rec

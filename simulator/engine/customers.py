@@ -153,7 +153,8 @@ class Customers:
         # Journeys: resolution, repeat contacts, third parties.
         self.fcr = [r.fcr for r in reasons]
         self.later_fcr = [r.later_fcr for r in reasons]
-        self.need_fcr = any(f < 1 for f in self.fcr + self.later_fcr)
+        # (an agent may resolve with less than the reason's FCR: spec D10)
+        self.need_fcr = any(f < 1 for f in self.fcr + self.later_fcr) or scenario.agents.lowers_fcr
         self._fcr: Draw = streams.uniform("fcr") if self.need_fcr else constant(1.0)
         self.journeys = self.need_fcr or any(r.third_party for r in reasons)
         self._repeat_p = [r.repeat.probability for r in reasons]

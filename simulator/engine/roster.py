@@ -30,6 +30,7 @@ from collections.abc import Callable
 import numpy as np
 from simpy.events import Event
 
+from simulator.engine.people import hire_times, with_hires
 from simulator.engine.records import Records
 from simulator.engine.routing import PHONE, Group, Routing
 from simulator.engine.streams import Streams
@@ -76,6 +77,10 @@ class Roster:
         self._away_length: list[float] = []  # per request, seconds
         self._away_now = 0
         self._closed = False  # the horizon has passed: nobody goes away or comes back
+        # hires (per group: run seconds, agents) add to the plan; ``on_hire`` (set by the center
+        # when hires are learners) marks who they are just before they are due
+        self._hires = hire_times(scenario)
+        self.on_hire: Callable[[Group, int], None] | None = None
 
     def start(self, scenario: Scenario, holidays) -> None:
         """Put the first shift on duty and schedule every later staffing change."""
@@ -86,6 +91,18 @@ class Roster:
             if self._shrinkage
             else [staffing_steps(g.staffing, h, holidays) for g in self.routing.groups]
         )
+        if any(self._hires):
+            plans = [
+                with_hires(*plan, hires, g.staffing.headcount is not None)
+                for g, plan, hires in zip(self.routing.groups, plans, self._hires, strict=True)
+            ]
+            if self.on_hire is not None:  # before any staffing change at the same moment
+                for g, hires in zip(self.routing.groups, self._hires, strict=True):
+                    for t, n in hires:
+                        if t == 0:
+                            self.on_hire(g, n)
+                        else:
+                            self._at(t, self._on_hire, (g, n))
         for g, (starts, counts) in zip(self.routing.groups, plans, strict=True):
             for start, count in zip(starts.tolist(), counts.tolist(), strict=True):
                 if start == 0:
@@ -93,6 +110,9 @@ class Roster:
                     self.staff(g, count, 0.0)
                 else:
                     self._at(start, self.on_staffing, (g, count))
+
+    def _on_hire(self, ev: Event) -> None:
+        self.on_hire(*ev._value)
 
     def at_horizon(self, now: float) -> None:
         """Agents on duty at the horizon stay until the queue is empty; overtime ends.

@@ -849,7 +849,71 @@ class Staffing(Model):
         return self._rows
 
 
-class AgentGroup(Staffing):
+class ReasonProficiency(Model):
+    """A group's proficiency for one reason; an absent key is the group's own."""
+
+    handle_time_factor: float | None = Field(default=None, gt=0, le=10)
+    """Handle times of this reason are multiplied by this; absent means the group's factor."""
+    fcr_plus: float | None = Field(default=None, ge=-1, le=1)
+    """Added to this reason's FCR; absent means the group's ``fcr_plus``."""
+
+
+class Proficiency(Model):
+    """How a group's agents differ from the reasons' numbers (spec D10).
+
+    A contact they answer takes its drawn handle time (wrap-up included, consult hold not) times
+    ``handle_time_factor`` and resolves with the reason's FCR plus ``fcr_plus`` (clipped to 0..1).
+    """
+
+    handle_time_factor: float = Field(default=1.0, gt=0, le=10)
+    """Multiplies the drawn handle time (talk and wrap-up) of every contact they answer."""
+    fcr_plus: float = Field(default=0.0, ge=-1, le=1)
+    """Added to the reason's FCR (first and later contacts) of the contacts they answer."""
+    by_reason: dict[str, ReasonProficiency] | None = None
+    """Per reason name, a factor or shift of its own instead of the group's."""
+
+
+class Learning(Model):
+    """New agents (``hires``) start slower and resolve less, closing the gap as they work.
+
+    A learner who has handled ``x`` hours of contacts has ``g(x)`` of the gap left: linear
+    ``max(0, 1 - x / hours)``, exponential ``exp(-3 x / hours)`` (95% closed at ``hours``). Its
+    handle-time factor is the group's times ``1 + (handle_time_factor - 1) g(x)``, its FCR shift
+    the group's plus ``fcr_plus g(x)``.
+    """
+
+    hours: float = Field(gt=0, le=100_000)
+    """Hours of handled contacts (talk and wrap-up) after which a learner is as good as the group
+    (linear), or has closed 95% of the gap (exponential)."""
+    handle_time_factor: float = Field(default=1.5, gt=0, le=10)
+    """A new agent's handle times at the start, relative to the group's."""
+    fcr_plus: float = Field(default=-0.1, ge=-1, le=1)
+    """A new agent's FCR shift at the start, on top of the group's."""
+    curve: Literal["linear", "exponential"] = "linear"
+    """How the gap closes with handled hours."""
+
+
+class Hire(Model):
+    """New agents who join a group on a date."""
+
+    date: date
+    """From 00:00 of this date, within the horizon."""
+    agents: int = Field(ge=1, le=MAX_AGENTS)
+    """How many: they add to the staffing whenever it has anyone on duty."""
+
+
+class People(Model):
+    """Who the agents are: proficiency, learning and hires (for a group, or a single pool)."""
+
+    proficiency: Proficiency | None = None
+    """Handle-time factor and FCR shift of these agents (spec D10); absent means 1 and 0."""
+    learning: Learning | None = None
+    """How hired agents learn; absent means hires are as good as the rest at once."""
+    hires: list[Hire] | None = Field(default=None, min_length=1)
+    """Agents who join on a date (learners when ``learning`` is set)."""
+
+
+class AgentGroup(Staffing, People):
     """Agents with the same skills (reasons) and channels, and their own staffing."""
 
     name: str = Field(min_length=1)
@@ -863,7 +927,7 @@ class AgentGroup(Staffing):
     ``costs.agent_hour``."""
 
 
-class Agents(Staffing):
+class Agents(Staffing, People):
     """Productive agents on duty: one pool or ``groups`` with skills.
 
     One pool is headcount, per_interval, table or shifts; ``shrinkage`` and ``hours_per_fte_week``
@@ -902,7 +966,34 @@ class Agents(Staffing):
                 at=("overtime",),
                 allowed="overtime with a single pool (headcount, per_interval, table or shifts)",
             )
+        if self.groups is not None:
+            for key in ("proficiency", "learning", "hires"):
+                if getattr(self, key) is not None:
+                    reject(
+                        f"{key} of the agents as a whole, with groups",
+                        at=(key,),
+                        allowed=f"{key} in each group (agents.groups[].{key})",
+                    )
         return self
+
+    @property
+    def people(self) -> list[People]:
+        """The single pool, or each group: what each says about its agents as people."""
+        return [self] if self.groups is None else list(self.groups)
+
+    @property
+    def lowers_fcr(self) -> bool:
+        """Whether an agent may resolve with less than the reason's FCR (proficiency, learners)."""
+        for p in self.people:
+            prof = p.proficiency
+            if prof is not None and (
+                prof.fcr_plus < 0
+                or any((r.fcr_plus or 0.0) < 0 for r in (prof.by_reason or {}).values())
+            ):
+                return True
+            if p.learning is not None and p.hires and p.learning.fcr_plus < 0:
+                return True
+        return False
 
     def pools(self, channels: Sequence[str]) -> list[Pool]:
         """The groups, or the single pool as one group with every skill and the channels."""
@@ -1106,6 +1197,35 @@ class Scenario(Model):
                     for i in priced
                 )
             )
+        return self
+
+    @model_validator(mode="after")
+    def _people_fit(self) -> Scenario:
+        """Proficiency names reasons of the scenario; hires join within the horizon."""
+        names = {r.name for r in self.reasons}
+        first = (self.horizon.start or DEFAULT_START).toordinal()
+        issues = []
+        single = self.agents.groups is None
+        for i, people in enumerate(self.agents.people):
+            at: tuple[str | int, ...] = () if single else ("groups", i)
+            prof = people.proficiency
+            for name in (prof.by_reason or {}) if prof is not None else ():
+                if name not in names:
+                    where = ("agents", *at, "proficiency", "by_reason", name)
+                    issues.append(Issue(where, "no such reason", one_of(sorted(names)), name))
+            for j, hire in enumerate(people.hires or ()):
+                day = hire.date.toordinal() - first
+                if not 0 <= day < self.horizon.days:
+                    issues.append(
+                        Issue(
+                            ("agents", *at, "hires", j, "date"),
+                            "not within the horizon",
+                            "a date from horizon.start up to its last day",
+                            hire.date.isoformat(),
+                        )
+                    )
+        if issues:
+            raise_issues(*issues)
         return self
 
     @model_validator(mode="after")
