@@ -67,6 +67,7 @@ def test_library_is_complete() -> None:
         "third_party_delivery.yaml",
         "bike_shop_stores.yaml",
         "first_to_second_line.yaml",
+        "callback_button.yaml",
         *(f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)),
     }
     assert expected <= names
@@ -215,3 +216,25 @@ def test_prices_change_no_other_number() -> None:
         assert a[key].equals(b[key]), key
     assert "cost_total" in a.columns
     assert "cost_total" not in b.columns
+
+
+def test_callback_button_hidden_when_busy_flatters_the_waits_and_loses_callers() -> None:
+    """callback_button (issue 14 item 6): the file hides the button above 5 callers on the line;
+    a copy that never hides it (same seed: common random numbers) is compared per replication.
+    Always shown, more callers take a callback (they keep their place and never hang up), so
+    fewer abandon and fewer issues are given up, while the wait figures look worse: the
+    callbacks' waits count until the callback starts and the callers behind them wait longer."""
+    hidden = raw("callback_button.yaml") | {"replications": 3}
+    always = copy.deepcopy(hidden)
+    del always["channels"]["phone"]["callback_offer"]["hide_when_waiting_above"]
+    always["name"] = "callback_button_always"
+    comparison = compare([load(always), load(hidden)], workers=1)
+    shown, hid = (r.summary for r in comparison.results)
+    assert (shown.callbacks_offered > hid.callbacks_offered).all()
+    assert (shown.callbacks_accepted > hid.callbacks_accepted).all()
+    assert (shown.abandoned < hid.abandoned).all()
+    assert (shown.gave_up < hid.gave_up).all()
+    assert (shown.asa_s > hid.asa_s).all()
+    assert (shown.service_level < hid.service_level).all()
+    for s in (shown, hid):
+        assert (s.offered == s.answered + s.abandoned + s.in_system_at_end).all()
