@@ -100,9 +100,13 @@ def test_views_of_the_catalogue():
         "occupancy",
     )
     assert set(catalogue.keys("voice")) == {"csat", "ces", "nps"}
-    assert set(catalogue.keys()) == set(catalogue.KPI_KEYS) | set(catalogue.COST_KEYS)
+    money = (*catalogue.COST_KEYS, *catalogue.LOST_KEYS)
+    assert set(catalogue.keys()) == set(catalogue.KPI_KEYS) | set(money)
     assert catalogue.kpi_keys() == catalogue.KPI_KEYS
     assert catalogue.kpi_keys(costs=True) == (*catalogue.KPI_KEYS, *catalogue.COST_KEYS)
+    assert catalogue.kpi_keys(costs=True, lost=True) == (*catalogue.KPI_KEYS, *money)
+    assert catalogue.kpi_keys(lost=True) == catalogue.KPI_KEYS  # lost customers need prices
+    assert catalogue.LOST_KEYS == ("lost_customers", "cost_lost_customers")
     assert all(catalogue.direction(k) == "lower" for k in catalogue.COST_KEYS)
 
 
