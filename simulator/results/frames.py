@@ -30,6 +30,8 @@ def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
     reason = as_array(rec.issue_reason).astype(np.int64)[issue] if len(issue) else issue
     consult = np.zeros(len(outcome), dtype=np.int8)  # 0: no consult asked, else outcome + 1
     consult[as_array(rec.consult_contact)] = as_array(rec.consult_outcome) + 1
+    offer = np.zeros(len(outcome), dtype=np.int8)  # the center's callback offer (spec D5)
+    offer[as_array(rec.offer_contact)] = as_array(rec.offer_accepted) + 1
     return pd.DataFrame(
         {
             "replication": np.full(len(outcome), rec.replication, dtype=np.int32),
@@ -52,6 +54,9 @@ def contacts_frame(rec: Records, reason_names: list[str]) -> pd.DataFrame:
             ),
             "hold_s": np.where(answered, as_array(rec.hold), np.nan),
             "consult": pd.Categorical.from_codes(consult, categories=["none", *CONSULT_OUTCOMES]),
+            "callback_offer": pd.Categorical.from_codes(
+                offer, categories=["none", "declined", "accepted"]
+            ),
             "resolved": as_array(rec.resolved).astype(bool),
         },
         copy=False,  # every column is a new array: a copy would hold each contact's row twice

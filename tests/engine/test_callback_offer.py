@@ -230,3 +230,21 @@ def test_without_offers_nothing_is_bound():
     assert center.routing.callback_offers is None
     assert center._enqueue.__func__ is ContactCenter._enqueue
     assert center._take_next.__func__ is Routing.take_next
+
+
+def test_contacts_table_says_what_each_caller_chose():
+    """``callback_offer`` in the contacts table: ``accepted`` and ``declined`` rows are the
+    offers of the records, and without warm-up their counts are the KPIs'."""
+    from simulator.results.frames import contacts_frame
+
+    sc = _overloaded({"wait_above_s": 30, "accept": 0.5}, horizon={"days": 1, "warmup_minutes": 0})
+    rec = simulate(sc, 0)
+    frame = contacts_frame(rec, [r.name for r in sc.reasons])
+    kpis = replication_kpis(rec, sc)
+    counts = frame["callback_offer"].value_counts()
+    assert counts["accepted"] == kpis["callbacks_accepted"] > 0
+    assert counts["accepted"] + counts["declined"] == kpis["callbacks_offered"]
+    accepted = frame[frame["callback_offer"] == "accepted"]
+    assert (accepted["outcome"] != "abandoned").all()
+    answered = accepted[accepted["outcome"] == "answered"]
+    assert answered["wait_s"].mean() == pytest.approx(kpis["callback_wait_s"])
