@@ -936,6 +936,10 @@ def fit_command(
             min=0.01, help="A contact within this many days after an answered one is a repeat."
         ),
     ] = 3.0,
+    report: Annotated[
+        bool,
+        typer.Option("--report", help="Also write <scenario>_report.html: every fit and its data."),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Fit a scenario to contact records (spec D9): arrivals, handle times, patience, agents."""
@@ -967,6 +971,12 @@ def fit_command(
         agents_csv=f"{out.stem}_agents.csv",
     )
     table = write_fit(result, out)
+    if report:
+        from simulator.present.fit_report import render_fit_html
+
+        page = out.parent / f"{out.stem}_report.html"
+        page.write_text(render_fit_html(result, str(out)), encoding="utf-8")
+        typer.echo(f"written: {page}", err=True)
     if as_json:
         typer.echo(json.dumps({**result.to_json(), "scenario": str(out)}, allow_nan=False))
     else:

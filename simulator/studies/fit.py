@@ -52,6 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from simulator.errors import ScenarioError
 from simulator.studies.contact_records import ContactRecords, day_span
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -270,6 +271,27 @@ def fit_censored(t: np.ndarray, event: np.ndarray) -> Fitted | None:
     return fitted
 
 
+def _frozen(kind: str, mean: float, cv: float) -> Any:
+    from scipy import stats
+
+    if kind == "exponential":
+        return stats.expon(scale=mean)
+    if kind == "gamma":
+        k = 1.0 / (cv * cv)
+        return stats.gamma(k, scale=mean / k)
+    s2 = math.log1p(cv * cv)
+    return stats.lognorm(math.sqrt(s2), scale=mean / math.exp(s2 / 2))
+
+
+def curves(fitted: Fitted, x: np.ndarray, survival: bool = False) -> dict[str, np.ndarray]:
+    """Each candidate's density (or survival function) at ``x``: what a fit report draws."""
+    out = {}
+    for kind, c in fitted.candidates.items():
+        dist = _frozen(kind, float(c["mean_s"]), float(c["cv"]))
+        out[kind] = dist.sf(x) if survival else dist.pdf(x)
+    return out
+
+
 # -- journeys ------------------------------------------------------------------------------
 NEW, REDIAL, REPEAT = "new", "redial", "repeat"
 
@@ -342,6 +364,8 @@ class FitResult:
     handle_fits: dict[str, Fitted]
     waits: pd.DataFrame  # wait_s, abandoned: the patience data
     extra: dict[str, Any] = field(default_factory=dict)
+    handle_data: dict[str, np.ndarray] = field(default_factory=dict)  # each reason's fit data
+    source: str = ""  # the records file
 
     def to_json(self) -> dict[str, Any]:
         """Spec D9: contacts, arrivals, reasons, patience, notes (more keys may follow)."""
@@ -454,6 +478,13 @@ def fit(
     agents_csv: str = "agents.csv",
 ) -> FitResult:
     """Fit a scenario to ``records`` (see the module docstring for every rule)."""
+    if not (records.frame["outcome"] == "answered").any():
+        raise ScenarioError(
+            records.source,
+            "",
+            "no answered contact",
+            allowed="records with answered contacts (handle times and hours come from them)",
+        )
     frame = classify(records.frame, window_days, redial_hours)
     notes: list[str] = []
     dropped = dict(records.dropped)
@@ -581,6 +612,7 @@ def fit(
     reasons_json: dict[str, dict[str, Any]] = {}
     reasons_yaml: list[dict[str, Any]] = []
     handle_fits: dict[str, Fitted] = {}
+    handle_data: dict[str, np.ndarray] = {}
     no_fcr: list[str] = []
     phone_handle = answered[answered["channel"] == "phone"]
     main_channel = (
@@ -591,8 +623,11 @@ def fit(
         mine = base[base["reason"] == name_r]["handle_s"].to_numpy()
         if not len(mine):
             mine = answered[answered["reason"] == name_r]["handle_s"].to_numpy()
-        fitted = fit_durations(mine) or fit_durations(base["handle_s"].to_numpy())
+        if not len(mine):
+            mine = base["handle_s"].to_numpy()
+        fitted = fit_durations(mine)
         handle_fits[name_r] = fitted
+        handle_data[name_r] = mine
         entry: dict[str, Any] = {"share": share, "handle_time": fitted.to_json()}
         by_channel = {}
         for ch in channels_seen:
@@ -814,6 +849,8 @@ def fit(
         intraday_counts=counts,
         handle_fits=handle_fits,
         waits=waits,
+        handle_data=handle_data,
+        source=records.source,
     )
     result.extra["agents"] = {
         "table": agents_csv,

@@ -513,3 +513,18 @@ def test_channels_hours_from_the_phone(tmp_path):
     scenario = load_scenario(tmp_path / "ch.yaml")
     assert scenario.channels.chat.handle_time_factor == pytest.approx(2.0)
     assert scenario.channels.chat.patience.mean == pytest.approx((50 + 5) / 1)
+
+
+def test_fit_report(minimal_fit, tmp_path):
+    """--report writes one self-contained page: a picture for the arrivals, one per reason and
+    one for patience (3 for the A1 model's one reason), no script and no external URL."""
+    _, _, folder = minimal_fit
+    out = tmp_path / "again.yaml"
+    result = RUNNER.invoke(app, ["fit", str(folder / "records.csv"), "--out", str(out), "--report"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "again_report.html").read_text(encoding="utf-8")
+    assert page.count("data:image/png;base64,") == 3
+    assert "<script" not in page
+    assert "http://" not in page
+    assert "https://" not in page
+    assert "Kaplan-Meier" in page
