@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -353,6 +354,7 @@ def _evaluate(
         targets.short_abandon_s if targets.metric == "service_level_excl_short_abandons" else 0.0
     )
     abandon = 0.0
+    seen: list[float] = []  # the plain iterates since the last extrapolation
     for _ in range(_FIXED_POINT_STEPS):
         per_issue, aht = work.per_issue(abandon)
         rate = issues_per_s * per_issue
@@ -362,7 +364,18 @@ def _evaluate(
         a = analytic.erlang_a(rate, aht, agents, patience_s, targets.answer_within_s, short_s)
         if not work.depends_on_abandonment or abs(a.p_abandon - abandon) < _FIXED_POINT_TOL:
             break
+        seen.append(abandon)
         abandon = a.p_abandon
+        if (
+            len(seen) == 2
+        ):  # Aitken's extrapolation (Steffensen): x0 - (x1 - x0)^2 / (x2 - 2 x1 + x0)
+            x0, x1 = seen
+            bend = abandon - 2.0 * x1 + x0
+            if bend != 0.0:
+                jump = x0 - (x1 - x0) ** 2 / bend
+                if 0.0 <= jump <= 1.0:
+                    abandon = jump
+            seen = []
     occupancy = a.occupancy if agents > 0 else 1.0
     asa = a.asa_s if not math.isnan(a.asa_s) else math.inf
     base = {
@@ -378,11 +391,14 @@ def _solve_interval(
     work: Workload,
     targets: Targets,
     patience_s: float | None,
+    guess: int | None = None,
 ) -> tuple[_Point | None, float]:
     """Fewest whole agents meeting every target, and the fractional staffing.
 
     A binary search finds the whole agents (the KPIs are monotone in the agents); the fractional
-    staffing is interpolated on the binding target between n - 1 and n.
+    staffing is interpolated on the binding target between n - 1 and n. A ``guess`` (the
+    neighbouring interval's answer) is tried first with one agent either side: where demand
+    changes little from one interval to the next, that settles it in two or three evaluations.
     """
     if issues_per_s <= 0:
         return None, 0.0
@@ -400,17 +416,28 @@ def _solve_interval(
         p = point(n)
         return targets.met(p.aimed, p.abandon_rate, p.occupancy)
 
-    per_issue, aht = work.per_issue(0.0)
-    hi = max(1, math.ceil(issues_per_s * per_issue * aht))
-    while not ok(hi):
-        hi *= 2
-        if hi > _MAX_AGENTS:
-            raise StaffingError(
-                f"no staffing up to {_MAX_AGENTS:,} agents meets the targets "
-                f"(service level{metric_text(targets)} {targets.service_level:g} within "
-                f"{targets.answer_within_s:g} s{caps_text(targets)}); lower the target"
-            )
     lo = -1  # the largest count known to miss (-1: none yet)
+    hi = 0  # a count known to meet (0: none yet)
+    if guess is not None and guess > 0:
+        if ok(guess):
+            hi = guess
+            if not ok(guess - 1):
+                lo = guess - 1
+        else:
+            lo = guess
+            if ok(guess + 1):
+                hi = guess + 1
+    if hi == 0:
+        per_issue, aht = work.per_issue(0.0)
+        hi = max(1, lo + 1, math.ceil(issues_per_s * per_issue * aht))
+        while not ok(hi):
+            lo, hi = hi, hi * 2
+            if hi > _MAX_AGENTS:
+                raise StaffingError(
+                    f"no staffing up to {_MAX_AGENTS:,} agents meets the targets "
+                    f"(service level{metric_text(targets)} {targets.service_level:g} within "
+                    f"{targets.answer_within_s:g} s{caps_text(targets)}); lower the target"
+                )
     while hi - lo > 1:
         mid = (lo + hi) // 2
         if mid >= 0 and ok(mid):
@@ -749,6 +776,7 @@ def _phone_requirement(
     share = dem.open_share[PHONE]
     handle = np.concatenate((dem.handle_s[PHONE], dem.outbound_handle_s))
     solved: dict[tuple[float, ...], tuple[_Point | None, float]] = {}
+    guess = None
     for i in range(n):
         load = np.concatenate((volume[:, i], outbound[:, i]))
         total = load.sum()
@@ -764,11 +792,12 @@ def _phone_requirement(
             )
             mix = replace(work, flows=flows)
             solved[key] = _solve_interval(
-                method, total / (share[i] * h.interval_s), mix, targets, patience
+                method, total / (share[i] * h.interval_s), mix, targets, patience, guess
             )
         point, exact = solved[key]
         if point is None:
             continue
+        guess = point.agents
         inbound = float(weights[: volume.shape[0]].sum())
         out.agents[i], out.exact[i] = point.agents, exact
         out.offered[i] = point.offered_per_s * inbound * share[i] * h.interval_s
@@ -811,6 +840,7 @@ def _chat_requirement(scenario: Scenario, method: str, volume: np.ndarray, dem: 
     out = _Channel(np.zeros(n, np.int64), np.zeros(n), np.zeros(n), answered=np.ones(n))
     out.kpis = {k_: np.full(n, math.nan) for k_ in ("service_level", "abandon_rate")}
     share = dem.open_share[CHAT]
+    guess = None
     for i in range(n):
         total = volume[:, i].sum()
         if share[i] <= 0 or total <= 0:
@@ -822,9 +852,10 @@ def _chat_requirement(scenario: Scenario, method: str, volume: np.ndarray, dem: 
         )
         work = Workload(flows, 0.0, 1, "issues")
         rate = total / (share[i] * h.interval_s)
-        point, exact = _solve_interval(chat_method, rate, work, targets, patience)
+        point, exact = _solve_interval(chat_method, rate, work, targets, patience, guess)
         if point is None:
             continue
+        guess = point.agents
         agents = math.ceil(point.agents / k)
         at = _evaluate(chat_method, rate, agents * k, work, targets, patience)
         out.agents[i], out.exact[i] = agents, exact / k
@@ -1187,28 +1218,31 @@ def staff_simulation(
     max_iterations: int = MAX_ITERATIONS,
     progress: Callable[[str], None] | None = None,
 ) -> StaffingResult:
-    """Search the fewest agents per interval of the day with the full model.
+    """Search the fewest agents per interval of the horizon, each date on its own, by simulation.
 
-    Start: Erlang A on expected contacts (Erlang C without patience), the busiest day's count per
-    interval of the day. Closed intervals keep 0 agents and decide nothing (a slot open on some
-    days only is staffed on those days). Each iteration simulates the candidate with the same
-    seed (common random numbers: candidates differ only where staffing does) and, per interval of
-    the day over all days of the horizon:
+    Start: Erlang A on the expected demand (Erlang C without patience), per date and interval.
+    Closed intervals keep 0 agents and decide nothing. Each iteration simulates the candidate
+    with the same seed (common random numbers: candidates differ only where staffing does) and,
+    per interval of the horizon, over the replications:
 
     - an interval whose mean KPI misses a target gets agents: one, or, when it misses with 95%
       confidence, as many as Erlang A needs for the contacts the simulation actually offered there
       (repeats and redials from other intervals included);
-    - an interval that meets every target with 95% confidence loses one agent on trial; when the
-      trial then misses, the agent is put back and that count is the interval's floor.
+    - an interval that meets every target with 95% confidence (or that the analytic model
+      predicts to meet it with one agent fewer) loses one agent on trial; when the trial then
+      misses, the agent is put back and that count is the interval's floor (as is any count an
+      interval was raised to: floors only rise, so the search ends).
 
     It stops when no interval changes (converged: every interval meets the targets on the mean
     over replications) or after ``max_iterations`` runs (not converged: ``reason`` says which
     intervals still miss by how much, and ``ccsim staff`` exits 3). The final staffing is then
     simulated with one agent fewer in every interval at once, to interpolate ``agents_exact`` and
-    to show how much the last agent matters.
+    to show how much the last agent matters. Agent groups are searched as one pool (the
+    candidates have one pool with every skill and channel); the phone target decides.
     """
     from simulator.runs.replications import run
 
+    began = time.perf_counter()
     targets = targets_for(scenario, max_abandon, max_occupancy)
     method = "erlang-a" if scenario.channels.phone.patience is not None else "erlang-c"
     start = staff_analytic(scenario, method, "contacts", max_abandon, max_occupancy)
@@ -1224,75 +1258,64 @@ def staff_simulation(
     work = workload(scenario, "contacts")
     patience = patience_mean(scenario, method)
     day_of = np.arange(n_cells) // per_day
-    slot_of = np.arange(n_cells) % per_day
 
     def on_duty(agents: np.ndarray) -> np.ndarray:
-        """The staffing of the interval of the day on every day, nobody while closed."""
-        return np.where(open_share > 0, np.tile(agents, h.days), 0)
+        """The staffing per interval of the horizon, nobody while closed."""
+        return np.where(open_share > 0, agents, 0)
 
     def simulate(agents: np.ndarray) -> RunResult:
         staffing = with_staffing(scenario, on_duty(agents), base_dir)
         return run(staffing, replications=reps, seed=seed, workers=workers, keep_contacts=False)
 
-    # the busiest day's start: one staffing per interval of the day must meet every day's target
-    agents = start.table["agents"].to_numpy().reshape(h.days, per_day).max(axis=0)
-    floor = np.zeros(per_day, dtype=np.int64)
-    trial_from = np.full(per_day, -1, dtype=np.int64)  # count before a removal trial, else -1
+    def only(i: int) -> np.ndarray:
+        mask = np.zeros(n_cells, dtype=bool)
+        mask[i] = True
+        return mask
+
+    agents = on_duty(start.table["agents"].to_numpy().astype(np.int64))
+    floor = np.zeros(n_cells, dtype=np.int64)
+    trial_from = np.full(n_cells, -1, dtype=np.int64)  # count before a removal trial, else -1
     history: list[dict[str, Any]] = []
     converged = False
     result = cells = None
+    new = agents
     for iteration in range(1, max_iterations + 1):
         result = simulate(agents)
         cells = _cell_stats(result.intervals, n_cells, targets.metric)
         miss, sure_miss, sure_meet = _verdicts(cells, targets, decides)
-        slot_miss = np.zeros(per_day, bool)
-        slot_sure_miss = np.zeros(per_day, bool)
-        slot_known = np.zeros(per_day, bool)
-        slot_sure_meet = np.ones(per_day, bool)
         known = decides & ~np.isnan(cells.mean[targets.metric])
-        np.logical_or.at(slot_miss, slot_of, miss)
-        np.logical_or.at(slot_sure_miss, slot_of, sure_miss)
-        np.logical_or.at(slot_known, slot_of, known)
-        np.logical_and.at(slot_sure_meet, slot_of, sure_meet | ~known)
-        slot_sure_meet &= slot_known
         agent_hours = float(on_duty(agents).sum() * h.interval_minutes / 60.0)
         history.append(
             {
                 "iteration": iteration,
                 "agent_hours": agent_hours,
-                "intervals_missing": int(slot_miss.sum()),
+                "intervals_missing": int(miss.sum()),
                 "service_level": _json_value(result.kpis.get("service_level")),
+                "seconds": round(time.perf_counter() - began, 3),
             }
         )
         if progress:
             progress(
                 f"iteration {iteration}: {agent_hours:,.1f} agent hours, "
-                f"{int(slot_miss.sum())} intervals below target"
+                f"{int(miss.sum())} intervals below target"
             )
         new = agents.copy()
-        for j in range(per_day):
-            if slot_miss[j]:
-                if trial_from[j] >= 0:  # the removal trial failed: put the agent back
-                    new[j] = trial_from[j]
-                    floor[j] = trial_from[j]
-                elif slot_sure_miss[j]:
-                    need = _need_for_observed(
-                        cells.offered[(slot_of == j) & known], h, method, work, targets, patience
-                    )
-                    new[j] = max(agents[j] + 1, need)
-                else:
-                    new[j] = agents[j] + 1
-            elif (
-                slot_known[j]
-                and agents[j] > max(floor[j], 0)
-                and (
-                    slot_sure_meet[j]
-                    or _fewer_predicted_to_meet(
-                        cells, (slot_of == j) & known, agents[j], h, method, work, targets, patience
-                    )
-                )
+        put_back = miss & (trial_from >= 0)
+        new[put_back] = trial_from[put_back]
+        floor[put_back] = trial_from[put_back]
+        grow = miss & (trial_from < 0)
+        new[grow] = agents[grow] + 1
+        for i in np.flatnonzero(grow & sure_miss):
+            need = _need_for_observed(cells.offered[[i]], h, method, work, targets, patience)
+            new[i] = max(agents[i] + 1, need)
+        # a count that was needed once is not tried lower again: floors only rise, so the
+        # search ends (one interval's noise cannot make it swing up and down for ever)
+        floor[grow] = new[grow]
+        for i in np.flatnonzero(known & ~miss & (agents > np.maximum(floor, 0))):
+            if sure_meet[i] or _fewer_predicted_to_meet(
+                cells, only(i), agents[i], h, method, work, targets, patience
             ):
-                new[j] = agents[j] - 1
+                new[i] = agents[i] - 1
         trial_from = np.where(new < agents, agents, -1)
         if np.array_equal(new, agents):
             converged = True
@@ -1321,18 +1344,22 @@ def staff_simulation(
             "day": day_of + 1,
             "counted": counted,
             "open_share": open_share,
+            "phone_offered_per_hour": cells.offered / (h.interval_minutes / 60.0),
         }
     )
+    _split_like(table, start.table, start.groups)
     kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
     kpi_keys += ("issues", "contacts_per_issue")
     if targets.metric != "service_level":
         table[targets.metric] = cells.mean[targets.metric]
         kpi_keys += (targets.metric,)
+    seconds = time.perf_counter() - began
     notes = _notes("simulation", "contacts", scenario)
     notes.append(
         f"start: {method} on expected contacts ({start.agent_hours:,.1f} agent hours); "
         f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
-        f"of {reps} replications; interval decisions use {CONFIDENCE:.0%} t-intervals"
+        f"of {reps} replications in {seconds:,.1f} s; interval decisions use "
+        f"{CONFIDENCE:.0%} t-intervals"
     )
     search: dict[str, Any] = {"converged": converged}
     if not converged:
@@ -1352,9 +1379,11 @@ def staff_simulation(
         kpis={k: result.kpis.get(k) for k in kpi_keys},
         kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
         notes=notes,
+        groups=start.groups,
         simulation={
             **search,
             "iterations": len(history),
+            "seconds": round(seconds, 3),
             "replications": reps,
             "seed": seed,
             "confidence": CONFIDENCE,
@@ -1364,6 +1393,29 @@ def staff_simulation(
             "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
         },
     )
+
+
+def _split_like(table: pd.DataFrame, analytic: pd.DataFrame, groups: list[str]) -> None:
+    """Break the simulated agents down by channel and group as the analytic start does.
+
+    The search moves one pool's total; each interval's total is split in the proportions of the
+    analytic requirement (largest remainders, so the parts sum to the total).
+    """
+    keys = [k for k in ("phone_agents", "chat_agents", "email_agents") if k in analytic]
+    for parts in (keys, [f"group:{g}" for g in groups]):
+        base = analytic[parts].to_numpy(dtype=float)
+        total = table["agents"].to_numpy()
+        sums = base.sum(axis=1, keepdims=True)
+        even = np.full_like(base, 1.0 / len(parts))
+        share = np.divide(base, sums, out=even, where=sums > 0)
+        raw = share * total[:, None]
+        whole = np.floor(raw).astype(np.int64)
+        left = total - whole.sum(axis=1)
+        order = np.argsort(-(raw - whole), axis=1, kind="stable")
+        for i in np.flatnonzero(left > 0):
+            whole[i, order[i, : left[i]]] += 1
+        for j, key in enumerate(parts):
+            table[key] = whole[:, j]
 
 
 def _not_converged(
