@@ -1110,10 +1110,13 @@ def staffing_figure(
     scheduled: Sequence[float] | np.ndarray,
     lang: str = DEFAULT_LANG,
     offered_per_hour: Sequence[float] | np.ndarray | None = None,
+    start: date | None = None,
 ) -> Figure:
     """Required against scheduled agents per interval; understaffed intervals shaded.
 
     Offered contacts per hour, when given, are dashed on a second y axis over the same time axis.
+    A horizon of more than three days is drawn in days, each labelled with its weekday and date
+    (``start``; weekday and day number without it), so that a peak day can be found by its date.
     """
     x, width, xlabel = _time_axis(np.asarray(start_min, dtype=float), lang)
     xs, req = _extend(x, np.asarray(required, dtype=float), width)
@@ -1151,6 +1154,11 @@ def staffing_figure(
             label=t("plot.staffing.short", lang),
         )
     ax.set_ylim(bottom=0)
+    if xlabel == t("plot.time_d", lang):  # days: one tick per date (per week beyond 5 weeks)
+        days = list(range(math.ceil(float(x[-1] + width))))
+        shown = days if len(days) <= 35 else days[::7]
+        ax.set_xticks(shown, _day_labels(shown, start, lang), rotation=90)
+        xlabel = xlabel if start is None else t("plot.date", lang)
     _style(ax, t("plot.staffing.title", lang), xlabel, t("plot.staffing.y", lang))
     handles, labels = [], []
     for axis in fig.axes:

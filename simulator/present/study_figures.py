@@ -60,7 +60,12 @@ def staffing_plot(result: StaffingResult, lang: str = DEFAULT_LANG) -> Figure:
     """
     table = result.table
     return staffing_figure(
-        table["start_min"], table["agents"], result.scheduled, lang, table["offered_per_hour"]
+        table["start_min"],
+        table["agents"],
+        result.scheduled,
+        lang,
+        table["offered_per_hour"],
+        result.horizon.start,
     )
 
 

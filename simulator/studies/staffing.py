@@ -1,22 +1,33 @@
-"""Staffing: the fewest agents per interval that meet the phone service-level target (ccsim staff).
+"""Staffing: the fewest agents per interval that meet the service-level targets (ccsim staff).
 
-Three methods, one output (spec A2b):
+Three methods, one output (spec A2b, D8): one row per interval of the whole horizon.
 
-- ``erlang-c`` and ``erlang-a`` solve each interval on its own with ``simulator/analytic.py``. Their
-  demand is by default the *expected offered contacts* per interval: new issues times the expected
-  contacts per issue (repeats after unresolved contacts, redials after abandoned calls), all placed
-  in the interval of the new issue (a simplification: in reality a repeat comes later). With
-  ``demand="issues"`` they get new issues only, which is what a planner without journey data does.
-- ``simulation`` starts from Erlang A (Erlang C when nobody abandons) and searches with the full
-  model, because repeats, redials and callbacks move work between intervals and the FIFO queue
-  carries a backlog from one interval into the next: no interval can be staffed on its own there.
+- ``erlang-c`` and ``erlang-a`` solve each interval on its own with ``simulator/analytic.py``.
+  Their demand is the scenario's own expected demand of that very interval
+  (``engine.demand.expected_demand``: day of week, per-date volume, drivers, proactive calls,
+  holidays, opening hours, and repeats placed where they arrive by the engine's timing rules);
+  redials come from the abandonment the staffing causes (a fixed point per interval), and so do
+  the repeats that abandonment cuts short (the demand is computed twice: with every contact
+  answered, then with the answered share of that staffing). With ``demand="issues"`` they get
+  first contacts only, which is what a planner without journey data does.
+- Per channel: phone by Erlang C or A; chat by Erlang C or A on chat slots (agents x
+  concurrency) with a service time stretched by the concurrency slowdown; e-mail by a fluid
+  backlog rule (the fewest agents, the same in every business hour, that answer the target share
+  within the e-mail service level). Per agent group: each group is staffed as a pool of its own
+  for the queues it takes (a queue several groups take is split evenly between them). ``agents``
+  is the total over channels and groups; ``phone_agents``, ``chat_agents``, ``email_agents`` and
+  one ``group:<name>`` column per group break it down (``requirement`` returns this table for
+  ``ccsim schedule``).
+- ``simulation`` starts from Erlang A (Erlang C when nobody abandons) and searches each date and
+  interval with the full model, because repeats, redials and callbacks move work between
+  intervals and the FIFO queue carries a backlog from one interval into the next.
 
 Closed hours (opening hours, holidays) get 0 agents and no demand in every method (spec D8). The
 engine refuses a call in closed time and the customer retries after the next opening
-(``calendar.closed_retry``); the analytic demand follows the same path (``open_demand``), so the
-demand of closed hours is staffed after opening, where the simulation sees it, not in the night.
-A partly open interval is staffed for the rate while it is open, for the whole interval (a roster
-is no finer than an interval); its ``offered_per_hour`` is averaged over the whole interval.
+(``calendar.closed_retry``); the expected demand follows the same path, so the demand of closed
+hours is staffed after opening, where the simulation sees it, not in the night. A partly open
+interval is staffed for the rate while it is open, for the whole interval (a roster is no finer
+than an interval); its ``offered_per_hour`` is averaged over the whole interval.
 
 Whole agents are what a roster needs; ``agents_exact`` interpolates the binding metric between
 whole agents so that totals over many intervals (or queues) are not inflated by rounding each one.
@@ -690,20 +701,42 @@ def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
     if method == "simulation":
         notes.append(
             "simulation: the full model with common random numbers (the same seed for every "
-            "candidate staffing), one staffing per interval of the day, repeated every day "
-            "except while closed"
+            "candidate staffing), a staffing for every date and interval, searched as one pool "
+            "on the phone target; the breakdown by channel and group follows the analytic start"
         )
         return notes
     if demand == "contacts":
         notes.append(
-            "demand = expected offered contacts: new issues x expected contacts per issue "
-            "(repeats and redials), placed in the interval of the new issue (a simplification: "
-            "real repeats arrive later; --method simulation moves them in time)"
+            "demand = expected contacts of each date and interval: new issues, drivers, "
+            "repeats where the engine's timing rules put them, redials from the abandonment "
+            "the staffing causes (in the interval of the abandoned call)"
         )
     else:
         notes.append("demand = new issues only: no repeats and no redials (--demand issues)")
     if any(r.third_party and r.third_party.mode.consult < 1 for r in scenario.reasons):
         notes.append("third-party transfers and callbacks are not in the analytic demand")
+    if scenario.agents.groups is not None:
+        notes.append(
+            "agent groups: each is staffed as a pool of its own for the queues it takes (a "
+            "queue several groups take is split evenly); no pooling between groups"
+        )
+    if scenario.channels.chat is not None:
+        chat = scenario.channels.chat
+        notes.append(
+            f"chat: Erlang on {chat.concurrency} slots per agent, each chat taking its handle "
+            f"time x {1 + chat.concurrency_slowdown * (chat.concurrency - 1):g} (the slowdown "
+            "of a full agent)"
+        )
+    if scenario.channels.email is not None:
+        notes.append(
+            "e-mail: the fewest agents, the same in every business hour, whose first-come-"
+            "first-served work answers the target share in time (a fluid backlog)"
+        )
+    if any(d.kind == "proactive_outbound" for d in scenario.drivers):
+        notes.append(
+            "proactive calls are phone work in the interval the center learns of them (after "
+            "opening when learned at night), assumed made in time"
+        )
     if method == "erlang-a":
         kind = scenario.channels.phone.patience.kind  # type: ignore[union-attr]
         notes.append(

@@ -348,3 +348,17 @@ def test_repeats_land_where_the_timing_rule_puts_them(timing, delay_h, expected)
         per_rep = offered[:, i]
         tol = t_tolerance(per_rep.std(ddof=1) / math.sqrt(reps), reps)
         assert abs(per_rep.mean() - (want + new)[i]) <= max(tol, 1e-9), (i, per_rep.mean())
+
+
+def test_staffing_picture_names_the_dates():
+    """staffing.png over two weeks: one tick per date, labelled with weekday and date, so the
+    invoice peak (Wed 11-02) is found by its date; the x axis says it is dates."""
+    from simulator.present.study_figures import staffing_plot
+
+    result = staff(scenario(INVOICE), "erlang-c")
+    ax = staffing_plot(result).axes[0]
+    labels = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert labels[0] == "Mon 02-02"
+    assert "Wed 11-02" in labels
+    assert len(labels) == 14
+    assert ax.get_xlabel() == "Date"
