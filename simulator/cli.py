@@ -837,6 +837,37 @@ def train_command(
         print_training(result, lang)
 
 
+@app.command("app")
+def app_command(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Scenario YAML file (default: scenarios/low_fcr_center.yaml).", show_default=False
+        ),
+    ] = None,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port on 127.0.0.1.")] = 8080,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Start the server without opening a browser.")
+    ] = False,
+    folder: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where Save and Report write (default: ./ccsim-app).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """What-if room for trainers: a local web page of levers, paired answers in seconds."""
+    import importlib.util
+
+    if importlib.util.find_spec("nicegui") is None:
+        raise CcsimError('ccsim app needs NiceGUI: pip install "ccsim[app]"')
+    from simulator.present.app import serve
+    from simulator.studies.room import default_scenario
+
+    scenario = file if file is not None else default_scenario()
+    serve(scenario, port=port, show=not no_browser, folder=folder)
+
+
 @app.command("calibrate")
 def calibrate_command(
     file: ScenarioFile,

@@ -451,13 +451,24 @@ def run_training(
             r = int(rep["replication"])
             intervals = result.intervals[result.intervals["replication"] == r]
             row = {"what_if": i, "replication": r}
-            row.update({k: float(rep[k]) for k in METRICS if k in rep.index})
-            row["repeat_contacts"] = float(rep["repeat_rate"] * rep["contacts"])
-            row["agent_hours_needed"] = agent_hours_needed(intervals, float(rep["aht_s"]), scenario)
-            if scenario.costs is not None:
-                row.update(cost_rows(rep, row["agent_hours_needed"], scenario))
+            row.update(replication_metrics(rep, intervals, scenario))
             rows.append(row)
     return TrainingResult(training, pd.DataFrame(rows))
+
+
+def replication_metrics(
+    rep: pd.Series, intervals: pd.DataFrame, scenario: Scenario
+) -> dict[str, float]:
+    """One replication's metrics: its KPIs, repeat contacts, agent hours needed (and costs).
+
+    ``rep`` is the replication's row of a run's summary, ``intervals`` its interval table.
+    """
+    row = {k: float(rep[k]) for k in METRICS if k in rep.index}
+    row["repeat_contacts"] = float(rep["repeat_rate"] * rep["contacts"])
+    row["agent_hours_needed"] = agent_hours_needed(intervals, float(rep["aht_s"]), scenario)
+    if scenario.costs is not None:
+        row.update(cost_rows(rep, row["agent_hours_needed"], scenario))
+    return row
 
 
 # -- output ---------------------------------------------------------------------------------------
