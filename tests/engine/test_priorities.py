@@ -125,14 +125,26 @@ def _check_every_pick(sc, rec: Records) -> int:
     return checked
 
 
-def test_every_pick_follows_priority_then_head_start_with_skills_and_abandonment():
+CHANNEL_CASES = {
+    "phone": {},
+    "chat": {"chat": {"concurrency": 2, "patience": {"dist": "exponential", "mean_s": 240}}},
+    "email": {"email": {}},
+}
+
+
+@pytest.mark.parametrize("channel", list(CHANNEL_CASES))
+def test_every_pick_follows_priority_then_head_start_with_skills_and_abandonment(channel):
     """Contact by contact: non-pre-emptive priority, FCFS less head start within a priority, per
-    agent group (skills), with abandonment. Two groups share the middle reason."""
+    agent group (skills), with abandonment (phone, chat) or a backlog (e-mail), chats two at a
+    time. Two groups share the middle reason. All contacts of one channel, so every rival of a
+    pick is on the channel the agent took it from."""
+    rate = {"phone": 160, "chat": 320, "email": 160}[channel]
     sc = scenario(
         {
             "replications": 1,
             "horizon": {"days": 1, "warmup_minutes": 0},
-            "arrivals": {"per_hour": 160},
+            "arrivals": {"per_hour": rate, "channel_mix": {channel: 1.0}},
+            "channels": CHANNEL_CASES[channel],
             "reasons": [
                 {"name": "a", "share": 0.3, "priority": 1, "handle_time": EXP300},
                 {
@@ -146,9 +158,9 @@ def test_every_pick_follows_priority_then_head_start_with_skills_and_abandonment
             "agents": {
                 "headcount": None,
                 "groups": [
-                    {"name": "ab", "skills": ["a", "b"], "headcount": 6},
-                    {"name": "bc", "skills": ["b", "c"], "headcount": 6},
-                ]
+                    {"name": "ab", "skills": ["a", "b"], "channels": [channel], "headcount": 6},
+                    {"name": "bc", "skills": ["b", "c"], "channels": [channel], "headcount": 6},
+                ],
             },
         }
     )
