@@ -54,6 +54,7 @@ from simulator.engine.demand import (
     EMAIL,
     PHONE,
     Demand,
+    clocks,
     email_share_in_time,
     expected_demand,
     interval_means,
@@ -906,7 +907,9 @@ def _email_requirement(scenario: Scenario, volume: np.ndarray, dem: Demand) -> _
     staffing: the fewest agents N (the same in every business-hours interval of the horizon)
     whose first-come-first-served work answers the target share of e-mails within
     ``answer_within_h`` business hours, in a fluid model of the backlog
-    (``demand.email_share_in_time``). ``agents_exact`` is the real N found by bisection.
+    (``demand.email_share_in_time``). ``agents_exact`` is the real N found by bisection. The
+    level goes on after the horizon (business hours as every week, no new e-mails) until the last
+    e-mail's deadline, so the e-mails of the last days count too: their work must still be done.
     """
     email = scenario.channels.email
     assert email is not None
@@ -918,14 +921,22 @@ def _email_requirement(scenario: Scenario, volume: np.ndarray, dem: Demand) -> _
     work = np.repeat((volume * dem.handle_s[EMAIL][:, None]).sum(axis=0) / per, per)
     if work.sum() <= 0:
         return out
-    working = np.repeat(dem.open_share[EMAIL] > 0, per)
-    minute_ends = (np.arange(len(work)) + 1) * 60.0
-    from simulator.engine.demand import clocks
-
-    business = clocks(scenario)[EMAIL]
-    business_s = minute_ends if business is None else business.open_seconds_until(minute_ends)
     within = email.service_level.answer_within_h * 3600.0
     target = email.service_level.target
+    business = clocks(scenario)[EMAIL]
+    minutes = len(work)
+    after = MINUTES_PER_DAY  # minutes after the horizon until the last deadline
+    while True:
+        minute_ends = (np.arange(minutes + after) + 1) * 60.0
+        business_s = minute_ends if business is None else business.open_seconds_until(minute_ends)
+        if business_s[-1] >= business_s[minutes - 1] + within or after > 400 * MINUTES_PER_DAY:
+            break
+        after *= 2
+    working = np.concatenate(
+        (np.repeat(dem.open_share[EMAIL] > 0, per), np.diff(business_s)[minutes - 1 :] > 0)
+    )
+    work = np.concatenate((work, np.zeros(after)))
+    count = np.concatenate((count, np.zeros(after)))
 
     def ok(agents: float) -> bool:
         return email_share_in_time(work, count, agents, working, business_s, within) >= target
