@@ -84,6 +84,14 @@ EN: dict[str, str] = {
         "Note: gates of lower phases that are not met (the rule does not require them, but "
         "they deserve attention): {gaps}."
     ),
+    "assess.goal.passed": "Goal beside the gates (not a gate): {kpi} {value}, meets {threshold}.",
+    "assess.goal.failed": (
+        "Goal beside the gates (not a gate): {kpi} {value}, below the goal of {threshold}."
+    ),
+    "assess.goal.not_measured": (
+        "Goal beside the gates (not a gate): {kpi} is not measured in this run; the goal is "
+        "{threshold}."
+    ),
     # the horizon trap (simulator/horizon.py)
     "horizon.warning": (
         "Horizon trap: {share} of the contacts fell due after the horizon and were not simulated "
@@ -524,6 +532,16 @@ NL: dict[str, str] = {
     "assess.lower_gaps": (
         "Let op: drempels van lagere fasen die niet gehaald worden (de regel vraagt ze niet, "
         "maar ze verdienen aandacht): {gaps}."
+    ),
+    "assess.goal.passed": (
+        "Doel naast de drempels (geen drempel): {kpi} {value}, haalt {threshold}."
+    ),
+    "assess.goal.failed": (
+        "Doel naast de drempels (geen drempel): {kpi} {value}, onder het doel van {threshold}."
+    ),
+    "assess.goal.not_measured": (
+        "Doel naast de drempels (geen drempel): {kpi} is in deze run niet gemeten; het doel is "
+        "{threshold}."
     ),
     "horizon.warning": (
         "Horizonval: {share} van de contacten viel na de horizon en is niet gesimuleerd "

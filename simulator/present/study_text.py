@@ -95,6 +95,16 @@ def notes(a: Assessment, lang: str = DEFAULT_LANG) -> list[str]:
             for p, g in a.lower_gaps
         )
         out.append(t("assess.lower_gaps", lang, gaps=gaps))
+    for g in a.goals:  # beside the gates, never one of them
+        out.append(
+            t(
+                f"assess.goal.{g.status}",
+                lang,
+                kpi=kpi_label(g.key, lang),
+                value=format_kpi(g.key, g.value, lang),
+                threshold=gate_text(g.key, g.op, g.threshold, lang),
+            )
+        )
     return out
 
 

@@ -13,10 +13,11 @@ after the warm-up and that an agent of the group answered (``answered``; ``asa_s
 in the queue the group took them from; ``aht_s`` their handle time), and about the group's
 agents: ``agent_hours`` (paid, as the run's KPI), ``available_hours`` (on the line) and
 ``occupancy`` (busy over available, a chat counting 1/concurrency) over the window from the
-warm-up to the horizon. A group's ``fcr`` is the share of its answered legs after which the
-issue was resolved with no further contact of the customer: the last contact of a resolved
-issue gets the credit. A single pool is the group ``agents``, whose numbers are then the
-run's own.
+warm-up to the horizon, and ``esat``, the mean employee-satisfaction proxy of its agents who
+answered a contact (:mod:`~simulator.results.wellbeing`). A group's ``fcr`` is the share of its
+answered legs after which the issue was resolved with no further contact of the customer: the
+last contact of a resolved issue gets the credit. A single pool is the group ``agents``, whose
+numbers are then the run's own.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from simulator.engine.records import (
     as_array,
 )
 from simulator.results.costs import cost_by_reason, group_seconds
+from simulator.results.kpis import agent_esat
+from simulator.results.wellbeing import mean_esat
 from simulator.scenario.models import CHANNELS, Scenario
 
 PHONE_CHANNEL, CHAT_CHANNEL = CHANNELS.index("phone"), CHANNELS.index("chat")
@@ -54,7 +57,16 @@ REASON_KEYS = (
 )
 """The keys of each reason in ``by_reason`` (``cost`` follows when the scenario has costs)."""
 
-GROUP_KEYS = ("answered", "asa_s", "aht_s", "fcr", "agent_hours", "available_hours", "occupancy")
+GROUP_KEYS = (
+    "answered",
+    "asa_s",
+    "aht_s",
+    "fcr",
+    "agent_hours",
+    "available_hours",
+    "occupancy",
+    "esat",
+)
 """The keys of each group in ``by_group``."""
 
 Breakdown = dict[str, dict[str, float]]
@@ -168,6 +180,7 @@ def _busy_seconds(
     Answered contacts and outbound calls; a chat counts 1/concurrency.
     """
     h = scenario.horizon
+            "esat": mean_esat(*agent_esat(rec, scenario), agent_group, n),
     answered = as_array(rec.outcome) == ANSWERED
     start = (as_array(rec.arrival) + as_array(rec.wait))[answered]
     end = start + as_array(rec.handle)[answered]

@@ -78,6 +78,9 @@ PHASES: tuple[PhaseRule, ...] = (
     PhaseRule(5, (Gate("nps", ">", 40.0), Gate("csat", ">=", 8.5)), requires=4),
 )
 TOP_PHASE = PHASES[-1].phase
+GOALS: tuple[Gate, ...] = (Gate("esat", ">=", 8.5),)
+"""Goals shown beside the gates, never a gate: seed 003's employee satisfaction of at least 8.5
+(the ``esat`` proxy). They place the center in no phase."""
 _PROXIES = ("csat", "nps")
 
 
@@ -136,6 +139,8 @@ class Assessment:
     missing_proxies: list[str] = field(default_factory=list)
     default_only: list[str] = field(default_factory=list)
     """Gate KPIs not measured because only an unstated default decides them."""
+    goals: list[GateResult] = field(default_factory=list)
+    """``GOALS`` checked against the run, for information: never a gate."""
 
     @property
     def next_phase(self) -> int | None:
@@ -153,6 +158,7 @@ class Assessment:
             "lower_gaps": [{"phase": p, **g.to_json()} for p, g in self.lower_gaps],
             "not_measured": self.missing_proxies,
             "default_only": self.default_only,
+            "goals": [g.to_json() for g in self.goals],
         }
 
 
@@ -197,6 +203,7 @@ def assess(kpis: Mapping[str, float | None], default_only: Collection[str] = ())
     assessment.missing_proxies = [k for k in _PROXIES if kpis.get(k) is None]
     gated = {g.key for rule in PHASES for g in rule.gates}
     assessment.default_only = [k for k in default_only if k in gated]
+    assessment.goals = [check_gate(g, kpis) for g in GOALS]
     return assessment
 
 
