@@ -522,7 +522,10 @@ def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
     table = ranking(run)
     saved = saved_potential(run, table)
     if saved is None:
-        data = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table).to_json()
+        money = str((run.scenario.get("costs") or {}).get("currency") or "EUR")
+        pareto = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table)
+        pareto.currency = money
+        data = pareto.to_json()
         potential = t("pareto.potential.missing", lang)
     else:
         data = saved
@@ -531,11 +534,19 @@ def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
     header, rows = pareto_rows(data, lang)
     text_columns = pareto_text_columns(header, lang)  # reason and what-if; the rest are numbers
     cells = [[(v, i not in text_columns) for i, v in enumerate(row)] for row in rows]
+    # the what-ifs and their savings in a table of their own, under the ranking: one table
+    # of both ran off the page
+    what_if = t("pareto.col.what_if", lang)
+    split = header.index(what_if) if what_if in header else len(header)
+    savings = None
+    if split < len(header):
+        savings = Table([header[1], *header[split:]], [[row[1], *row[split:]] for row in cells])
     return {
         "problem": None,
         "cut": cut_text(data, lang),
         "picture": picture(pareto_figure(table, lang), t("pareto.title", lang)),
-        "table": Table(header, cells),
+        "table": Table(header[:split], [row[:split] for row in cells]),
+        "savings": savings,
         "potential": potential,
     }
 

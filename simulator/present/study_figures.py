@@ -30,7 +30,7 @@ from simulator.present.figures import (
     new_figure,
     staffing_figure,
 )
-from simulator.present.labels import DEFAULT_LANG, format_threshold, t
+from simulator.present.labels import DEFAULT_LANG, format_threshold, number, t
 from simulator.present.study_text import format_metric, metric_label, signed, training_text
 from simulator.studies.pareto import KINDS, LINES
 
@@ -147,8 +147,12 @@ def training_figure(result: TrainingResult, lang: str = DEFAULT_LANG) -> Figure:
         bars = ax.bar(x + offset, means, width, yerr=errs, capsize=5, **kw)
         diffs = [d["mean"] for d in result.diff(key)]
         if key.startswith("agent_hours"):  # two bars per what-if: whole hours, no unit
-            texts = [f"{means[0]:,.0f}"] + [
-                "" if d is None else "0" if abs(d) < 0.5 else f"{d:+,.0f}".replace("-", "−")
+            texts = [number(means[0], 0, lang)] + [
+                ""
+                if d is None
+                else "0"
+                if abs(d) < 0.5
+                else ("+" if d > 0 else "−") + number(abs(d), 0, lang)
                 for d in diffs
             ]
         else:
