@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.table import Table
 
-from simulator.present.labels import check_lang, format_money, number
+from simulator.present.labels import check_lang, format_money, kpi_label, number
 
 if TYPE_CHECKING:
     from simulator.studies.schedule import ScheduleResult, Verification
@@ -78,6 +78,23 @@ TEXTS = {
         "none": "geen diensten: er is niets nodig",
     },
 }
+
+
+_NL_DAYS = {
+    "Mon": "ma",
+    "Tue": "di",
+    "Wed": "wo",
+    "Thu": "do",
+    "Fri": "vr",
+    "Sat": "za",
+    "Sun": "zo",
+}
+
+
+def _when(text: str, lang: str) -> str:
+    """``Wed 2026-02-11 ...`` with the weekday in the language (``wo 2026-02-11 ...``)."""
+    head, _, rest = text.partition(" ")
+    return f"{_NL_DAYS.get(head, head)} {rest}" if check_lang(lang) == "nl" else text
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -147,7 +164,7 @@ def schedule_tables(
         for row in worst:
             short.add_row(
                 *([row["group"]] if multi else []),
-                row["when"],
+                _when(row["when"], lang),
                 number(row["required"], 1, lang),
                 number(row["covered"], 2, lang),
             )
@@ -159,13 +176,20 @@ def schedule_tables(
 
 def _verification_tables(v: Verification, lang: str) -> list[Any]:
     days = Table(title=_t("verify", lang, n=v.replications), title_justify="left")
-    for name in ("date", "offered", "sl", "abandon", "short_n"):
+    # the service-level variant the requirement aimed at (spec D11), when not spec A3's
+    aimed = [k for k in v.by_day.columns if k.startswith("service_level_")]
+    for name in ("date", "offered", "sl"):
         days.add_column(_t(name, lang), justify="left" if name == "date" else "right")
+    for key in aimed:
+        days.add_column(kpi_label(key, lang), justify="right")
+    for name in ("abandon", "short_n"):
+        days.add_column(_t(name, lang), justify="right")
     for r in v.by_day.to_dict("records"):
         days.add_row(
-            f"{r['weekday'].title()} {r['date']}",
+            _when(f"{r['weekday'].title()} {r['date']}", lang),
             number(r["offered"], 0, lang),
             _pct(r["service_level"], lang),
+            *(_pct(r[key], lang) for key in aimed),
             _pct(r["abandon_rate"], lang),
             str(r["short_intervals"]),
         )
@@ -174,7 +198,7 @@ def _verification_tables(v: Verification, lang: str) -> list[Any]:
         worst.add_column(_t(name, lang), justify="left" if name == "when" else "right")
     for r in v.worst.to_dict("records"):
         worst.add_row(
-            r["when"],
+            _when(r["when"], lang),
             number(r["offered"], 1, lang),
             _pct(r["service_level"], lang),
             number(r["required"], 1, lang),

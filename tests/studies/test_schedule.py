@@ -425,3 +425,30 @@ def test_options_replace_the_block_and_dutch_table(tmp_path: Path) -> None:
     nl = CliRunner().invoke(app, ["schedule", str(path), "--method", "erlang-c", "--lang", "nl"])
     assert nl.exit_code == 0, nl.output
     assert "betaalde uren" in nl.stdout
+
+
+def test_verify_shows_the_service_level_variant_aimed_at(tmp_path: Path) -> None:
+    """With ``metric: service_level_answered`` (spec D11) --verify adds that column per day.
+
+    Its definition: calls answered within the target time over answered calls (abandons left
+    out), so per day it is the sum over intervals of service_level x offered (answered in time)
+    over the sum of answered: recomputed here from a run of the same roster with the same seed.
+    """
+    from simulator.studies.schedule import requirement, verify
+
+    data = yaml.safe_load(
+        _write(tmp_path, "08:00-16:00", [{"starts": ["08:00"], "lengths_h": [8]}]).read_text()
+    )
+    data["channels"]["phone"]["patience"] = {"dist": "exponential", "mean_s": 60}
+    data["channels"]["phone"]["service_level"]["metric"] = "service_level_answered"
+    data["arrivals"]["per_hour"] = 120
+    s = load_scenario_dict(data)
+    r = schedule(s, requirement(s, "erlang-a"))
+    check = verify(s, r, replications=2, seed=5)
+    day = check.by_day.iloc[0]
+    assert "service_level_answered" in check.by_day.columns
+    iv = run(with_roster(s, r.roster(), "roster"), replications=2, seed=5).intervals
+    in_time = (iv["service_level"].fillna(0) * iv["offered"]).sum()
+    assert day["service_level_answered"] == pytest.approx(in_time / iv["answered"].sum())
+    assert day["service_level"] == pytest.approx(in_time / iv["offered"].sum())
+    assert day["service_level_answered"] >= day["service_level"]
