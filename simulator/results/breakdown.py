@@ -168,6 +168,7 @@ def by_group(rec: Records, scenario: Scenario) -> Breakdown:
             "agent_hours": paid / 3600.0,
             "available_hours": on_duty / 3600.0,
             "occupancy": _ratio(_busy_seconds(rec, scenario, group, agent_group, n), on_duty),
+            "esat": mean_esat(*agent_esat(rec, scenario), agent_group, n),
         },
     )
 
@@ -180,7 +181,6 @@ def _busy_seconds(
     Answered contacts and outbound calls; a chat counts 1/concurrency.
     """
     h = scenario.horizon
-            "esat": mean_esat(*agent_esat(rec, scenario), agent_group, n),
     answered = as_array(rec.outcome) == ANSWERED
     start = (as_array(rec.arrival) + as_array(rec.wait))[answered]
     end = start + as_array(rec.handle)[answered]

@@ -192,6 +192,46 @@ def agent_columns(rec: Records, scenario: Scenario) -> Columns:
     )
 
 
+def agent_esat(
+    rec: Records, scenario: Scenario, run_kpis: Mapping[str, float] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per agent: the employee-satisfaction proxy, and whether it answered a contact in the window.
+
+    The proxy's parts (:mod:`simulator.results.wellbeing`): the occupancy of the agent's group
+    over the window, the agent's longest back-to-back stretch (as :func:`agent_columns`), the
+    share of paid hours that were overtime, the agent's share of repeat contacts. A single pool's
+    occupancy and overtime are the run's, taken from ``run_kpis`` when given.
+    """
+    from simulator.results.wellbeing import agent_esat as esat
+
+    h = scenario.horizon
+    c = _contact_arrays(rec)
+    answered = c["outcome"] == ANSWERED
+    agent = np.concatenate((as_array(rec.agent)[answered], as_array(rec.outbound_agent)))
+    start, end = _busy_segments(c, rec)
+    n_groups = len(scenario.agents.pools(scenario.channels.names))
+    if n_groups == 1 and run_kpis is not None:
+        occupancy = np.array([run_kpis["occupancy"]])
+        paid_h = run_kpis["agent_hours"]
+        overtime_share = run_kpis["overtime_h"] / paid_h if paid_h > 0 else 0.0
+    else:
+        from simulator.results.costs import group_seconds
+
+        weights = _busy_weights(c, rec, _chat_k(scenario))
+        agent_group = np.asarray(rec.agent_group, dtype=np.int64)
+        inside = np.clip(end, h.warmup_s, h.horizon_s) - np.clip(start, h.warmup_s, h.horizon_s)
+        busy = np.bincount(agent_group[agent], weights=inside * weights, minlength=n_groups)
+        on_duty, paid = group_seconds(rec, n_groups, h.warmup_s, h.horizon_s)
+        occupancy = np.divide(
+            busy[:n_groups], on_duty, out=np.full(n_groups, np.nan), where=on_duty > 0
+        )
+        window = np.array([h.warmup_s, max(rec.end_time, h.horizon_s)])
+        overtime = _level_integral(rec.overtime_time, rec.overtime_level, window)[0]
+        overtime_share = overtime / paid.sum() if paid.sum() > 0 else 0.0
+    longest = _longest_stretches(agent, start, end, len(rec.agent_group)) / 3600.0
+    return esat(rec, scenario, occupancy, longest, overtime_share)
+
+
 def _longest_stretches(agent: np.ndarray, start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
     """Per agent, the longest time worked back to back (seconds), one agent at a time.
 
@@ -217,46 +257,6 @@ def _longest_stretches(agent: np.ndarray, start: np.ndarray, end: np.ndarray, n:
 
 def _job_arrays(rec: Records) -> dict[str, np.ndarray]:
     return {
-def agent_esat(
-    rec: Records, scenario: Scenario, run_kpis: Mapping[str, float] | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per agent: the employee-satisfaction proxy, and whether it answered a contact in the window.
-
-    The proxy's parts (:mod:`simulator.results.wellbeing`): the occupancy of the agent's group
-    over the window, the agent's longest back-to-back stretch (as :func:`agent_columns`), the
-    share of paid hours that were overtime, the agent's share of repeat contacts. A single pool's
-    occupancy and overtime are the run's, taken from ``run_kpis`` when given.
-    """
-    from simulator.results.wellbeing import agent_esat as esat
-
-    h = scenario.horizon
-    c = _contact_arrays(rec)
-    answered = c["outcome"] == ANSWERED
-    agent = _busy_agents(rec, answered)
-    start, end = _busy_segments(c, rec)
-    n_groups = len(scenario.agents.pools(scenario.channels.names))
-    if n_groups == 1 and run_kpis is not None:
-        occupancy = np.array([run_kpis["occupancy"]])
-        paid_h = run_kpis["agent_hours"]
-        overtime_share = run_kpis["overtime_h"] / paid_h if paid_h > 0 else 0.0
-    else:
-        from simulator.results.costs import group_seconds
-
-        weights = _busy_weights(c, rec, _chat_k(scenario))
-        agent_group = np.asarray(rec.agent_group, dtype=np.int64)
-        inside = np.clip(end, h.warmup_s, h.horizon_s) - np.clip(start, h.warmup_s, h.horizon_s)
-        busy = np.bincount(agent_group[agent], weights=inside * weights, minlength=n_groups)
-        on_duty, paid = group_seconds(rec, n_groups, h.warmup_s, h.horizon_s)
-        occupancy = np.divide(
-            busy[:n_groups], on_duty, out=np.full(n_groups, np.nan), where=on_duty > 0
-        )
-        window = np.array([h.warmup_s, max(rec.end_time, h.horizon_s)])
-        overtime = _level_integral(rec.overtime_time, rec.overtime_level, window)[0]
-        overtime_share = overtime / paid.sum() if paid.sum() > 0 else 0.0
-    longest = _longest_stretches(agent, start, end, len(rec.agent_group)) / 3600.0
-    return esat(rec, scenario, occupancy, longest, overtime_share)
-
-
         "issue": as_array(rec.job_issue),
         "mode": as_array(rec.job_mode),
         "deadline": as_array(rec.job_deadline),
@@ -519,6 +519,8 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         **_consult_kpis(rec, c["arrival"], h.warmup_s),
         **_callback_offer_kpis(rec, c, h.warmup_s),
     }
+    esat, worked = agent_esat(rec, scenario, kpis)  # the employee-satisfaction proxy, per agent
+    kpis["esat"] = float(esat[worked].mean()) if worked.any() else math.nan
     if scenario.costs is not None:  # spec D2: without prices the cost KPIs are absent, not 0
         from simulator.results.costs import cost_kpis
 
@@ -545,8 +547,6 @@ def _mean_skipping_nan(x: np.ndarray) -> float:
 def _after_horizon_kpis(rec: Records, n_contacts: int) -> dict[str, float]:
     """What fell due after the horizon and was not simulated (spec A3), and its share.
 
-    esat, worked = agent_esat(rec, scenario, kpis)  # the employee-satisfaction proxy, per agent
-    kpis["esat"] = float(esat[worked].mean()) if worked.any() else math.nan
     The share is of all the contacts from warm-up on: ``due / (contacts + due)``. Each would have
     arrived after warm-up, so the share is how much of the customers' contacts the run missed; a
     third-party callback or transfer result counts as one (the customer hears back).

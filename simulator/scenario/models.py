@@ -389,12 +389,34 @@ class NpsModel(Model):
     """Width of the logistic curves, in CSAT points."""
 
 
+class EsatModel(Model):
+    """Employee satisfaction proxy on 0-10, per agent: ``base`` plus penalties, clipped."""
+
+    base: float = Field(default=8.8, ge=0, le=10)
+    """The score of a job without strain."""
+    occupancy_above: float = Field(default=0.80, ge=0, le=1)
+    """Occupancy (of the agent's group) up to this costs nothing."""
+    per_occupancy_point: float = Field(default=-0.1, le=0)
+    """Per percentage point of occupancy above ``occupancy_above``."""
+    stretch_above_h: float = Field(default=2.0, ge=0)
+    """A longest back-to-back stretch up to this many hours costs nothing."""
+    per_stretch_hour: float = Field(default=-0.3, le=0)
+    """Per hour of the agent's longest back-to-back stretch above ``stretch_above_h``."""
+    per_overtime_point: float = Field(default=-0.1, le=0)
+    """Per percentage point of the paid hours that are overtime."""
+    per_repeat_share: float = Field(default=-2.0, le=0)
+    """Times the share of the agent's answered contacts that are repeat or missed-callback
+    contacts (customers who had to come back)."""
+
+
 class Satisfaction(Model):
     """Parameters of the transparent satisfaction proxies (see README, "Satisfaction")."""
 
     csat: CsatModel = Field(default_factory=CsatModel)
     ces: CesModel = Field(default_factory=CesModel)
     nps: NpsModel = Field(default_factory=NpsModel)
+    esat: EsatModel = Field(default_factory=EsatModel)
+    """The employee-satisfaction proxy (agents, not customers)."""
 
 
 class ServiceLevel(Model):
@@ -434,34 +456,12 @@ class CallbackOffer(Model):
     """Offered when no agent is free and the center's wait estimate is at least this long: the
     caller's place in the queue times the reason's mean handle time over the agents on duty."""
     accept: float = Field(default=0.5, ge=0, le=1)
-class EsatModel(Model):
-    """Employee satisfaction proxy on 0-10, per agent: ``base`` plus penalties, clipped."""
-
-    base: float = Field(default=8.8, ge=0, le=10)
-    """The score of a job without strain."""
-    occupancy_above: float = Field(default=0.80, ge=0, le=1)
-    """Occupancy (of the agent's group) up to this costs nothing."""
-    per_occupancy_point: float = Field(default=-0.1, le=0)
-    """Per percentage point of occupancy above ``occupancy_above``."""
-    stretch_above_h: float = Field(default=2.0, ge=0)
-    """A longest back-to-back stretch up to this many hours costs nothing."""
-    per_stretch_hour: float = Field(default=-0.3, le=0)
-    """Per hour of the agent's longest back-to-back stretch above ``stretch_above_h``."""
-    per_overtime_point: float = Field(default=-0.1, le=0)
-    """Per percentage point of the paid hours that are overtime."""
-    per_repeat_share: float = Field(default=-2.0, le=0)
-    """Times the share of the agent's answered contacts that are repeat or missed-callback
-    contacts (customers who had to come back)."""
-
-
     """Probability that a caller who is offered the callback accepts it."""
     hide_when_waiting_above: int | None = Field(default=None, ge=0)
     """No offer while more than this many callers wait on the line (callers waiting for their
     callback not counted); absent: always offered."""
 
 
-    esat: EsatModel = Field(default_factory=EsatModel)
-    """The employee-satisfaction proxy (agents, not customers)."""
 class Phone(Model):
     """The phone queue."""
 
