@@ -52,7 +52,9 @@ from simulator.engine.arrivals import arrival_times
 from simulator.engine.calendar import Calendar
 from simulator.engine.customers import Customers
 from simulator.engine.drivers import driver_arrivals
+from simulator.engine.escalation import LEG, Escalations
 from simulator.engine.people import People
+from simulator.engine.pressure import Pressure
 from simulator.engine.records import (
     ABANDONED,
     ANSWERED,
@@ -190,6 +192,16 @@ class ContactCenter:
         self._on_arrival = self._on_arrival
         self._on_patience = self._on_patience
         self._on_service_end = self._on_service_end
+        # Escalation (spec D4): a call that escalates ends its first leg in a second queue
+        # (engine/escalation.py); bound once, so scenarios without it are unchanged.
+        self._legs: Escalations | None = None
+        if customers.escalates:
+            self._legs = Escalations(scenario, routing, rec)
+            self._escalating = customers.escalation
+            self._take_next = self._legs.wrap(self._take_next)
+            self._on_leg_end = self._on_leg_end
+            self._on_leg_patience = self._on_leg_patience
+            self._on_service_end = self._on_first_leg_end
         if customers.consults:  # a consult contact's first end is its talk's (see _on_talk_end)
             self._consult = parties.consult
             self._end_service = self._on_service_end
@@ -198,6 +210,16 @@ class ContactCenter:
         if people.scales_handle:
             self._answer_as_drawn = self._answer
             self._answer = self._answer_by_agent
+        # Behaviour under load (reasons[].under_pressure): handle time scaled at answer, FCR
+        # lists swapped at each interval's end (engine/pressure.py); bound only when used.
+        self.pressure: Pressure | None = None
+        if any(r.under_pressure is not None for r in scenario.reasons):
+            self.pressure = Pressure(scenario, routing, rec.handle, self._set_fcr)
+            self._answer_unpressed = self._answer
+            self._answer = self._answer_under_pressure
+        if self._legs is not None:  # a free agent may take a leg from a second queue
+            self._answer_contact = self._answer
+            self._answer = self._answer_or_leg
         if people.shifts_fcr and self._may_leave_open:
             self._leaves_open_as_drawn = self._leaves_open
             self._leaves_open = self._leaves_open_by_agent
@@ -538,6 +560,15 @@ class ContactCenter:
             self._agent_load[agent] = self._chat_k
             self._at(rec.handle[cid], self._on_service_end, cid)
 
+    def _answer_under_pressure(self, cid: int, agent: int, channel: int, now: float) -> None:
+        """:meth:`_answer` with the handle time as the pressure of the moment has it."""
+        self.pressure.scale(cid, self.rec.issue_reason[self.rec.issue[cid]])
+        self._answer_unpressed(cid, agent, channel, now)
+
+    def _set_fcr(self, fcr: list[float], later_fcr: list[float]) -> None:
+        """The FCR per reason from now on (first answered contact, later ones)."""
+        self._fcr, self._later_fcr = fcr, later_fcr
+
     def _answer_by_agent(self, cid: int, agent: int, channel: int, now: float) -> None:
         """:meth:`_answer` with the handle time of the agent who answers (spec D10)."""
         self.people.answer(cid, agent, self.rec.issue_reason[self.rec.issue[cid]])
@@ -619,6 +650,112 @@ class ContactCenter:
                 return
             self._answer(cid, agent, CHAT, now)
 
+    # -- escalation to a second group (spec D4) ------------------------------------------
+    def _on_first_leg_end(self, ev: Event) -> None:
+        """A call's first leg ends: an escalating call goes on to its second queue.
+
+        It is answered (and counted so) but not resolved: a leg is on its way. Cold, the first
+        agent is free now; warm, only when the second agent answers (or the caller hangs up).
+        """
+        cid = ev._value
+        leg = self._escalating.pop(cid, None)
+        rec = self.rec
+        iid = rec.issue[cid]
+        if leg is None or rec.issue_outcome[iid] != OPEN:
+            ContactCenter._on_service_end(self, ev)
+            return
+        now = self.env._now
+        answered_before = rec.issue_answered[iid]
+        rec.issue_answered[iid] = answered_before + 1
+        legs = self._legs
+        handle, patience = leg
+        reason = rec.issue_reason[iid]
+        g = legs.group[reason]
+        lid = legs.add(cid, now, handle, answered_before == 0)
+        agent = rec.agent[cid]
+        warm = legs.warm[reason]
+        if warm:
+            legs.holding[lid] = (agent, now)
+        if g.idle:
+            self._answer_leg(lid, g.idle.popleft(), now)
+        else:
+            legs.enqueue(lid, g.index)
+            if patience != INF:
+                self._at(patience, self._on_leg_patience, lid)
+        if not warm:
+            self._agent_load[agent] = 0
+            self._agent_free(agent, now)
+
+    def _answer_or_leg(self, cid: int, agent: int, channel: int, now: float) -> None:
+        if channel == LEG:
+            self._answer_leg(cid, agent, now)
+        else:
+            self._answer_contact(cid, agent, channel, now)
+
+    def _answer_leg(self, lid: int, agent: int, now: float) -> None:
+        """An agent of the second group answers leg ``lid``; a warm first agent is free now."""
+        rec = self.rec
+        rec.leg_outcome[lid] = ANSWERED
+        rec.leg_agent[lid] = agent
+        self._agent_load[agent] = self._chat_k
+        self._at(rec.leg_handle[lid], self._on_leg_end, lid)
+        if self._legs.holding:
+            self._release_first(lid, now)
+
+    def _release_first(self, lid: int, now: float) -> None:
+        """A warm transfer's first agent leaves the caller: the hold is part of its handle time."""
+        held = self._legs.holding.pop(lid, None)
+        if held is not None:
+            agent, since = held
+            self.rec.handle[self.rec.leg_contact[lid]] += now - since
+            self._agent_load[agent] = 0
+            self._agent_free(agent, now)
+
+    def _on_leg_patience(self, ev: Event) -> None:
+        """The caller hangs up in the second queue: answered, unresolved (the repeat rule)."""
+        lid = ev._value
+        rec = self.rec
+        if rec.leg_outcome[lid] != WAITING:
+            return
+        now = self.env._now
+        rec.leg_outcome[lid] = ABANDONED
+        rec.leg_wait[lid] = now - rec.leg_queued[lid]
+        cid = rec.leg_contact[lid]
+        iid = rec.issue[cid]
+        legs = self._legs
+        legs.leave(lid, legs.group[rec.issue_reason[iid]].index)
+        if legs.holding:
+            self._release_first(lid, now)
+        self._in_contact[iid] = False
+        if rec.issue_outcome[iid] == OPEN:
+            self._customer_next(cid, iid, now, REPEAT)
+
+    def _on_leg_end(self, ev: Event) -> None:
+        """The second leg ends: the issue resolved (``escalation.fcr``), or the customer decides."""
+        lid = ev._value
+        rec = self.rec
+        now = self.env._now
+        cid = rec.leg_contact[lid]
+        iid = rec.issue[cid]
+        agent = rec.leg_agent[lid]
+        self._in_contact[iid] = False
+        if rec.issue_outcome[iid] == OPEN:
+            reason = rec.issue_reason[iid]
+            first = self._legs.first[lid]
+            p = self._legs.fcr[reason][0 if first else 1]
+            if self.people.shifts_fcr:  # spec D10: the FCR shift of the second agent's group
+                p = min(1.0, max(0.0, p + self.people.plus[self._agent_group[agent]][reason]))
+            if p >= 1 or (p > 0 and self._u_fcr[cid] < p):
+                rec.issue_outcome[iid] = RESOLVED
+                rec.issue_end[iid] = now
+                rec.issue_first_answer_resolved[iid] = first
+                rec.resolved[cid] = True
+                rec.leg_resolved[lid] = True
+            else:
+                self._customer_next(cid, iid, now, REPEAT)
+        self._agent_load[agent] = 0
+        self._agent_free(agent, now)
+
     # -- journeys ---------------------------------------------------------------------
     def _on_talk_end(self, ev: Event) -> None:
         """With consults: a contact's talk ends; a consult contact's consult begins.
@@ -697,6 +834,8 @@ class ContactCenter:
     def run(self) -> Records:
         """Simulate to the horizon, then let agents on duty empty the queue (spec A3)."""
         self.roster.start(self.scenario, self._clock.holidays)
+        if self.pressure is not None:
+            self.pressure.start(self._at)
         if self._ahead:
             self._plan_ahead()
         else:

@@ -155,8 +155,18 @@ class Customers:
         self.later_fcr = [r.later_fcr for r in reasons]
         # (an agent may resolve with less than the reason's FCR: spec D10)
         self.need_fcr = any(f < 1 for f in self.fcr + self.later_fcr) or scenario.agents.lowers_fcr
+        # (or an escalated call's second leg may: spec D4)
+        escalations = [r.escalation for r in reasons]
+        self.escalates = any(e is not None for e in escalations)
+        # (or agents under pressure may resolve less)
+        self.need_fcr = self.need_fcr or any(
+            r.under_pressure is not None and r.under_pressure.fcr_drop > 0 for r in reasons
+        )
+        self.need_fcr = self.need_fcr or any(
+            e is not None and e.fcr is not None and e.fcr < 1 for e in escalations
+        )
         self._fcr: Draw = streams.uniform("fcr") if self.need_fcr else constant(1.0)
-        self.journeys = self.need_fcr or any(r.third_party for r in reasons)
+        self.journeys = self.need_fcr or any(r.third_party for r in reasons) or self.escalates
         self._repeat_p = [r.repeat.probability for r in reasons]
         self.max_contacts = [r.repeat.max_contacts or INF for r in reasons]
         self._repeat: Draw = constant(1.0)
@@ -216,6 +226,39 @@ class Customers:
             or self.redials
         )
 
+        # Escalation (spec D4): per reason, (probability, draw of the second leg's handle time
+        # and patience); each call of such a reason draws whether it escalates and both, on its
+        # own streams, used or not. ``escalation`` keeps them for the calls that escalate.
+        self.escalation: dict[int, tuple[float, float]] = {}
+        if self.escalates:
+            uniform = streams.uniform("escalation")
+            self._escalation = [
+                None
+                if e is None
+                else (
+                    e.probability,
+                    streams.sampler(f"escalation_handle:{r.name}", e.handle_time),
+                    streams.sampler(f"escalation_patience:{r.name}", e.patience)
+                    if e.patience is not None
+                    else streams.sampler(f"escalation_patience:{r.name}", phone.patience)
+                    if phone.patience is not None
+                    else constant(INF),
+                    uniform,
+                )
+                for r, e in zip(reasons, escalations, strict=True)
+            ]
+            self._contact_one_leg = self.contact
+            self.contact = self._contact_escalating  # type: ignore[method-assign]
+
+        # Shorter patience after an earlier long wait in the same issue (no draw of its own:
+        # the contact's patience draw, scaled).
+        self._long_wait = [r.patience_after_long_wait for r in reasons]
+        if any(w is not None for w in self._long_wait):
+            self._last_contact: dict[int, int] = {}
+            self._waited_long: set[int] = set()
+            self._contact_before_waits = self.contact
+            self.contact = self._contact_after_waits  # type: ignore[method-assign]
+
         # Closed lines: whether and when the customer tries again.
         retry = scenario.calendar.closed_retry
         self._retry_p = retry.probability
@@ -270,6 +313,37 @@ class Customers:
         if self._journey_draws:
             return self._journey(cid, iid, reason, attempt, talk)
         return talk + self._wrap_up[reason]
+
+    def _contact_after_waits(
+        self, cid: int, iid: int, reason: int, channel: int, attempt: int
+    ) -> float:
+        """:meth:`contact`, the patience shortened when the issue had a long wait before."""
+        handle = self._contact_before_waits(cid, iid, reason, channel, attempt)
+        rule = self._long_wait[reason]
+        if rule is not None:
+            previous = self._last_contact.get(iid)
+            if previous is not None and self.rec.wait[previous] > rule.wait_above_s:
+                self._waited_long.add(iid)
+            if iid in self._waited_long:
+                self.patience *= rule.factor
+        self._last_contact[iid] = cid
+        return handle
+
+    def _contact_escalating(
+        self, cid: int, iid: int, reason: int, channel: int, attempt: int
+    ) -> float:
+        """:meth:`contact`, and whether the call escalates, its second handle time and patience.
+
+        Drawn for every contact of a reason that escalates (only calls escalate).
+        """
+        handle = self._contact_one_leg(cid, iid, reason, channel, attempt)
+        draws = self._escalation[reason]
+        if draws is not None:
+            probability, leg_handle, leg_patience, uniform = draws
+            u, second, patience = uniform(), leg_handle(), leg_patience()
+            if u < probability and channel == PHONE:
+                self.escalation[cid] = (second, patience)
+        return handle
 
     def _journey(self, cid: int, iid: int, reason: int, attempt: int, talk: float) -> float:
         """The draws of a contact that only journeys need; return its handle time."""

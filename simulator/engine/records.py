@@ -116,6 +116,14 @@ class Records:
     # and whether its caller accepted (left the line, kept the place, was called back)
     offer_contact: array[int] = field(default_factory=_ids)
     offer_accepted: bytearray = field(default_factory=bytearray)
+    # per escalated leg (spec D4): the second leg of a call, put live in another group's queue
+    leg_contact: array[int] = field(default_factory=_ids)  # the call (its first leg)
+    leg_queued: array[float] = field(default_factory=_times)  # put in the second queue
+    leg_wait: array[float] = field(default_factory=_times)  # until answered or abandoned
+    leg_outcome: bytearray = field(default_factory=bytearray)  # WAITING, ANSWERED, ABANDONED
+    leg_agent: array[int] = field(default_factory=_ids)  # -1 until answered
+    leg_handle: array[float] = field(default_factory=_times)  # the second agent's handle time
+    leg_resolved: bytearray = field(default_factory=bytearray)  # the issue resolved after it
     # attempts refused while the line was closed (not contacts: they never reached a queue)
     refused_time: array[float] = field(default_factory=_times)
     refused_issue: array[int] = field(default_factory=_ids)

@@ -151,10 +151,22 @@ def by_group(rec: Records, scenario: Scenario) -> Breakdown:
     credited = (last[issue] == np.arange(len(issue))) & (
         as_array(rec.issue_outcome)[issue] == RESOLVED
     )
+    # escalated second legs (spec D4) count for the group that answered them, their wait from
+    # the moment they were put in its queue; the last leg gets the credit, not the call's first
+    leg_answered = as_array(rec.leg_outcome) == ANSWERED
+    leg_contact = as_array(rec.leg_contact)
+    leg_group = np.full(len(leg_contact), -1, dtype=np.int64)
+    leg_group[leg_answered] = agent_group[as_array(rec.leg_agent)[leg_answered]]
+    credited[leg_contact] = False
+    all_group = np.concatenate((group, leg_group))
+    legs = np.concatenate((legs, leg_answered & (arrival[leg_contact] >= h.warmup_s)))
+    credited = np.concatenate((credited, as_array(rec.leg_resolved).view(bool)))
+    wait = np.concatenate((as_array(rec.wait), as_array(rec.leg_wait)))
+    handle = np.concatenate((as_array(rec.handle), as_array(rec.leg_handle)))
 
     def count(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         w = None if weights is None else weights[mask]
-        return np.bincount(group[mask], weights=w, minlength=n)[:n].astype(np.float64)
+        return np.bincount(all_group[mask], weights=w, minlength=n)[:n].astype(np.float64)
 
     n_legs = count(legs)
     on_duty, paid = group_seconds(rec, n, h.warmup_s, h.horizon_s)
@@ -162,8 +174,8 @@ def by_group(rec: Records, scenario: Scenario) -> Breakdown:
         [p.name for p in pools],
         {
             "answered": n_legs,
-            "asa_s": _ratio(count(legs, as_array(rec.wait)), n_legs),
-            "aht_s": _ratio(count(legs, as_array(rec.handle)), n_legs),
+            "asa_s": _ratio(count(legs, wait), n_legs),
+            "aht_s": _ratio(count(legs, handle), n_legs),
             "fcr": _ratio(count(legs & credited), n_legs),
             "agent_hours": paid / 3600.0,
             "available_hours": on_duty / 3600.0,
@@ -190,9 +202,18 @@ def _busy_seconds(
         1.0 / (chat.concurrency if chat else 1),
         1.0,
     )
-    start = np.concatenate((start, as_array(rec.outbound_start)))
-    end = np.concatenate((end, as_array(rec.outbound_end)))
-    share = np.concatenate((share, np.ones(len(rec.outbound_start))))
-    owner = np.concatenate((group[answered], agent_group[as_array(rec.outbound_agent)]))
+    legs = as_array(rec.leg_outcome) == ANSWERED  # escalated legs (spec D4)
+    leg_start = (as_array(rec.leg_queued) + as_array(rec.leg_wait))[legs]
+    start = np.concatenate((start, as_array(rec.outbound_start), leg_start))
+    leg_end = leg_start + as_array(rec.leg_handle)[legs]
+    end = np.concatenate((end, as_array(rec.outbound_end), leg_end))
+    share = np.concatenate((share, np.ones(len(rec.outbound_start) + len(leg_start))))
+    owner = np.concatenate(
+        (
+            group[answered],
+            agent_group[as_array(rec.outbound_agent)],
+            agent_group[as_array(rec.leg_agent)[legs]],
+        )
+    )
     inside = np.clip(end, h.warmup_s, h.horizon_s) - np.clip(start, h.warmup_s, h.horizon_s)
     return np.bincount(owner, weights=inside * share, minlength=n)[:n]

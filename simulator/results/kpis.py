@@ -116,12 +116,36 @@ def _contact_arrays(rec: Records) -> dict[str, np.ndarray]:
 
 
 def _busy_segments(c: Mapping[str, np.ndarray], rec: Records) -> tuple[np.ndarray, np.ndarray]:
-    """Agent busy time: answered contacts and outbound calls made by agents."""
+    """Agent busy time: answered contacts, outbound calls made by agents, escalated legs."""
     answered = c["outcome"] == ANSWERED
     start = c["arrival"][answered] + c["wait"][answered]
+    leg_start, leg_end = _leg_segments(rec)
     return (
-        np.concatenate((start, as_array(rec.outbound_start))),
-        np.concatenate((start + c["handle"][answered], as_array(rec.outbound_end))),
+        np.concatenate((start, as_array(rec.outbound_start), leg_start)),
+        np.concatenate((start + c["handle"][answered], as_array(rec.outbound_end), leg_end)),
+    )
+
+
+def _answered_legs(rec: Records) -> np.ndarray:
+    """Which escalated legs (spec D4) an agent answered."""
+    return as_array(rec.leg_outcome) == ANSWERED
+
+
+def _leg_segments(rec: Records) -> tuple[np.ndarray, np.ndarray]:
+    """The second agents' busy time of the answered escalated legs."""
+    answered = _answered_legs(rec)
+    start = (as_array(rec.leg_queued) + as_array(rec.leg_wait))[answered]
+    return start, start + as_array(rec.leg_handle)[answered]
+
+
+def _busy_agents(rec: Records, answered: np.ndarray) -> np.ndarray:
+    """The agent of each busy segment, in :func:`_busy_segments`' order."""
+    return np.concatenate(
+        (
+            as_array(rec.agent)[answered],
+            as_array(rec.outbound_agent),
+            as_array(rec.leg_agent)[_answered_legs(rec)],
+        )
     )
 
 
@@ -129,7 +153,8 @@ def _busy_weights(c: Mapping[str, np.ndarray], rec: Records, chat_k: int) -> np.
     """Share of an agent each busy segment takes: 1, or 1/concurrency for a chat."""
     answered = c["outcome"] == ANSWERED
     w = np.where(c["channel"][answered] == CHAT, 1.0 / chat_k, 1.0)
-    return np.concatenate((w, np.ones(len(rec.outbound_start))))
+    n_legs = int(_answered_legs(rec).sum())
+    return np.concatenate((w, np.ones(len(rec.outbound_start) + n_legs)))
 
 
 def _occupancy_per_interval(
@@ -173,7 +198,7 @@ def agent_columns(rec: Records, scenario: Scenario) -> Columns:
     answered = c["outcome"] == ANSWERED
     inbound_agent = as_array(rec.agent)[answered]
     outbound_agent = as_array(rec.outbound_agent)
-    agent = np.concatenate((inbound_agent, outbound_agent))
+    agent = _busy_agents(rec, answered)
     start, end = _busy_segments(c, rec)
     weights = _busy_weights(c, rec, _chat_k(scenario))
     n = len(rec.agent_group)
@@ -207,7 +232,7 @@ def agent_esat(
     h = scenario.horizon
     c = _contact_arrays(rec)
     answered = c["outcome"] == ANSWERED
-    agent = np.concatenate((as_array(rec.agent)[answered], as_array(rec.outbound_agent)))
+    agent = _busy_agents(rec, answered)
     start, end = _busy_segments(c, rec)
     n_groups = len(scenario.agents.pools(scenario.channels.names))
     if n_groups == 1 and run_kpis is not None:
@@ -518,6 +543,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
         **_after_horizon_kpis(rec, n_contacts),
         **_consult_kpis(rec, c["arrival"], h.warmup_s),
         **_callback_offer_kpis(rec, c, h.warmup_s),
+        **_escalation_kpis(rec, c, h.warmup_s),
     }
     esat, worked = agent_esat(rec, scenario, kpis)  # the employee-satisfaction proxy, per agent
     kpis["esat"] = float(esat[worked].mean()) if worked.any() else math.nan
@@ -603,6 +629,27 @@ def _callback_offer_kpis(
         "callbacks_offered": float(len(offered)),
         "callbacks_accepted": float(len(accepted)),
         "callback_wait_s": float(c["wait"][called].mean()) if len(called) else math.nan,
+    }
+
+
+def _escalation_kpis(
+    rec: Records, c: Mapping[str, np.ndarray], warmup_s: float
+) -> dict[str, float]:
+    """Escalated legs (spec D4) of the calls that arrived after the warm-up.
+
+    Legs put in a second queue, the mean wait in that queue of those answered, and those whose
+    caller hung up there.
+    """
+    contact = as_array(rec.leg_contact)
+    counted = c["arrival"][contact] >= warmup_s
+    outcome = as_array(rec.leg_outcome)[counted]
+    answered = outcome == ANSWERED
+    return {
+        "escalations": float(counted.sum()),
+        "escalation_asa_s": (
+            float(as_array(rec.leg_wait)[counted][answered].mean()) if answered.any() else math.nan
+        ),
+        "escalation_abandoned": float((outcome == ABANDONED).sum()),
     }
 
 

@@ -286,6 +286,45 @@ class ThirdPartyUse(Model):
     job, as with those modes), or none (the contact ends unresolved; the repeat rule follows)."""
 
 
+class Escalation(Model):
+    """A live transfer of a call to a second group after the first agent's handling (spec D4)."""
+
+    to: str = Field(min_length=1)
+    """Name of the agent group whose queue takes the escalated call (``agents`` for one pool)."""
+    probability: float = Field(ge=0, le=1)
+    """Share of this reason's answered calls that the first agent escalates."""
+    handle_time: Distribution
+    """Talk time of the second leg (the second group's handling; no wrap-up added)."""
+    warm: bool = False
+    """``true``: the first agent stays with the caller until the second agent answers (or the
+    caller hangs up); that time is added to the first leg's handle time. ``false``: the first
+    agent is free once the call is put in the second queue."""
+    patience: Distribution | None = None
+    """Caller patience in the second queue; absent means the phone's patience (a fresh draw)."""
+    fcr: float | None = Field(default=None, ge=0, le=1)
+    """Probability that the second leg resolves the issue; absent means the reason's ``fcr``."""
+
+
+class UnderPressure(Model):
+    """Agents rush when the center is busy: FCR and handle time follow the recent occupancy."""
+
+    occupancy_above: float = Field(default=0.9, ge=0, le=1)
+    """Applies while the occupancy of the last completed interval is above this."""
+    fcr_drop: float = Field(default=0.10, ge=0, le=1)
+    """Taken off the FCR of a contact that ends then (clipped at 0)."""
+    handle_time_factor: float = Field(default=0.9, gt=0, le=10)
+    """Times the drawn handle time of a contact answered then."""
+
+
+class LongWaitPatience(Model):
+    """Customers who waited long before are less patient the next time in the same issue."""
+
+    wait_above_s: float = Field(gt=0, le=MAX_DURATION_S)
+    """An earlier wait (answered or abandoned) longer than this in the issue counts."""
+    factor: float = Field(gt=0, le=1)
+    """Times the drawn patience of each later call or chat of that issue."""
+
+
 class Reason(Model):
     """Why customers contact us; each reason has its own handling."""
 
@@ -309,6 +348,12 @@ class Reason(Model):
     priority_head_start_s: float = Field(default=0.0, ge=0, le=MAX_DURATION_S)
     """A waiting contact of this reason is queued as if it had arrived this many seconds earlier
     (the head start many ACDs give instead of, or next to, a priority)."""
+    escalation: Escalation | None = None
+    """A share of this reason's calls goes on, live, to a second group's queue (spec D4)."""
+    under_pressure: UnderPressure | None = None
+    """FCR and handle time of this reason when the last interval's occupancy was high."""
+    patience_after_long_wait: LongWaitPatience | None = None
+    """Shorter patience after an earlier long wait in the same issue."""
 
     @property
     def later_fcr(self) -> float:
@@ -939,8 +984,9 @@ class AgentGroup(Staffing, People):
     """Agents with the same skills (reasons) and channels, and their own staffing."""
 
     name: str = Field(min_length=1)
-    skills: list[str] | None = Field(default=None, min_length=1)
-    """Reasons they handle; absent means every reason."""
+    skills: list[str] | None = None
+    """Reasons they handle; absent means every reason; ``[]`` means only the escalations
+    addressed to the group (``reasons[].escalation.to``)."""
     channels: list[Channel] = Field(default_factory=lambda: ["phone"], min_length=1)
     """Channels they work, in priority order: a free agent takes the first channel with a
     waiting contact (e-mail last: it fills idle time)."""
@@ -1343,6 +1389,28 @@ class Scenario(Model):
                 for channel in group.channels
                 if channel not in have
             ]
+        pool_names = [p.name for p in self.agents.pools(have)]
+        targets = {r.escalation.to for r in self.reasons if r.escalation is not None}
+        issues += [
+            Issue(
+                ("reasons", i, "escalation", "to"),
+                "unknown agent group",
+                f"a group of this scenario: {one_of(pool_names)}",
+                r.escalation.to,
+            )
+            for i, r in enumerate(self.reasons)
+            if r.escalation is not None and r.escalation.to not in pool_names
+        ]
+        issues += [
+            Issue(
+                ("agents", "groups", i, "skills"),
+                "a group without skills takes nothing",
+                "skills, or a group that some reasons[].escalation.to names",
+                [],
+            )
+            for i, group in enumerate(self.agents.groups or [])
+            if group.skills == [] and group.name not in targets
+        ]
         if issues:
             raise_issues(*issues)
         pools = self.agents.pools(have)
