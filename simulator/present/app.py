@@ -22,6 +22,7 @@ import base64
 import html
 import math
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +129,23 @@ def number(value: float, lang: str) -> str:
     """A lever's value as the page writes it (decimal comma in Dutch)."""
     out = f"{value:.4g}"
     return out.replace(".", ",") if lang == "nl" else out
+
+
+WEEKDAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "nl": ("ma", "di", "wo", "do", "vr", "za", "zo"),
+}
+MONTHS = {
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "nl": ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
+}
+
+
+def day_text(day: date | None, lang: str) -> str:
+    """The horizon's first day (``Mon 9 Feb 2026``, ``ma 9 feb 2026``); a Monday without one."""
+    if day is None:
+        return WEEKDAYS[lang][0]
+    return f"{WEEKDAYS[lang][day.weekday()]} {day.day} {MONTHS[lang][day.month - 1]} {day.year}"
 
 
 def lever_label(room: Room, lever: Lever, lang: str) -> str:
@@ -485,7 +503,7 @@ class Page:
             return
         if self.result is not None:
             tr, h = self.result.training, self.result.training.scenarios[0].horizon
-            start = h.start.strftime("%a %d %b %Y") if h.start else "Monday"
+            start = day_text(h.start, self.lang)
             n, final = tr.replications, self.setup.training.replications if self.setup else 0
             self.status = text(
                 "status", self.lang, days=h.days, start=start, n=n, final=final, seed=tr.seed
