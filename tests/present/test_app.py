@@ -310,10 +310,37 @@ def test_page_moves_refines_saves_and_matches_compare(app_server, tmp_path):
             assert "fcr" in error
             assert "1.5" in error
             assert "Allowed: a number >= 0 and <= 1" in error
+            # back in range: the error goes; Report writes the comparison and its HTML report
+            box.fill("0.55")
+            box.press("Tab")
+            page.wait_for_selector('[data-testid="error"]', state="hidden", timeout=30_000)
+            page.get_by_test_id("report").click()
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=\"written\"]')"
+                ".innerText.includes('report.html')",
+                timeout=60_000,
+            )
+            # a scenario file that does not validate, opened from the page: the CLI's message
+            data = yaml.safe_load(LOW_FCR.read_text(encoding="utf-8"))
+            data["reasons"][1]["fcr"] = 1.5
+            bad = tmp_path / "bad.yaml"
+            bad.write_text(yaml.safe_dump(data), encoding="utf-8")
+            page.get_by_test_id("file").fill(str(bad))
+            page.get_by_test_id("open").click()
+            page.wait_for_function(
+                "() => document.querySelector('[data-testid=\"error\"]')"
+                ".innerText.includes('bad.yaml')",
+                timeout=30_000,
+            )
+            with pytest.raises(ScenarioError) as cli:
+                load_scenario(bad)
+            assert page.get_by_test_id("error").inner_text() == f"error: {cli.value}"
             assert "Traceback" not in page.content()
         finally:
             browser.close()
     assert outside == []
+    report = (folder / "report" / "report.html").read_text(encoding="utf-8")
+    assert "what-if" in report
     files = [folder / name for name in FILES]
     proc = subprocess.run(
         [
