@@ -549,7 +549,8 @@ def pareto_command(
         from simulator.present.figures import save_png
         from simulator.present.study_figures import pareto_figure
 
-        typer.echo(f"written: {save_png(pareto_figure(result.table, lang), out)}", err=True)
+        figure = pareto_figure(result.table, lang, result.currency)
+        typer.echo(f"written: {save_png(figure, out)}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:

@@ -521,8 +521,8 @@ def _pareto(run: RunData, lang: str) -> dict[str, Any]:
 def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
     table = ranking(run)
     saved = saved_potential(run, table)
+    money = str((run.scenario.get("costs") or {}).get("currency") or "EUR")
     if saved is None:
-        money = str((run.scenario.get("costs") or {}).get("currency") or "EUR")
         pareto = Pareto(str(run.path), run.name, None, run.replications or 0, 0.0, table)
         pareto.currency = money
         data = pareto.to_json()
@@ -544,7 +544,7 @@ def _pareto_found(run: RunData, lang: str) -> dict[str, Any]:
     return {
         "problem": None,
         "cut": cut_text(data, lang),
-        "picture": picture(pareto_figure(table, lang), t("pareto.title", lang)),
+        "picture": picture(pareto_figure(table, lang, money), t("pareto.title", lang)),
         "table": Table(header[:split], [row[:split] for row in cells]),
         "savings": savings,
         "potential": potential,

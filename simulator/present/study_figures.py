@@ -30,7 +30,7 @@ from simulator.present.figures import (
     new_figure,
     staffing_figure,
 )
-from simulator.present.labels import DEFAULT_LANG, format_threshold, number, t
+from simulator.present.labels import DEFAULT_LANG, format_amount, format_threshold, number, t
 from simulator.present.study_text import format_metric, metric_label, signed, training_text
 from simulator.studies.pareto import KINDS, LINES
 
@@ -69,10 +69,11 @@ def staffing_plot(result: StaffingResult, lang: str = DEFAULT_LANG) -> Figure:
     )
 
 
-def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
+def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG, currency: str = "EUR") -> Figure:
     """Bars of agent hours per reason with the cumulative share on a second axis.
 
     Reasons largest first, each bar split by why the contact exists; the 50% / 80% lines drawn.
+    With prices (a ``cost`` column) each bar is labelled with the reason's cost.
     """
     fig = new_figure()
     ax = fig.axes[0]
@@ -91,6 +92,17 @@ def pareto_figure(table: pd.DataFrame, lang: str = DEFAULT_LANG) -> Figure:
         )
         bottom += values
     ax.set_xticks(x, [str(r) for r in table["reason"]], rotation=20 if len(table) > 4 else 0)
+    if "cost" in table and table["cost"].notna().any():  # the reason's cost on top of its bar
+        for xi, top, cost in zip(x, bottom, table["cost"], strict=True):
+            if pd.notna(cost):
+                ax.annotate(
+                    format_amount(float(cost), lang, currency),
+                    (xi, top),
+                    xytext=(0, 3),
+                    textcoords="offset points",
+                    ha="center",
+                    fontsize=TICK_SIZE - 2,
+                )
     ax.set_ylabel(t("pareto.y", lang), fontsize=LABEL_SIZE)
     ax.tick_params(labelsize=TICK_SIZE)
     ax.grid(True, axis="y", alpha=0.3)

@@ -179,6 +179,7 @@ def test_pareto_ranks_by_euros_and_prices_each_fix(run_folder):
     outbound work the handled minutes are the Pareto's agent hours x 60, so the paired saving
     of cost_total is 0.05 x 60 x the saved agent hours in every replication (the agent part
     is the same 30 x 24 x 12 in both); the hours freed are worth 30 x the saved hours."""
+    from simulator.present.study_figures import pareto_figure
     from simulator.present.study_text import cut_text, pareto_rows
     from simulator.results.rundir import load_run
     from simulator.studies.pareto import analyse
@@ -211,6 +212,11 @@ def test_pareto_ranks_by_euros_and_prices_each_fix(run_folder):
     ]
     assert all(re.fullmatch(r"€ [\d.]+", row[header.index("Kosten")]) for row in rows)
     assert "Naar kosten: " + ", ".join(data["cost_ranking"]) in cut_text(data, "nl")
+    fig = pareto_figure(p.table, "nl")  # each bar carries its reason's cost
+    assert {x.get_text() for x in fig.axes[0].texts} == {
+        format_amount(c, "nl") for c in costs.values()
+    }
+    assert_inside(fig)
 
 
 # -- the run report --------------------------------------------------------------------------------
