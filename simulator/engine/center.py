@@ -142,7 +142,14 @@ class ContactCenter:
         # Agents as people (spec D10): who answers scales the handle time and shifts the FCR;
         # bound below only when a scenario says so (otherwise nothing on the hot chain changes).
         self.people = people = People(
-            scenario, routing, rec.handle, customers.involvement, customers.fcr, customers.later_fcr
+            scenario,
+            routing,
+            rec,
+            customers.involvement,
+            customers.fcr,
+            customers.later_fcr,
+            streams,
+            at,
         )
         if people.learners:
             roster.on_hire = people.hire
@@ -207,7 +214,7 @@ class ContactCenter:
             self._end_service = self._on_service_end
             self._on_service_end = self._on_talk_end
         routing.chat_slots.connect(at, rec.handle, self._on_service_end)
-        if people.scales_handle:
+        if people.scales_handle or people.watches:
             self._answer_as_drawn = self._answer
             self._answer = self._answer_by_agent
         # Behaviour under load (reasons[].under_pressure): handle time scaled at answer, FCR
@@ -571,7 +578,7 @@ class ContactCenter:
 
     def _answer_by_agent(self, cid: int, agent: int, channel: int, now: float) -> None:
         """:meth:`_answer` with the handle time of the agent who answers (spec D10)."""
-        self.people.answer(cid, agent, self.rec.issue_reason[self.rec.issue[cid]])
+        self.people.answer(cid, agent, self.rec.issue_reason[self.rec.issue[cid]], now)
         self._answer_as_drawn(cid, agent, channel, now)
 
     def _on_service_end(self, ev: Event) -> None:

@@ -24,12 +24,16 @@ import math
 from collections.abc import MutableSequence
 
 import numpy as np
+from simpy.events import Event
 
-from simulator.engine.records import CONSULT
+from simulator.engine.records import CONSULT, MISSED_CALLBACK, REPEAT, Records
 from simulator.engine.routing import Group, Routing
-from simulator.engine.third_parties import Involvement
+from simulator.engine.streams import Streams
+from simulator.engine.third_parties import Involvement, Schedule
 from simulator.scenario.models import Learning, Proficiency, Scenario
 from simulator.units import DAY_S
+
+WEEK_S = 7 * DAY_S
 
 
 def _tables(prof: Proficiency | None, names: list[str]) -> tuple[list[float], list[float]]:
@@ -89,21 +93,28 @@ class People:
         self,
         scenario: Scenario,
         routing: Routing,
-        handle: MutableSequence[float],
+        rec: Records,
         involvement: dict[int, Involvement],
         fcr: list[float],
         later_fcr: list[float],
+        streams: Streams,
+        at: Schedule,
     ) -> None:
         names = [r.name for r in scenario.reasons]
         people = scenario.agents.people
         self.routing = routing
-        self._handle = handle
+        self.rec = rec
+        self._handle: MutableSequence[float] = rec.handle
         self._involvement = involvement
         self._fcr, self._later_fcr = fcr, later_fcr
         tables = [_tables(p.proficiency, names) for p in people]
         self.factor = [f for f, _ in tables]  # per group, per reason
         self.plus = [p for _, p in tables]
-        self.learning: list[Learning | None] = [p.learning if p.hires else None for p in people]
+        self.attrition = scenario.agents.attrition
+        new_agents = [bool(p.hires) or self.attrition is not None for p in people]
+        self.learning: list[Learning | None] = [
+            p.learning if new else None for p, new in zip(people, new_agents, strict=True)
+        ]
         self.hires = hire_times(scenario)
         # per group: (fcr, later fcr) per reason, with its shift, clipped to [0, 1]
         self._resolution = [self._shifted(plus) for plus in self.plus]
@@ -114,6 +125,18 @@ class People:
         self.shifts_fcr = any(any(p) for p in self.plus) or self.learners
         #: whether the handle time depends on who answers
         self.scales_handle = any(f != 1.0 for t in self.factor for f in t) or self.learners
+        #: whether answering is watched for the weekly attrition check (spec: issue 19)
+        self.watches = self.attrition is not None
+        if self.attrition is not None:
+            self._esat = scenario.satisfaction.esat
+            self._n_groups = len(people)
+            self._leaves = streams.uniform("attrition")  # one draw per agent and week
+            self._at = at
+            self._week = 0
+            self._horizon_s = scenario.horizon.horizon_s
+            self._new_week()
+            if self._horizon_s > WEEK_S:
+                at(WEEK_S, self._on_week_end, None)
 
     def _shifted(self, plus: list[float]) -> tuple[list[float], list[float]]:
         def clip(p: float) -> float:
@@ -124,7 +147,79 @@ class People:
             [clip(f + s) for f, s in zip(self._later_fcr, plus, strict=True)],
         )
 
-    def answer(self, cid: int, agent: int, reason: int) -> None:
+    # -- attrition: the weekly check -------------------------------------------------------
+    def _new_week(self) -> None:
+        self._busy: dict[int, float] = {}  # per agent: handle time answered this week (s)
+        self._answered: dict[int, int] = {}
+        self._repeats: dict[int, int] = {}
+        self._stretch: dict[int, list[float]] = {}  # per agent: its current stretch [start, end]
+        self._longest: dict[int, float] = {}  # per agent: its longest stretch this week (s)
+
+    def _watch(self, cid: int, agent: int, now: float) -> None:
+        """Note an answered contact for the agent's week: busy time, repeats, stretches."""
+        h = self._handle[cid]
+        self._busy[agent] = self._busy.get(agent, 0.0) + h
+        self._answered[agent] = self._answered.get(agent, 0) + 1
+        if self.rec.kind[cid] in (REPEAT, MISSED_CALLBACK):
+            self._repeats[agent] = self._repeats.get(agent, 0) + 1
+        stretch = self._stretch.get(agent)
+        if stretch is None or now > stretch[1] + 1e-9:  # a free moment since: a new stretch
+            stretch = self._stretch[agent] = [now, now + h]
+        else:
+            stretch[1] = max(stretch[1], now + h)
+        longest = stretch[1] - stretch[0]
+        if longest > self._longest.get(agent, 0.0):
+            self._longest[agent] = longest
+
+    def _group_duty_s(self, start: float, end: float) -> list[float]:
+        """Per group, its agents' time on duty over ``[start, end]`` (seconds), from the log."""
+        rec, n = self.rec, self._n_groups
+        t = np.asarray(rec.duty_time, dtype=np.float64)
+        level = np.asarray(rec.duty_level, dtype=np.int64)
+        group = np.asarray(rec.duty_group, dtype=np.int64)
+        change = np.diff(level, prepend=0)
+        length = np.diff(np.append(np.clip(t, start, end), end))
+        return [float(np.dot(np.cumsum(np.where(group == g, change, 0)), length)) for g in range(n)]
+
+    def week_esat(self, agent: int, occupancy: float) -> float:
+        """The agent's ESAT proxy of the week (as the KPI's, without overtime)."""
+        w = self._esat
+        share = self._repeats.get(agent, 0) / self._answered[agent]
+        score = (
+            w.base
+            + w.per_occupancy_point * 100.0 * max(0.0, occupancy - w.occupancy_above)
+            + w.per_stretch_hour
+            * max(0.0, self._longest.get(agent, 0.0) / 3600 - w.stretch_above_h)
+            + w.per_repeat_share * share
+        )
+        return min(10.0, max(0.0, score))
+
+    def _on_week_end(self, ev: Event) -> None:
+        """A week has passed: who of the agents who worked in it leaves (a new agent comes)."""
+        now = ev.env._now
+        agent_group = self.routing.agent_group
+        duty = self._group_duty_s(now - WEEK_S, now)
+        busy = [0.0] * self._n_groups
+        for agent, b in self._busy.items():
+            busy[agent_group[agent]] += b
+        spec = self.attrition
+        for agent, g in enumerate(agent_group):
+            u = self._leaves()  # drawn for every agent, used or not
+            if agent not in self._answered:
+                continue
+            esat = self.week_esat(agent, busy[g] / duty[g] if duty[g] > 0 else 0.0)
+            rate = spec.per_year + spec.per_year_per_point * max(0.0, spec.esat_from - esat)
+            if u < 1.0 - math.exp(-rate * 7.0 / 365.0):
+                self.rec.leaver_time.append(now)
+                self.rec.leaver_agent.append(agent)
+                if self.learning[g] is not None:
+                    self.experience[agent] = 0.0  # the new agent is a learner
+        self._new_week()
+        if now + WEEK_S < self._horizon_s:
+            self._at(WEEK_S, self._on_week_end, None)
+
+    # -- answering ----------------------------------------------------------------------------
+    def answer(self, cid: int, agent: int, reason: int, now: float) -> None:
         """Agent ``agent`` answers contact ``cid``: its handle time becomes the agent's.
 
         A learner's factor and FCR shift are those of its experience before this contact (kept
@@ -147,6 +242,8 @@ class People:
         if handled is not None:
             wrap = involvement.wrap_s if consult else 0.0
             self.experience[agent] = handled + self._handle[cid] + wrap
+        if self.watches:
+            self._watch(cid, agent, now)
 
     def resolution(self, cid: int, agent: int) -> tuple[list[float], list[float]]:
         """The FCR per reason (first answered contact, later ones) for contact ``cid``.

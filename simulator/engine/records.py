@@ -139,6 +139,9 @@ class Records:
     duty_time: array[float] = field(default_factory=_times)
     duty_level: array[int] = field(default_factory=_ids)
     duty_group: array[int] = field(default_factory=_ids)  # whose agent came or left; -1 at 0
+    # agents who left (``agents.attrition``): when, and the agent id a new agent took over
+    leaver_time: array[float] = field(default_factory=_times)
+    leaver_agent: array[int] = field(default_factory=_ids)
     # per agent (ids as in ``agent``): the index of its group in ``Agents.pools``
     agent_group: list[int] = field(default_factory=list)
     # levels: (time, agents on overtime) at every change

@@ -547,6 +547,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     }
     esat, worked = agent_esat(rec, scenario, kpis)  # the employee-satisfaction proxy, per agent
     kpis["esat"] = float(esat[worked].mean()) if worked.any() else math.nan
+    kpis["leavers"] = float((as_array(rec.leaver_time) >= h.warmup_s).sum())  # attrition
     if scenario.costs is not None:  # spec D2: without prices the cost KPIs are absent, not 0
         from simulator.results.costs import cost_kpis
 

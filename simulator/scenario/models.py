@@ -969,6 +969,23 @@ class Hire(Model):
     """How many: they add to the staffing whenever it has anyone on duty."""
 
 
+class Attrition(Model):
+    """Agents who leave (opt-in, a model): each week, the more likely the lower their ESAT.
+
+    Every 7 days from the start, an agent who answered a contact that week leaves with
+    probability ``1 - exp(-rate x 7 / 365)``, ``rate = per_year + per_year_per_point x max(0,
+    esat_from - ESAT)`` with the agent's ESAT proxy of that week; a new agent takes the place at
+    once (a learner when the group has ``learning``).
+    """
+
+    per_year: float = Field(default=0.10, ge=0, le=10)
+    """Leaving rate per agent per year at an ESAT of ``esat_from`` or more."""
+    per_year_per_point: float = Field(default=0.15, ge=0, le=10)
+    """Added to the rate per ESAT point below ``esat_from``."""
+    esat_from: float = Field(default=8.5, ge=0, le=10)
+    """The ESAT from which the rate is ``per_year``."""
+
+
 class People(Model):
     """Who the agents are: proficiency, learning and hires (for a group, or a single pool)."""
 
@@ -1015,6 +1032,8 @@ class Agents(Staffing, People):
     """Probability that a scheduled agent is absent on a day (paid, not on duty), simulated."""
     off_phone: float = Field(default=0.0, ge=0, lt=1)
     """Share of a present agent's duty time spent off the phone (meetings, training), simulated."""
+    attrition: Attrition | None = None
+    """Agents who leave, more often the lower their ESAT proxy; absent means nobody leaves."""
 
     _sources: tuple[str, ...] = (*_STAFFING, "groups")
 
@@ -1059,7 +1078,8 @@ class Agents(Staffing, People):
                 or any((r.fcr_plus or 0.0) < 0 for r in (prof.by_reason or {}).values())
             ):
                 return True
-            if p.learning is not None and p.hires and p.learning.fcr_plus < 0:
+            learners = p.hires or self.attrition is not None
+            if p.learning is not None and learners and p.learning.fcr_plus < 0:
                 return True
         return False
 

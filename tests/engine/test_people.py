@@ -303,3 +303,64 @@ def test_with_hires_adds_agents_only_while_the_plan_has_some():
 def test_bad_people_are_a_scenario_error(changes, message):
     with pytest.raises(ScenarioError, match=message):
         build(changes)
+
+
+def _attrition(attrition: dict[str, Any], **more: Any) -> Any:
+    return build(
+        {
+            "replications": 5,
+            "horizon": {"days": 22, "warmup_minutes": 0},
+            "arrivals": {"per_hour": 60},
+            "agents": {"headcount": 20, "attrition": attrition, **more},
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("attrition", "rate"),
+    [
+        ({"per_year": 0.0, "per_year_per_point": 5.0}, 0.0),
+        ({"per_year": 2.0, "per_year_per_point": 0.0}, 2.0),
+        ({"per_year": 0.0, "per_year_per_point": 2.5, "esat_from": 10.0}, 2.5 * (10 - 8.8)),
+    ],
+)
+def test_attrition_follows_the_weekly_rate_of_the_esat(attrition, rate):
+    """20 agents, 60 calls/h of 330 s: occupancy 0.275 (no penalty), short stretches, FCR 1 (no
+    repeats), so every agent's weekly ESAT is the base, 8.8. The rate is then per_year +
+    per_year_per_point x max(0, esat_from - 8.8): 0 (8.8 is above 8.5), 2.0, or 2.5 x 1.2 = 3.0
+    a year. A 22-day horizon has checks at days 7, 14 and 21, each over the 20 agents (all
+    answer calls every week, longest idle first), so leavers ~ Binomial(60, 1 - exp(-rate x
+    7 / 365)) per replication: mean 0, 2.24 or 3.33. Tolerance: t(0.9995, 4) standard errors of
+    5 replications (exactly 0 for rate 0)."""
+    sc = _attrition(attrition)
+    result = run(sc, workers=1)
+    leavers = result.summary["leavers"].to_numpy()
+    expected = 60 * (1 - np.exp(-rate * 7 / 365))
+    if rate == 0:
+        assert (leavers == 0).all()
+        return
+    se = leavers.std(ddof=1) / np.sqrt(len(leavers))
+    assert abs(leavers.mean() - expected) <= t_tolerance(max(se, 0.5), len(leavers))
+    assert result.kpis["esat"] == pytest.approx(8.8)
+
+
+def test_a_leaver_is_replaced_by_a_learner():
+    """With learning (start at twice the handle time over 100 handled hours), every agent who
+    leaves is replaced at once by a new one: the next call that agent id answers after the
+    leaving moment takes 330 x 2 = 660 s (gap 1 at 0 handled hours), while the group's own
+    agents take 330 s."""
+    sc = _attrition(
+        {"per_year": 5.0},
+        learning={"hours": 100, "handle_time_factor": 2.0, "fcr_plus": 0.0},
+    )
+    rec = ContactCenter(sc, 0).run()
+    leavers = list(zip(rec.leaver_time, rec.leaver_agent, strict=True))
+    assert leavers
+    agent, arrival = np.asarray(rec.agent), np.asarray(rec.arrival)
+    handle = np.asarray(rec.handle)
+    start = arrival + np.asarray(rec.wait)
+    for t, a in leavers:
+        later = np.flatnonzero((agent == a) & (start >= t))
+        assert handle[later[0]] == pytest.approx(660.0)
+    never = ~np.isin(agent, [a for _, a in leavers]) & (agent >= 0)
+    assert np.allclose(handle[never], 330.0)
