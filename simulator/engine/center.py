@@ -662,7 +662,8 @@ class ContactCenter:
         """A call's first leg ends: an escalating call goes on to its second queue.
 
         It is answered (and counted so) but not resolved: a leg is on its way. Cold, the first
-        agent is free now; warm, only when the second agent answers (or the caller hangs up).
+        agent is free now; warm, only when the second agent answers (or the caller, or the first
+        agent with the caller, gives up when the leg's patience runs out).
         """
         cid = ev._value
         leg = self._escalating.pop(cid, None)

@@ -297,8 +297,8 @@ class Escalation(Model):
     """Talk time of the second leg (the second group's handling; no wrap-up added)."""
     warm: bool = False
     """``true``: the first agent stays with the caller until the second agent answers (or the
-    caller hangs up); that time is added to the first leg's handle time. ``false``: the first
-    agent is free once the call is put in the second queue."""
+    caller gives up in the second queue); that time is added to the first leg's handle time.
+    ``false``: the first agent is free once the call is put in the second queue."""
     patience: Distribution | None = None
     """Caller patience in the second queue; absent means the phone's patience (a fresh draw)."""
     fcr: float | None = Field(default=None, ge=0, le=1)

@@ -68,6 +68,7 @@ def test_library_is_complete() -> None:
         "bike_shop_stores.yaml",
         "first_to_second_line.yaml",
         "callback_button.yaml",
+        "escalation_second_line.yaml",
         *(f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)),
     }
     assert expected <= names
@@ -268,3 +269,40 @@ def test_problem_solvers_need_fewer_contacts_and_hours_for_the_same_customers() 
         assert (better[key] > today[key]).all(), key
     assert abs(better.service_level.mean() - today.service_level.mean()) < 0.05
     assert better.cost_per_resolved_issue.mean() < 1.02 * today.cost_per_resolved_issue.mean()
+
+
+def _escalation_copies() -> list[Scenario]:
+    """escalation_second_line as written (cold), a warm copy and a pooled copy (same hours)."""
+    cold = raw("escalation_second_line.yaml") | {"replications": 3}
+    warm = copy.deepcopy(cold)
+    warm["name"] = "escalation_warm"
+    warm["reasons"][1]["escalation"]["warm"] = True
+    pooled = copy.deepcopy(cold)
+    pooled["name"] = "escalation_pooled"
+    pooled["reasons"][1]["escalation"]["to"] = "agents"
+    first, second = (g["per_interval"] for g in cold["agents"]["groups"])
+    pooled["agents"] = {"per_interval": [a + b for a, b in zip(first, second, strict=True)]}
+    return [load(cold), load(warm), load(pooled)]
+
+
+def test_escalation_warm_costs_first_line_time_and_pooling_saves_the_second_wait() -> None:
+    """escalation_second_line (issue 14 item 6): per replication, with common random numbers.
+
+    Warm against cold: the same escalated calls, and the wait for a specialist becomes first-line
+    handle time, so the first line's aht_s rises by about the share escalated (14%) times that
+    wait. Pooled against cold (same agent hours in one team): the agent who escalates mostly
+    takes the second leg itself, so the second wait nearly vanishes, and one larger pool answers
+    faster: a lower asa_s and fewer issues given up. Every leg counts for the group answering it.
+    """
+    comparison = compare(_escalation_copies(), workers=1)
+    cold, warm, pooled = (r.summary for r in comparison.results)
+    assert (warm.aht_s > cold.aht_s).all()
+    assert (cold.escalations > 1000).all()
+    assert (cold.escalation_abandoned > 50).all()
+    assert (pooled.escalation_asa_s < 0.2 * cold.escalation_asa_s).all()
+    assert (pooled.asa_s < cold.asa_s).all()
+    assert (pooled.gave_up < cold.gave_up).all()
+    by_group = comparison.results[0].to_json()["by_group"]
+    legs = cold.escalations.mean() - cold.escalation_abandoned.mean()
+    assert by_group["second_line"]["answered"] == pytest.approx(legs, abs=1.0)
+    assert by_group["first_line"]["answered"] == pytest.approx(cold.answered.mean())
