@@ -346,11 +346,28 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
                 style="dim",
             )
     if result.simulation is not None:
+    hours = result.interval_hours
+    parts = [
+        f"{name} {result.table[key].sum() * hours:,.1f} h"
+        for key, name in (("chat_agents", "chat"), ("email_agents", "e-mail"))
+        if key in result.table
+    ]
+    if parts:
+        phone = result.table["phone_agents"].sum() * hours
+        console.print(f"agent hours by channel: phone {phone:,.1f} h, " + ", ".join(parts))
+    if len(result.groups) > 1:
+        console.print(
+            "agent hours by group: "
+            + ", ".join(
+                f"{g} {result.table[f'group:{g}'].sum() * hours:,.1f} h" for g in result.groups
+            )
+        )
         s = result.simulation
         console.print(
+        seconds = f" in {s['seconds']:,.0f} s" if "seconds" in s else ""
             f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
-            f"{s['iterations']} runs of {s['replications']} replications (seed {s['seed']})"
-            + (f": {result.reason}" if result.reason else "")
+            f"{s['iterations']} runs of {s['replications']} replications{seconds} "
+            f"(seed {s['seed']})" + (f": {result.reason}" if result.reason else "")
         )
     for note in result.notes:
         console.print(f"note: {note}", style="dim")
