@@ -69,6 +69,7 @@ def test_library_is_complete() -> None:
         "first_to_second_line.yaml",
         "callback_button.yaml",
         "escalation_second_line.yaml",
+        "firefighting_spiral.yaml",
         *(f"growth_phase{n}.yaml" for n in (1, 2, 3, 4)),
     }
     assert expected <= names
@@ -306,3 +307,32 @@ def test_escalation_warm_costs_first_line_time_and_pooling_saves_the_second_wait
     legs = cold.escalations.mean() - cold.escalation_abandoned.mean()
     assert by_group["second_line"]["answered"] == pytest.approx(legs, abs=1.0)
     assert by_group["first_line"]["answered"] == pytest.approx(cold.answered.mean())
+
+
+def test_firefighting_spiral_tips_with_10_percent_more_demand_unless_fcr_is_higher() -> None:
+    """firefighting_spiral (issue 14 item 6): per replication, with common random numbers.
+
+    By hand, without pressure: contacts per issue are 1 / (1 - (1 - f) p) = 1 / (1 - 0.35 x
+    0.9) = 1.46 at FCR f = 0.65 and repeat probability p = 0.9, and 1.82 at f = 0.50 (under
+    pressure), so a rise that keeps the pressure on adds about a quarter more calls on top of
+    the 10%; at f = 0.75 (0.60 under pressure) it is 1.29 (1.56). Checked: with 10% more new
+    issues offered rises by more than 15% and fcr falls by more than 4 points, the pressure is
+    on in more than twice as many intervals and the service level falls; the same rise with FCR
+    10 points higher offers fewer calls than today, with a higher service level.
+    """
+    base = raw("firefighting_spiral.yaml") | {"replications": 3}
+    base["horizon"] = {**base["horizon"], "days": 4}
+    rise = copy.deepcopy(base)
+    rise["name"] = "spiral_rise"
+    rise["arrivals"]["per_hour"] = 220
+    fixed = copy.deepcopy(rise)
+    fixed["name"] = "spiral_rise_fcr"
+    fixed["reasons"][0]["fcr"] = 0.75
+    comparison = compare([load(base), load(rise), load(fixed)], workers=1)
+    today, tipped, held = (r.summary for r in comparison.results)
+    assert (tipped.offered > 1.15 * today.offered).all()
+    assert (tipped.fcr < today.fcr - 0.04).all()
+    assert (tipped.occupancy_above_90_share > 2 * today.occupancy_above_90_share).all()
+    assert (tipped.service_level < today.service_level).all()
+    assert (held.offered < today.offered).all()
+    assert (held.service_level > today.service_level).all()
