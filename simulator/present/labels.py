@@ -167,6 +167,7 @@ EN: dict[str, str] = {
     "col.cost": "Cost",
     "col.agent_hours": "Agent hours",
     "col.occupancy": "Occupancy",
+    "col.esat": "ESAT",
     "table.hidden.run": (
         "{n} KPIs that are 0 or undefined in this run are not shown; --json has all."
     ),
@@ -617,6 +618,7 @@ NL: dict[str, str] = {
     "col.cost": "Kosten",
     "col.agent_hours": "Agenturen",
     "col.occupancy": "Bezetting",
+    "col.esat": "ESAT",
     "table.hidden.run": (
         "{n} kerncijfers die in deze run 0 of ongedefinieerd zijn, staan er niet in;"
         " --json heeft ze allemaal."

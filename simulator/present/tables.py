@@ -134,6 +134,7 @@ _GROUP_COLUMNS = {
     "fcr": "fcr",
     "agent_hours": "agent_hours",
     "occupancy": "occupancy",
+    "esat": "esat",
 }
 
 
