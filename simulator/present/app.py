@@ -21,6 +21,7 @@ import asyncio
 import base64
 import html
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -376,22 +377,26 @@ class Page:
         for lever in self.room.levers:
             label = lever_label(self.room, lever, lang)
             if lever.kind == "price":
-                field_ = ui.number(label, value=self.values[lever.key], on_change=self.changed)
-                field_.bind_value(self.values, lever.key).props(f'data-testid="{lever.key}"')
+                field_ = ui.number(
+                    label, value=self.values[lever.key], on_change=self.setter(lever.key)
+                )
+                field_.props(f'data-testid="{lever.key}"')
                 continue
             ui.label(label).classes("text-caption")
             with ui.row().classes("w-full no-wrap items-center"):
                 slider = ui.slider(
                     min=lever.low, max=lever.high, step=lever.step, value=self.values[lever.key]
                 ).props(f'label data-testid="{lever.key}-slider"')
-                slider.bind_value(self.values, lever.key).on_value_change(self.changed)
-                box = ui.number(value=self.values[lever.key], on_change=self.changed)
-                box.classes("w-24")
-                box.props(f'dense data-testid="{lever.key}"').bind_value(self.values, lever.key)
+                slider.on_value_change(self.setter(lever.key))
+                # bound element to element (pushed on change, not polled like a dict)
+                box = ui.number(value=self.values[lever.key]).classes("w-24").bind_value(slider)
+                box.props(f'dense data-testid="{lever.key}"')
         ui.label(text("run", lang)).classes("text-h6")
         for key in ("days", "replications", "seed"):
-            box = ui.number(text(key, lang), value=self.settings[key], on_change=self.changed)
-            box.bind_value(self.settings, key).props(f'data-testid="{key}"')
+            box = ui.number(
+                text(key, lang), value=self.settings[key], on_change=self.setter(key, self.settings)
+            )
+            box.props(f'data-testid="{key}"')
         ui.button(text("reset", lang), on_click=self.reset).props('flat data-testid="reset"')
         folder = ui.input(text("folder", lang), value=str(self.server.folder))
         folder.props('data-testid="folder"')
@@ -405,6 +410,16 @@ class Page:
         self.written_label = ui.label(self.written).props('data-testid="written"')
 
     # -- events -----------------------------------------------------------------------------------
+    def setter(self, key: str, into: dict[str, Any] | None = None) -> Callable[[Any], None]:
+        """A control's change handler: keep its value (a lever's, or a setting's) and run."""
+        target = self.values if into is None else into
+
+        def handle(event: Any) -> None:
+            target[key] = event.value
+            self.changed()
+
+        return handle
+
     def set_lang(self, lang: str) -> None:
         """Switch the page's language; the answer is redrawn, not re-simulated."""
         if lang == self.lang or lang not in LANGS:

@@ -184,11 +184,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
+def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         if proc.poll() is not None:
-            raise AssertionError(f"ccsim app ended with {proc.returncode}: {proc.stderr.read()}")
+            raise AssertionError(f"ccsim app ended with {proc.returncode}: {log.read_text()}")
         with socket.socket() as s:
             if s.connect_ex(("127.0.0.1", port)) == 0:
                 return
@@ -205,6 +205,8 @@ def app_server(tmp_path):
     scenario.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     port = _free_port()
     folder = tmp_path / "out"
+    log = tmp_path / "app.log"  # a file: a pipe nobody reads could fill and stop the server
+    env = {k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"}  # NiceGUI's test mode
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -219,15 +221,12 @@ def app_server(tmp_path):
             str(folder),
         ],
         cwd=tmp_path,
-        env={
-            k: v for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST"
-        },  # NiceGUI's test mode
+        env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=(err := log.open("w")),
     )
     try:
-        _wait_for_port(port, proc, 60)
+        _wait_for_port(port, proc, log, 60)
         yield f"http://127.0.0.1:{port}/", folder
     finally:
         proc.send_signal(signal.SIGINT)
@@ -236,6 +235,7 @@ def app_server(tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        err.close()
 
 
 def _cell(page, testid: str) -> tuple[float | None, str]:
@@ -364,3 +364,42 @@ def test_page_moves_refines_saves_and_matches_compare(app_server, tmp_path):
     # the page's euros are per week: 7/2 of the 2-day window's cost_total
     assert shown["cost_per_week"] == pytest.approx(3.5 * diff["cost_total"][0]["mean"], rel=1e-9)
     assert not math.isclose(shown["asa_s"], 0.0)
+
+
+def test_app_without_nicegui_says_how_to_get_it(monkeypatch):
+    """Without the optional extra, ``ccsim app`` exits 2 with the install line, no traceback."""
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "nicegui" else find_spec(name, *a),
+    )
+    result = CliRunner().invoke(app, ["app", str(LOW_FCR), "--no-browser"])
+    assert result.exit_code == 2
+    assert 'pip install "ccsim[app]"' in result.output
+
+
+def test_what_if_name_and_table_in_both_languages():
+    """The what-if is named after the levers it moves (prices apply to both, so not); every
+    number cell of the table carries its value: +20% agents gives scale 1.2 as in train."""
+    from simulator.present.app import result_table, what_if_name
+
+    room = Room(LOW_FCR)
+    values = {lever.key: lever.base for lever in room.levers}
+    assert what_if_name(room, values, "en") == "what-if (nothing moved)"
+    values.update({"agents": 20, "fcr.billing": 0.7, "price.agent_hour": 45})
+    assert what_if_name(room, values, "en") == "+20% agents, FCR billing 0.7"
+    assert what_if_name(room, values, "nl") == "+20% agenten, FCR billing 0,7"
+    setup = room.setup(values, Settings(1, 2, 2026))
+    assert setup.training.what_ifs[0].scale_agents == 1.2
+    result = room.evaluate(setup, 2, workers=1)
+    table = result_table(result, "nl")
+    for key in result.training.metrics:
+        assert f'data-testid="diff-{key}"' in table
+    assert "verschil (95%-BI)" in table
