@@ -52,7 +52,7 @@ from simulator.engine.arrivals import arrival_times
 from simulator.engine.calendar import Calendar
 from simulator.engine.customers import Customers
 from simulator.engine.drivers import driver_arrivals
-from simulator.engine.escalation import LEG, Escalations
+from simulator.engine.escalation import LEG, Escalations, Overflows
 from simulator.engine.people import People
 from simulator.engine.pressure import Pressure
 from simulator.engine.records import (
@@ -235,6 +235,15 @@ class ContactCenter:
         self._offers = routing.callback_offers
         if self._offers is not None:
             self._enqueue = self._enqueue_offering
+        # Overflow (reasons[].overflow): a call that waited long may go to a second group too
+        # (engine/escalation.py; bound once, only when some reason overflows).
+        self._overflows: Overflows | None = None
+        if any(r.overflow is not None for r in scenario.reasons):
+            self._overflows = Overflows(scenario, routing)
+            self._take_next = self._overflows.wrap(self._take_next)
+            self._enqueue_here = self._enqueue
+            self._enqueue = self._enqueue_overflowing
+            self._on_overflow = self._on_overflow
 
         # Columns whose value at creation is a default are grown in chunks and cut to length at
         # the end, so that creating an issue or a contact appends only what it must draw.
@@ -532,6 +541,35 @@ class ContactCenter:
             self.routing.queued += 1
         else:
             ContactCenter._enqueue(self, cid, q, channel, now)
+
+    def _enqueue_overflowing(self, cid: int, q: int, channel: int, now: float) -> None:
+        """:meth:`_enqueue`, and a call of a reason that overflows gets its overflow moment."""
+        self._enqueue_here(cid, q, channel, now)
+        rule = self._overflows.rule[q % self._n_reasons] if channel == PHONE else None
+        if rule is not None:
+            self._at(rule[0], self._on_overflow, (cid, q))
+
+    def _on_overflow(self, ev: Event) -> None:
+        """A call has waited its reason's ``overflow.after_s``: an idle agent of ``to`` takes it.
+
+        Otherwise it stays in its queue, where a free agent of either group may take it.
+        """
+        cid, q = ev._value
+        rec = self.rec
+        if rec.outcome[cid] != WAITING:
+            return
+        g = self._overflows.rule[q % self._n_reasons][1]
+        if not g.idle:
+            return
+        now = self.env._now
+        self._qwait[q] -= 1
+        self.routing.queued -= 1
+        self._queue_change(-1, now)
+        if self._offers is not None and cid in self._offers.held:
+            self._offers.held.remove(cid)
+            self._offers.on_hold -= 1
+        rec.wait[cid] = now - rec.arrival[cid]
+        self._answer(cid, g.idle.popleft(), PHONE, now)
 
     def _on_patience(self, ev: Event) -> None:
         cid, q = ev._value

@@ -1,4 +1,4 @@
-"""Escalation to a second group (spec D4): the second legs of calls and their queues.
+"""Escalation to a second group (spec D4): the second legs of calls and their queues; overflow.
 
 After the first agent's handling a share of a reason's calls is put, live, in the queue of the
 group ``reasons[].escalation.to``. That queue is not a (channel, reason) queue of
@@ -12,6 +12,9 @@ the pseudo channel ``LEG`` only in scenarios with escalations (bound once).
 What a leg needs was drawn with its call (``Customers.escalation``): whether the call escalates,
 the second handle time and the patience in the second queue. A warm transfer keeps the first
 agent until the second answers (``holding``); that time is added to the first leg's handle time.
+
+Overflow (:class:`Overflows`) sends no leg: a call that has waited ``overflow.after_s`` in its own
+queue may be taken by the group ``overflow.to`` as well, keeping its place and its wait.
 """
 
 from __future__ import annotations
@@ -107,3 +110,69 @@ class Escalations:
             return take_next(queues, channel, now)
 
         return take_next_or_leg
+
+
+OVERFLOW = 1 << 20
+"""Queue ids from here on in a group's phone route are overflow routes: ``OVERFLOW + q``."""
+
+
+class Overflows:
+    """Overflow (``reasons[].overflow``): a call waiting ``after_s`` may be taken by group ``to``.
+
+    The call keeps its place in its own queue; the second group gets a phone route to that
+    queue (``OVERFLOW + q``, after its own work), on which a free agent takes the head only
+    when it has waited ``after_s``. When the wait passes ``after_s`` (a timer set when the call
+    queues) an idle agent of the group answers it at once. The whole wait counts for whoever
+    answers (an overflow starts no new wait).
+    """
+
+    def __init__(self, scenario: Scenario, routing: Routing) -> None:
+        self.routing = routing
+        self.rec = routing.rec
+        names = [p.name for p in scenario.agents.pools(scenario.channels.names)]
+        n = routing.n_reasons
+        phone = CHANNELS.index("phone")
+        #: per reason: (after_s, group) of its overflow, or None
+        self.rule: list[tuple[float, Group] | None] = [
+            None
+            if r.overflow is None
+            else (r.overflow.after_s, routing.groups[names.index(r.overflow.to)])
+            for r in scenario.reasons
+        ]
+        self.after: dict[int, float] = {}
+        routes: dict[int, list[int]] = {}
+        for reason, rule in enumerate(self.rule):
+            if rule is not None:
+                q = phone * n + reason
+                self.after[q] = rule[0]
+                routes.setdefault(rule[1].index, []).append(OVERFLOW + q)
+        for g in routing.groups:
+            if g.index in routes:
+                g.routes.append((phone, routes[g.index]))
+
+    def take(self, queues: list[int], now: float) -> int:
+        """The head of the first of ``queues`` (overflow routes) that has waited long enough."""
+        routing = self.routing
+        for k in queues:
+            q = k - OVERFLOW
+            if routing.qwait[q]:
+                queue = routing.queues[q]
+                outcome = self.rec.outcome
+                while outcome[queue[0]] != WAITING:
+                    queue.popleft()
+                if now - self.rec.arrival[queue[0]] >= self.after[q]:
+                    return routing.take_next([q], CHANNELS.index("phone"), now)
+        return -1
+
+    def wrap(
+        self, take_next: Callable[[list[int], int, float], int]
+    ) -> Callable[[list[int], int, float], int]:
+        """``take_next`` that also serves overflow routes."""
+        take = self.take
+
+        def take_next_or_overflow(queues: list[int], channel: int, now: float) -> int:
+            if queues and queues[0] >= OVERFLOW:
+                return take(queues, now)
+            return take_next(queues, channel, now)
+
+        return take_next_or_overflow

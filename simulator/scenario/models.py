@@ -305,6 +305,15 @@ class Escalation(Model):
     """Probability that the second leg resolves the issue; absent means the reason's ``fcr``."""
 
 
+class Overflow(Model):
+    """Calls of a reason that wait long may be taken by a second group as well."""
+
+    to: str = Field(min_length=1)
+    """Name of the agent group that may take them."""
+    after_s: float = Field(ge=0, le=MAX_DURATION_S)
+    """A call waiting this long becomes the second group's work too (it keeps its place)."""
+
+
 class UnderPressure(Model):
     """Agents rush when the center is busy: FCR and handle time follow the recent occupancy."""
 
@@ -350,6 +359,8 @@ class Reason(Model):
     (the head start many ACDs give instead of, or next to, a priority)."""
     escalation: Escalation | None = None
     """A share of this reason's calls goes on, live, to a second group's queue (spec D4)."""
+    overflow: Overflow | None = None
+    """Waiting calls of this reason may be taken by a second group after a while."""
     under_pressure: UnderPressure | None = None
     """FCR and handle time of this reason when the last interval's occupancy was high."""
     patience_after_long_wait: LongWaitPatience | None = None
@@ -1411,6 +1422,7 @@ class Scenario(Model):
             ]
         pool_names = [p.name for p in self.agents.pools(have)]
         targets = {r.escalation.to for r in self.reasons if r.escalation is not None}
+        targets |= {r.overflow.to for r in self.reasons if r.overflow is not None}
         issues += [
             Issue(
                 ("reasons", i, "escalation", "to"),
@@ -1423,9 +1435,19 @@ class Scenario(Model):
         ]
         issues += [
             Issue(
+                ("reasons", i, "overflow", "to"),
+                "unknown agent group",
+                f"a group of this scenario: {one_of(pool_names)}",
+                r.overflow.to,
+            )
+            for i, r in enumerate(self.reasons)
+            if r.overflow is not None and r.overflow.to not in pool_names
+        ]
+        issues += [
+            Issue(
                 ("agents", "groups", i, "skills"),
                 "a group without skills takes nothing",
-                "skills, or a group that some reasons[].escalation.to names",
+                "skills, or a group that some reasons[].escalation.to or overflow.to names",
                 [],
             )
             for i, group in enumerate(self.agents.groups or [])

@@ -183,3 +183,61 @@ def test_bad_escalations_are_clear_errors(edit, message):
     edit(changes)
     with pytest.raises(ScenarioError, match=message):
         scenario(changes)
+
+
+def _overflow(after_s, **extra):
+    return {
+        "reasons": [
+            {
+                "name": "technical",
+                "share": 1.0,
+                "handle_time": {"dist": "exponential", "mean_s": 300},
+                "overflow": {"to": "backup", "after_s": after_s},
+            }
+        ],
+        "channels": {"phone": {"patience": None}},
+        "arrivals": {"per_hour": 20},
+        "horizon": {"days": 1, "warmup_minutes": 0},
+        "agents": {
+            "groups": [
+                {"name": "first_line", "skills": ["technical"], "headcount": 1},
+                {"name": "backup", "skills": [], "headcount": 1},
+            ]
+        },
+        **extra,
+    }
+
+
+def test_overflow_at_once_is_a_pool_of_two():
+    """Overflow after 0 s to an otherwise idle group of one: exactly a single pool of two.
+
+    A call finding its own agent busy is taken at once by the backup agent if idle; a freed
+    agent of either group takes the head of the queue (its wait is past 0 s). So every call
+    starts as soon as either of two agents is free, first come first served: the waits of an
+    M/M/2 with the same arrivals and handle times (the same draws), call by call.
+    """
+    pooled_changes = _overflow(0)
+    pooled_changes["agents"] = {"headcount": 2}
+    del pooled_changes["reasons"][0]["overflow"]
+    pooled = simulate(scenario(pooled_changes), 0)
+    overflow = simulate(scenario(_overflow(0)), 0)
+    assert np.allclose(as_array(overflow.wait), as_array(pooled.wait))
+    assert (as_array(overflow.wait) > 0).sum() > 20
+
+
+def test_overflow_takes_only_calls_that_waited_long_enough_and_counts_the_whole_wait():
+    """Overflow after 120 s: the backup agent answers only calls that have waited 120 s or more.
+
+    Its by_group ``asa_s`` is the mean of those calls' whole waits (from arrival: an overflow
+    starts no new wait), so it is at least 120 s; the first line's calls wait any time.
+    """
+    sc = scenario(_overflow(120))
+    rec = simulate(sc, 0)
+    group = np.asarray(rec.agent_group)[as_array(rec.agent)]
+    answered = as_array(rec.outcome) == ANSWERED
+    backup = answered & (group == 1)
+    assert backup.sum() > 10
+    assert (as_array(rec.wait)[backup] >= 120.0 - 1e-9).all()
+    groups = by_group(rec, sc)
+    assert groups["backup"]["asa_s"] == pytest.approx(as_array(rec.wait)[backup].mean())
+    assert groups["backup"]["answered"] + groups["first_line"]["answered"] == answered.sum()
