@@ -89,20 +89,39 @@ def handled(rec: Records, warmup_s: float) -> tuple[np.ndarray, np.ndarray, np.n
     """What agents handled in the window, per piece: handle time (s), issue, and repeat or not.
 
     The pieces are the answered contacts that arrived after ``warmup_s``, then the outbound
-    calls begun after it; a repeat is a repeat or missed-callback contact.
+    calls begun after it, then the answered escalated legs (spec D4) of those contacts; a
+    repeat is a repeat or missed-callback contact (a leg is one when its call is).
     """
     arrival = as_array(rec.arrival)
     answered = (as_array(rec.outcome) == ANSWERED) & (arrival >= warmup_s)
-    kind = as_array(rec.kind)[answered]
+    kind = as_array(rec.kind)
     start = as_array(rec.outbound_start)
     outbound = start >= warmup_s
+    leg_contact = as_array(rec.leg_contact)
+    legs = (as_array(rec.leg_outcome) == ANSWERED) & (arrival[leg_contact] >= warmup_s)
+    leg_kind = kind[leg_contact[legs]]
+    kind = kind[answered]
     return (
         np.concatenate(
-            (as_array(rec.handle)[answered], (as_array(rec.outbound_end) - start)[outbound])
+            (
+                as_array(rec.handle)[answered],
+                (as_array(rec.outbound_end) - start)[outbound],
+                as_array(rec.leg_handle)[legs],
+            )
         ),
-        np.concatenate((as_array(rec.issue)[answered], as_array(rec.outbound_issue)[outbound])),
         np.concatenate(
-            ((kind == REPEAT) | (kind == MISSED_CALLBACK), np.zeros(outbound.sum(), bool))
+            (
+                as_array(rec.issue)[answered],
+                as_array(rec.outbound_issue)[outbound],
+                as_array(rec.issue)[leg_contact[legs]],
+            )
+        ),
+        np.concatenate(
+            (
+                (kind == REPEAT) | (kind == MISSED_CALLBACK),
+                np.zeros(outbound.sum(), bool),
+                (leg_kind == REPEAT) | (leg_kind == MISSED_CALLBACK),
+            )
         ),
     )
 

@@ -241,3 +241,22 @@ def test_overflow_takes_only_calls_that_waited_long_enough_and_counts_the_whole_
     groups = by_group(rec, sc)
     assert groups["backup"]["asa_s"] == pytest.approx(as_array(rec.wait)[backup].mean())
     assert groups["backup"]["answered"] + groups["first_line"]["answered"] == answered.sum()
+
+
+def test_handled_minutes_of_the_second_legs_are_paid():
+    """``costs.contact_minute`` pays every handled minute, the second legs' too.
+
+    At EUR 1 a minute and nothing else, cost_handling = (handle time of the answered calls +
+    handle time of the answered legs, both of calls that arrived after the warm-up) / 60.
+    """
+    changes = _two_lines(per_hour=300, aht1=240, aht2=600, c1=22, c2=6, p=0.2)
+    changes |= {"costs": {"agent_hour": 0.0, "contact_minute": 1.0}}
+    sc = scenario(changes)
+    rec = simulate(sc, 0)
+    kpis = replication_kpis(rec, sc)
+    arrival = as_array(rec.arrival)
+    calls = (as_array(rec.outcome) == ANSWERED) & (arrival >= 3600.0)
+    legs = (as_array(rec.leg_outcome) == ANSWERED) & (arrival[as_array(rec.leg_contact)] >= 3600.0)
+    minutes = (as_array(rec.handle)[calls].sum() + as_array(rec.leg_handle)[legs].sum()) / 60
+    assert legs.sum() > 100
+    assert kpis["cost_handling"] == pytest.approx(minutes)
