@@ -168,11 +168,12 @@ def run_command(
 ) -> None:
     """Run replications of a scenario and report KPIs with 95% confidence intervals."""
     import shlex
+    from contextlib import nullcontext
     from datetime import datetime
 
     from simulator.present.warnings import horizon_warning
     from simulator.runs.executor import default_workers
-    from simulator.runs.output import check_out_dir, write_run
+    from simulator.runs.output import RunFolder, check_out_dir
     from simulator.runs.progress import progress_bar
     from simulator.runs.replications import run
     from simulator.scenario.loading import load_scenario
@@ -194,31 +195,30 @@ def run_command(
     n = scenario.replications if replications is None else replications
     workers = default_workers(n) if workers is None else workers
     started = datetime.now().astimezone()
-    with progress_bar(n, "replications") as advance:
-        result = run(
-            scenario,
-            replications=n,
-            seed=seed,
-            workers=workers,
-            progress=advance,
-            keep_contacts=out is not None,  # per-contact tables only for the --out folder
-        )
-    finished = datetime.now().astimezone()
-    if out is not None:
-        command_line = shlex.join([ctx.find_root().info_name or "ccsim", *ctx.meta[_ARGV]])
-        write_run(
-            result,
-            out,
-            command_line=command_line,
-            started=started,
-            finished=finished,
-            workers=workers,
-            force=force,
-        )
-        if report:
-            from simulator.present.dispatch import write_report
+    # Per-contact tables only for the --out folder, streamed into it replication by replication.
+    with RunFolder(out, force) if out is not None else nullcontext() as folder:
+        with progress_bar(n, "replications") as advance:
+            result = run(
+                scenario,
+                replications=n,
+                seed=seed,
+                workers=workers,
+                progress=advance,
+                keep_contacts=folder is not None,
+                sink=None if folder is None else folder.add,
+            )
+        if folder is not None:
+            folder.finish(
+                result,
+                command_line=shlex.join([ctx.find_root().info_name or "ccsim", *ctx.meta[_ARGV]]),
+                started=started,
+                finished=datetime.now().astimezone(),
+                workers=workers,
+            )
+    if out is not None and report:
+        from simulator.present.dispatch import write_report
 
-            typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
+        typer.echo(f"report: {write_report(out, lang=lang)}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_json(), allow_nan=False))
     else:

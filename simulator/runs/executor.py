@@ -169,13 +169,33 @@ def run_tasks(
     Runs over ``workers`` local processes (default: one per core). The first task that fails raises
     its exception and stops the others.
     """
-    values: dict[K, R] = {}
+    return dict(run_in_order(fn, tasks, workers=workers, progress=progress))
+
+
+def run_in_order(
+    fn: Callable[..., R],
+    tasks: Mapping[K, tuple[Any, ...]],
+    *,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Iterator[tuple[K, R]]:
+    """``(key, value)`` in the order of ``tasks``, each as soon as it and all before it finished.
+
+    A caller can hand each value on (write it) and drop it while later tasks still run, and
+    still see them in a fixed order whatever the number of workers. The first task that fails
+    raises its exception and stops the others; so does leaving the loop early.
+    """
+    order = list(tasks)
+    held: dict[K, R] = {}
+    nxt = 0
     with Executor(default_workers(len(tasks), workers)) as executor:
         for done in executor.as_completed(fn, tasks, progress):
             if done.error is not None:
                 raise done.error
-            values[done.key] = cast(R, done.value)  # no error: a value
-    return {key: values[key] for key in tasks}
+            held[done.key] = cast(R, done.value)  # no error: a value
+            while nxt < len(order) and order[nxt] in held:
+                yield order[nxt], held.pop(order[nxt])
+                nxt += 1
 
 
 @contextmanager

@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -25,7 +25,9 @@ from simulator.errors import CcsimError
 from simulator.scenario.stated import default_only_kpis
 
 if TYPE_CHECKING:  # the runner loads numba and SimPy; writing a folder needs neither
-    from simulator.runs.replications import RunResult
+    import pandas as pd
+
+    from simulator.runs.replications import Replication, RunResult
 
 OUTPUT_FILES = (
     "summary.csv",
@@ -65,20 +67,83 @@ def write_run(
     workers: int,
     force: bool = False,
 ) -> None:
-    """Write the files of a run into ``out_dir``, atomically (see the module docstring).
+    """Write the files of a run that kept its per-contact tables into ``out_dir``, atomically.
 
-    The run must have kept its per-contact tables (``run(..., keep_contacts=True)``).
+    The run must have kept them (``run(..., keep_contacts=True)`` without a sink); a run that
+    streamed them wrote them through :class:`RunFolder` already.
     """
     if result.contacts is None or result.journeys is None:
         raise ValueError("a run folder needs the contacts and journeys: keep_contacts=True")
-    out_dir = Path(out_dir)
-    check_out_dir(out_dir, force)
-    staging = staging_folder(out_dir)
-    try:
+    with RunFolder(out_dir, force) as folder:
+        folder.append(result.contacts, result.journeys)
+        folder.finish(
+            result, command_line=command_line, started=started, finished=finished, workers=workers
+        )
+
+
+class RunFolder:
+    """A run folder being written: its staging sibling, and the per-contact tables appended to.
+
+    ``append`` adds one replication's contacts and journeys to ``contacts.parquet`` and
+    ``journeys.parquet`` (a row group each), so a run of many replications never holds more than
+    one replication's tables; ``finish`` writes the rest and renames the folder into place. Left
+    by an exception (Ctrl-C included), the staging folder is removed and ``out_dir`` untouched.
+    """
+
+    def __init__(self, out_dir: Path, force: bool = False) -> None:
+        self.out_dir = Path(out_dir)
+        check_out_dir(self.out_dir, force)
+        self.staging = staging_folder(self.out_dir)
+        self._writers: dict[str, Any] = {}
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self._close()
+        if kind is not None or self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
+
+    def add(self, replication: Replication) -> None:
+        """A sink for ``run``: append a finished replication's per-contact tables."""
+        self.append(replication.contacts, replication.journeys)
+
+    def append(self, contacts: pd.DataFrame | None, journeys: pd.DataFrame | None) -> None:
+        """Append tables to ``contacts.parquet`` and ``journeys.parquet``."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for name, frame in (("contacts", contacts), ("journeys", journeys)):
+            if frame is None:
+                raise ValueError("a run folder needs the contacts and journeys: keep_contacts=True")
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            writer = self._writers.get(name)
+            if writer is None:
+                writer = pq.ParquetWriter(self.staging / f"{name}.parquet", table.schema)
+                self._writers[name] = writer
+            writer.write_table(table)
+
+    def _close(self) -> None:
+        for writer in self._writers.values():
+            writer.close()
+        self._writers.clear()
+
+    def finish(
+        self,
+        result: RunResult,
+        *,
+        command_line: str,
+        started: datetime,
+        finished: datetime,
+        workers: int,
+    ) -> None:
+        """Write the summary, tables, scenario and metadata, then rename the folder into place."""
+        if set(self._writers) != {"contacts", "journeys"}:
+            raise ValueError("a run folder needs the contacts and journeys: keep_contacts=True")
+        self._close()
+        staging = self.staging
         result.summary.to_csv(staging / "summary.csv", index=False)
         result.intervals.to_parquet(staging / "intervals.parquet", index=False)
-        result.contacts.to_parquet(staging / "contacts.parquet", index=False)
-        result.journeys.to_parquet(staging / "journeys.parquet", index=False)
         result.agents.to_parquet(staging / "agents.parquet", index=False)
         _write_breakdown(staging / "by_reason.csv", "reason", result.by_reason_rows)
         _write_breakdown(staging / "by_group.csv", "group", result.by_group_rows)
@@ -107,10 +172,7 @@ def write_run(
         (staging / "meta.json").write_text(
             json.dumps(meta, indent=2, allow_nan=False) + "\n", encoding="utf-8"
         )
-        _move_into_place(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        _move_into_place(staging, self.out_dir)
 
 
 def _write_breakdown(path: Path, name: str, reps: list[dict[str, dict[str, float]]]) -> None:

@@ -32,7 +32,7 @@ from simulator.results.kpis import (
     replication_kpis,
 )
 from simulator.results.statistics import summarise, summarise_columns
-from simulator.runs.executor import run_tasks
+from simulator.runs.executor import run_in_order
 from simulator.scenario.models import Scenario
 
 if TYPE_CHECKING:
@@ -163,19 +163,28 @@ def run(
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
     keep_contacts: bool = True,
+    sink: Callable[[Replication], None] | None = None,
 ) -> RunResult:
     """Run ``replications`` replications (the scenario's unless given) of ``scenario``.
 
     ``workers`` local processes (default: one per core); the numbers do not depend on it.
     ``progress(done)`` is called after each finished replication, e.g. to move a progress bar.
     ``keep_contacts=False`` builds no ``contacts`` and ``journeys`` tables (same KPIs, a
-    fraction of the memory) for callers that read only KPIs, intervals and agents.
+    fraction of the memory) for callers that read only KPIs, intervals and agents. With a
+    ``sink`` each replication's ``contacts`` and ``journeys`` go to it, in replication order, and
+    are dropped: the run folder streams them to disk, so memory holds one replication's tables,
+    not all of them (the result's ``contacts`` and ``journeys`` are then None).
     """
     n = scenario.replications if replications is None else replications
     seed = scenario.seed if seed is None else seed
     tasks = {r: (scenario, r, seed, keep_contacts) for r in range(n)}
-    done = run_tasks(run_replication, tasks, workers=workers, progress=progress)
-    return collect(scenario, seed, list(done.values()))
+    reps = []
+    for _, rep in run_in_order(run_replication, tasks, workers=workers, progress=progress):
+        if sink is not None:
+            sink(rep)
+            rep.contacts = rep.journeys = None
+        reps.append(rep)
+    return collect(scenario, seed, reps)
 
 
 def collect(scenario: Scenario, seed: int, reps: list[Replication]) -> RunResult:

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from simulator import load_scenario
-from simulator.runs.executor import Executor, default_workers, run_tasks
+from simulator.runs.executor import Executor, default_workers, run_in_order, run_tasks
 from simulator.studies.compare import compare
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +58,18 @@ def test_results_come_back_in_task_order_whichever_finished_first():
     )
     assert list(values.items()) == [(0.3, 0.3), (0.2, 0.2), (0.1, 0.1), (0.0, 0.0)]
     assert seen == [1, 2, 3, 4]
+
+
+def test_in_order_hands_on_each_value_once_all_before_it_finished():
+    """Task 0 takes longest: nothing comes out before it, then everything in task order."""
+    finished: list[int] = []
+    out = []
+    for key, value in run_in_order(
+        _sleep, {0: (0.4,), 1: (0.0,), 2: (0.1,)}, workers=2, progress=finished.append
+    ):
+        out.append((key, value, len(finished)))
+    assert [(k, v) for k, v, _ in out] == [(0, 0.4), (1, 0.0), (2, 0.1)]
+    assert out[0][2] >= 2  # task 1 had finished (and was held) when task 0 came out
 
 
 @pytest.mark.parametrize("workers", [1, 2])

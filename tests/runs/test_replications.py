@@ -13,7 +13,7 @@ import pytest
 
 from simulator.engine.center import simulate
 from simulator.engine.records import Records, as_array
-from simulator.runs.output import write_run
+from simulator.runs.output import RunFolder, write_run
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario
 
@@ -66,3 +66,41 @@ def test_a_run_folder_needs_the_per_contact_tables(journeys_scenario, tmp_path):
     with pytest.raises(ValueError, match="keep_contacts"):
         write_run(lean, tmp_path / "out", command_line="", started=now, finished=now, workers=1)
     assert not (tmp_path / "out").exists()
+
+
+def test_a_streamed_run_folder_holds_the_tables_of_a_kept_run(journeys_scenario, tmp_path):
+    """``ccsim run --out``: each replication's tables go to disk as it finishes, in order.
+
+    The folder's per-contact and per-issue tables equal the in-memory ones of a run that kept
+    them, row for row, with two workers finishing in any order; the streamed result keeps none.
+    """
+    kept = run(journeys_scenario, replications=3, workers=1)
+    now = datetime.now().astimezone()
+    seen: list[int] = []
+    with RunFolder(tmp_path / "out") as folder:
+
+        def sink(rep):
+            seen.append(rep.replication)
+            folder.add(rep)
+
+        streamed = run(journeys_scenario, replications=3, workers=2, sink=sink)
+        folder.finish(streamed, command_line="", started=now, finished=now, workers=2)
+    assert seen == [0, 1, 2]
+    assert streamed.contacts is None and streamed.journeys is None
+    assert streamed.kpis == kept.kpis
+    for name, table in (("contacts", kept.contacts), ("journeys", kept.journeys)):
+        on_disk = pd.read_parquet(tmp_path / "out" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(on_disk, table, check_exact=True)
+
+
+def test_an_interrupted_run_folder_leaves_nothing_behind(journeys_scenario, tmp_path):
+    out = tmp_path / "out"
+
+    def sink(rep):
+        folder.add(rep)
+        raise KeyboardInterrupt  # Ctrl-C after the first replication was written
+
+    with pytest.raises(KeyboardInterrupt), RunFolder(out) as folder:
+        run(journeys_scenario, replications=2, workers=1, sink=sink)
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
