@@ -26,7 +26,10 @@ reporting interval. The answered share of each interval (abandonment cuts journe
 input: the staffing that causes it is what the caller is computing. Redials are left to the
 caller too (they come minutes after the abandonment, in the same interval as a rule).
 
-Not included: third-party transfers and callbacks and the repeats of missed callbacks. numpy
+Third-party jobs (``_Jobs``): a transfer or a callback taken up on time reaches the customer
+after the party's work time (an agent's outbound call when agents make the callbacks); one that
+does not resolve, and a missed callback (at its deadline plus the grace), bring the customer back
+like a repeat. The party's hours and queue, and a late job's own callback, are left out. numpy
 and scipy only: no numba, no SimPy.
 """
 
@@ -41,7 +44,14 @@ import numpy as np
 from simulator.engine import timeline
 from simulator.engine.calendar import Calendar
 from simulator.scenario.distributions import Distribution
-from simulator.scenario.models import CHANNELS, Horizon, Incident, InvoiceRun, Scenario
+from simulator.scenario.models import (
+    CHANNELS,
+    Horizon,
+    Incident,
+    InvoiceRun,
+    Scenario,
+    ThirdPartyUse,
+)
 from simulator.units import MINUTES_PER_DAY
 
 PHONE, CHAT, EMAIL = range(3)
@@ -197,6 +207,11 @@ class Demand:
     """(reason, interval): expected proactive calls made (agent work on the phone)."""
     outbound_handle_s: np.ndarray
     """(reason,): mean handle time of a proactive call."""
+    callbacks: np.ndarray
+    """(reason, interval): expected callbacks agents make for a third party (agent work on the
+    phone, at the first opening when the party finishes at night)."""
+    callback_handle_s: np.ndarray
+    """(reason,): mean handle time of such a callback."""
     new_issues: np.ndarray
     """(interval,): expected new issues (everyday and drivers, before deflection)."""
     open_share: np.ndarray
@@ -335,6 +350,9 @@ def expected_demand(
 
     mix = scenario.arrivals.channel_mix or {"phone": 1.0}
     contacts = np.zeros((3, n_reasons, n))
+    callbacks = np.zeros((n_reasons, n))
+    callback_handle = np.zeros(n_reasons)
+    openings = (masks[PHONE] & ~np.concatenate(([False], masks[PHONE][:-1]))).astype(float)
     for r, reason in enumerate(reasons):
         reach = 1.0
         if (ss := reason.self_service) is not None:
@@ -352,18 +370,21 @@ def expected_demand(
         rep = reason.repeat
         limit = rep.max_contacts or math.inf
         kernels = [lag_kernel(rep.delay, handle[c, r], n) for c in range(3)]
-        leaves = 1.0
+        leaves, jobs = 1.0, None
         if (tp := reason.third_party) is not None:
             leaves = 1.0 - tp.probability * (1.0 - tp.mode.consult)  # jobs go another way
+            jobs = _Jobs(scenario, tp, handle[:, r], rep.delay, n)
         k = 1
-        while k < limit:
+        while True:
             fcr = reason.fcr if k == 1 else reason.later_fcr
+            answered_now = generation * answered_min
             again = leaves * (1.0 - fcr) * rep.probability
-            if again <= 0:
+            moments = np.array([_convolve(answered_now[c] * again, kernels[c]) for c in range(3)])
+            if jobs is not None:
+                callbacks[r] += jobs.agent_calls(answered_now)
+                moments += jobs.contacts_after(answered_now, rep.probability)
+            if k >= limit or not moments.any():
                 break
-            moments = np.array(
-                [_convolve(generation[c] * answered_min[c] * again, kernels[c]) for c in range(3)]
-            )
             if rep.channel is not None:
                 total = moments.sum(axis=0)
                 moments = np.array([total * rep.channel.get(name, 0.0) for name in CHANNELS])
@@ -382,6 +403,10 @@ def expected_demand(
             k += 1
             if generation.sum() < _TINY:
                 break
+        if jobs is not None:
+            callback_handle[r] = jobs.callback_s
+            # an agent makes a callback while the line is open: the night's wait until it opens
+            callbacks[r] = into_open_periods(callbacks[r], masks[PHONE], openings)
 
     business = [masks[PHONE], masks[CHAT], open_minute_mask(cals[EMAIL], n)]
     return Demand(
@@ -390,9 +415,68 @@ def expected_demand(
         handle_s=handle,
         outbound=outbound.reshape(n_reasons, -1, per).sum(axis=2),
         outbound_handle_s=outbound_handle,
+        callbacks=callbacks.reshape(n_reasons, -1, per).sum(axis=2),
+        callback_handle_s=callback_handle,
         new_issues=issues.sum(axis=0).reshape(-1, per).sum(axis=1),
         open_share=np.array([m.reshape(-1, per).mean(axis=1) for m in business]),
     )
+
+
+class _Jobs:
+    """A reason's third-party jobs (transfers, promised callbacks), as expected flows.
+
+    An answered contact hands its issue to the party with the job share; the job is worked
+    ``work_time`` later (the party's hours and queue left out). A transfer, or a callback taken up
+    on time, reaches the customer then (an agent's outbound call when ``callback_by: agent``):
+    it resolves with ``resolves``, else the customer comes back after ``repeat.delay``. A callback
+    not taken up on time is missed: the customer contacts us at the deadline plus
+    ``missed_callback_grace``. (The late job's own callback, usually after the customer has
+    called, is left out.) Each contact back follows the repeat decision and the channel and
+    timing rules of a repeat.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        use: ThirdPartyUse,
+        handle_s: np.ndarray,
+        delay: Distribution,
+        minutes: int,
+    ) -> None:
+        party = scenario.party(use.party)
+        work = party.work_time.mean
+        within = party.callback_within_h * 3600.0
+        self.reached = use.probability * (
+            use.mode.transfer + use.mode.callback * party.on_time_probability
+        )
+        self.missed = use.probability * use.mode.callback * (1.0 - party.on_time_probability)
+        self.agent = use.probability * use.mode.callback * party.on_time_probability
+        self.agent *= party.callback_by == "agent"
+        self.resolves = party.resolves
+        self.callback_s = party.callback_handle_time.mean
+        self._done = [lag_kernel(None, h + work, minutes) for h in handle_s]
+        self._back = [lag_kernel(delay, h + work, minutes) for h in handle_s]
+        self._missed = [
+            lag_kernel(party.missed_callback_grace, h + within, minutes) for h in handle_s
+        ]
+
+    def agent_calls(self, answered: np.ndarray) -> np.ndarray:
+        """Per minute: the callbacks agents make for these answered contacts."""
+        if not self.agent:
+            return np.zeros(answered.shape[1])
+        return sum(_convolve(answered[c] * self.agent, self._done[c]) for c in range(3))
+
+    def contacts_after(self, answered: np.ndarray, repeat_p: float) -> np.ndarray:
+        """(channel, minute): the moments customers contact us again after their jobs."""
+        back = self.reached * (1.0 - self.resolves) * repeat_p
+        missed = self.missed * repeat_p
+        return np.array(
+            [
+                _convolve(answered[c] * back, self._back[c])
+                + _convolve(answered[c] * missed, self._missed[c])
+                for c in range(3)
+            ]
+        )
 
 
 def email_share_in_time(

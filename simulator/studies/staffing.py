@@ -715,7 +715,11 @@ def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
     else:
         notes.append("demand = new issues only: no repeats and no redials (--demand issues)")
     if any(r.third_party and r.third_party.mode.consult < 1 for r in scenario.reasons):
-        notes.append("third-party transfers and callbacks are not in the analytic demand")
+        notes.append(
+            "third parties: a job reaches the customer after its work time (the party's hours "
+            "and queue left out); repeats after it and after a missed callback are in the "
+            "demand, and callbacks agents make are phone work"
+        )
     if scenario.agents.groups is not None:
         notes.append(
             "agent groups: each is staffed as a pool of its own for the queues it takes (a "
@@ -791,6 +795,7 @@ def _phone_requirement(
     method: str,
     volume: np.ndarray,
     outbound: np.ndarray,
+    callbacks: np.ndarray,
     dem: Demand,
     work: Workload,
     targets: Targets,
@@ -799,8 +804,9 @@ def _phone_requirement(
     """One group's phone agents per interval (Erlang C or A, each interval on its own).
 
     ``volume`` (reason, interval) are its expected customer contacts, ``outbound`` its proactive
-    calls; redials come from the abandonment the staffing causes (a fixed point per interval,
-    ``_evaluate``). A partly open interval is staffed for its rate while open.
+    calls, ``callbacks`` the third-party callbacks its agents make; redials come from the
+    abandonment the staffing causes (a fixed point per interval, ``_evaluate``). A partly open
+    interval is staffed for its rate while open.
     """
     h = dem.horizon
     n = volume.shape[1]
@@ -808,11 +814,11 @@ def _phone_requirement(
     keys = ("service_level", "abandon_rate", "occupancy", "asa_s", "aht_s", targets.metric)
     out.kpis = {k: np.full(n, math.nan) for k in keys}
     share = dem.open_share[PHONE]
-    handle = np.concatenate((dem.handle_s[PHONE], dem.outbound_handle_s))
+    handle = np.concatenate((dem.handle_s[PHONE], dem.outbound_handle_s, dem.callback_handle_s))
     solved: dict[tuple[float, ...], tuple[_Point | None, float]] = {}
     guess = None
     for i in range(n):
-        load = np.concatenate((volume[:, i], outbound[:, i]))
+        load = np.concatenate((volume[:, i], outbound[:, i], callbacks[:, i]))
         total = load.sum()
         if share[i] <= 0 or total <= 0:
             continue
@@ -1009,6 +1015,7 @@ def staff_analytic(
                     method,
                     mine[PHONE],
                     dem.outbound * alloc[g][PHONE][:, None],
+                    dem.callbacks * alloc[g][PHONE][:, None],
                     dem,
                     work,
                     targets,
@@ -1098,6 +1105,8 @@ def _requirement_table(
     columns["phone_agents"] = sum(p.agents for p in phone)
     if dem.outbound.any():
         columns["outbound_per_hour"] = dem.outbound.sum(axis=0) * per_hour
+    if dem.callbacks.any():
+        columns["callbacks_per_hour"] = dem.callbacks.sum(axis=0) * per_hour
     if "chat" in channels:
         chat = [p["chat"] for p in parts]
         chats = sum(c.offered for c in chat)
