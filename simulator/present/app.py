@@ -71,7 +71,9 @@ TEXT: dict[str, dict[str, str]] = {
         "save": "Save as scenario",
         "report": "Report",
         "written": "written: {paths}",
-        "status": "Horizon {days} days from {start} · {n} of {final} replications · seed {seed}",
+        "status": "Horizon {days} from {start} · {n} of {final} replications · seed {seed}",
+        "one_day": "1 day",
+        "n_days": "{n} days",
         "refining": "refining …",
         "final": "final",
         "running": "simulating …",
@@ -106,7 +108,9 @@ TEXT: dict[str, dict[str, str]] = {
         "save": "Opslaan als scenario",
         "report": "Rapport",
         "written": "geschreven: {paths}",
-        "status": "Horizon {days} dagen vanaf {start} · {n} van {final} replicaties · seed {seed}",
+        "status": "Horizon {days} vanaf {start} · {n} van {final} replicaties · seed {seed}",
+        "one_day": "1 dag",
+        "n_days": "{n} dagen",
         "refining": "verfijnt …",
         "final": "definitief",
         "running": "simuleert …",
@@ -521,7 +525,15 @@ class Page:
             start = day_text(h.start, self.lang)
             n, final = tr.replications, self.setup.training.replications if self.setup else 0
             self.status = text(
-                "status", self.lang, days=h.days, start=start, n=n, final=final, seed=tr.seed
+                "status",
+                self.lang,
+                days=text("one_day", self.lang)
+                if h.days == 1
+                else text("n_days", self.lang, n=h.days),
+                start=start,
+                n=n,
+                final=final,
+                seed=tr.seed,
             )
             self.status += " · " + text("final" if self.final else "refining", self.lang)
         self.status_label.set_text(self.status)

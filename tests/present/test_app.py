@@ -403,3 +403,15 @@ def test_what_if_name_and_table_in_both_languages():
     for key in result.training.metrics:
         assert f'data-testid="diff-{key}"' in table
     assert "verschil (95%-BI)" in table
+
+
+def test_page_words_exist_in_both_languages():
+    """Every word of the page has an English and a Dutch text with the same placeholders."""
+    import string
+
+    from simulator.present.app import TEXT
+
+    assert set(TEXT["en"]) == set(TEXT["nl"])
+    for key, en in TEXT["en"].items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(en) if f}
+        assert fields == {f for _, f, _, _ in string.Formatter().parse(TEXT["nl"][key]) if f}, key
