@@ -14,8 +14,16 @@ plan has that many more agents (a headcount's always, another staffing's wheneve
 on duty: :func:`with_hires`), so the new ids come on duty then. A learner's experience is the
 handle time of the contacts it has answered (counted when it answers one: the time is known
 then); the gap to the group closes with it along the curve of
-:class:`~simulator.scenario.models.Learning`. Without proficiency and learning none of this
-runs: the center binds these hooks only when a scenario has them.
+:class:`~simulator.scenario.models.Learning`.
+
+Attrition (``agents.attrition``, opt-in): every week :meth:`People._on_week_end` computes each
+agent's ESAT proxy of that week from what :meth:`People._watch` noted as it answered contacts
+(handle time, repeat contacts, back-to-back stretches) and its group's time on duty (the duty
+log), and draws who leaves (stream ``attrition``, one draw per agent id and week). A leaver's id
+goes on as a new agent: a learner when the group has ``learning``.
+
+Without proficiency, learning and attrition none of this runs: the center binds these hooks only
+when a scenario has them.
 """
 
 from __future__ import annotations
@@ -232,7 +240,8 @@ class People:
             learning = self.learning[g]
             gap = gap_left(learning, handled)
             factor *= 1.0 + (learning.handle_time_factor - 1.0) * gap
-            self._gap[cid] = gap
+            if learning.fcr_plus:  # (without a shift the group's FCR is the learner's)
+                self._gap[cid] = gap
         involvement = self._involvement.get(cid) if self._involvement else None
         consult = involvement is not None and involvement.mode == CONSULT
         if factor != 1.0:
