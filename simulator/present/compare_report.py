@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.present.breakdowns import compare_sections
 from simulator.present.figures import comparison_figure
 from simulator.present.html import KpiGroup, KpiRow, picture, render_page
 from simulator.present.labels import (
@@ -101,6 +102,7 @@ def render_compare_html(compare_dir: Path | str, lang: str = DEFAULT_LANG) -> st
         means=_means(results, names, kpi_columns, lang),
         diff_head=[t("report.col.kpi", lang), *names[1:]],
         diffs=_diffs(diff, names, kpi_columns, lang),
+        breakdowns=compare_sections(compare_dir, names, lang),
     )
 
 

@@ -902,6 +902,54 @@ def cost_figure(
     return fig
 
 
+def breakdown_figure(
+    rows: Mapping[str, Mapping[str, tuple[float | None, float | None]]],
+    keys: Sequence[str] = ("asa_s", "service_level"),
+    target: float | None = None,
+    lang: str = DEFAULT_LANG,
+) -> Figure:
+    """One panel per KPI with a bar per reason (or group) and its 95% CI as a whisker.
+
+    ``rows`` maps a name to ``{key: (mean, ci95)}`` (spec D1's ``by_reason`` means); an
+    undefined mean leaves its bar empty. ``target`` draws the service-level target.
+    """
+    names = list(rows)
+    fig = new_figure(len(keys), 1, size=(FIGSIZE[0], FIGSIZE[1] * 0.85))
+    x = np.arange(len(names))
+    labels = [textwrap.fill(str(n), 14) for n in names]
+    for ax, key in zip(fig.axes, keys, strict=False):
+        means = [rows[n].get(key, (None, None))[0] for n in names]
+        cis = [rows[n].get(key, (None, None))[1] for n in names]
+        heights = [np.nan if m is None else m for m in means]
+        bars = ax.bar(
+            x,
+            heights,
+            yerr=[0.0 if c is None else c for c in cis],
+            capsize=6,
+            color=COLORS["offered"],
+        )
+        ax.bar_label(
+            bars,
+            labels=[figure_value(key, m, lang) for m in means],
+            fontsize=TICK_SIZE - 2,
+            padding=2,
+        )
+        ax.set_xticks(x, labels, rotation=30 if len(names) > 4 else 0)
+        if is_share(key):
+            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+            if key == "service_level" and target is not None:
+                _target_line(ax, target, lang)
+                ax.set_ylim(0, 1.12)
+        else:
+            ax.margins(y=0.2)
+        _style(ax)
+        ax.grid(False, axis="x")
+        ax.set_title(kpi_label(key, lang), fontsize=LABEL_SIZE, loc="left")
+    if any(ax.get_legend_handles_labels()[1] for ax in fig.axes):
+        bottom_legend(fig)
+    return fig
+
+
 SOURCE_ORDER = ("new", "repeat", "missed_callback", "redial")
 
 

@@ -153,6 +153,36 @@ EN: dict[str, str] = {
     "table.crn": "(common random numbers)",
     "table.by_reason": "Per reason",
     "table.by_group": "Per agent group",
+    "table.compare.by_reason": (
+        "Per reason: {baseline} → {other}, below it the paired difference ± 95% CI"
+    ),
+    "table.compare.by_group": (
+        "Per agent group: {baseline} → {other}, below it the paired difference ± 95% CI"
+    ),
+    "report.by_reason": "Per contact reason",
+    "report.by_reason.intro": (
+        "The key figures of each reason's own calls and contacts: mean over {n} replication(s) "
+        "± half-width of the 95% confidence interval. Offered calls and contacts add up to the "
+        "run's."
+    ),
+    "report.by_group": "Per agent group",
+    "report.by_group.intro": (
+        "The calls each group's agents answered and the group's own hours: an escalated call "
+        "counts for the group that answered it, its wait from when it entered that group's "
+        "queue. Mean over {n} replication(s) ± half-width of the 95% confidence interval."
+    ),
+    "report.by_reason.picture": "Waiting and service level per reason",
+    "report.by_reason.caption": "Mean over the replications; the whiskers are the 95% CI.",
+    "compare.by_reason": "Per contact reason",
+    "compare.by_group": "Per agent group",
+    "compare.breakdown.intro": (
+        "Per {what}: each scenario's mean ± 95% CI and, in bold below it, its difference to "
+        "{baseline}, paired over the replications; * marks a difference whose interval "
+        "excludes zero, – a scenario without it."
+    ),
+    "compare.breakdown.reason": "reason",
+    "compare.breakdown.group": "agent group",
+    "compare.col.diff": "{other} − {baseline}",
     "col.reason": "Reason",
     "col.group": "Group",
     "col.offered": "Offered",
@@ -610,6 +640,39 @@ NL: dict[str, str] = {
     "col.answered": "Beantwoord",
     "col.abandon_rate": "Afgehaakt",
     "col.asa_s": "ASA",
+    "table.compare.by_reason": (
+        "Per reden: {baseline} → {other}, daaronder het gepaarde verschil ± 95%-BI"
+    ),
+    "table.compare.by_group": (
+        "Per agentgroep: {baseline} → {other}, daaronder het gepaarde verschil ± 95%-BI"
+    ),
+    "report.by_reason": "Per contactreden",
+    "report.by_reason.intro": (
+        "De kerncijfers van de eigen gesprekken en contacten van elke reden: gemiddelde over "
+        "{n} replicatie(s) ± halve breedte van het 95%-betrouwbaarheidsinterval. Aangeboden "
+        "gesprekken en contacten tellen op tot die van de run."
+    ),
+    "report.by_group": "Per agentgroep",
+    "report.by_group.intro": (
+        "De gesprekken die de agents van elke groep beantwoordden en de eigen uren van de groep: "
+        "een doorgezet gesprek telt voor de groep die het beantwoordde, met de wachttijd vanaf "
+        "het moment dat het in de wachtrij van die groep kwam. Gemiddelde over {n} "
+        "replicatie(s) ± halve breedte van het 95%-betrouwbaarheidsinterval."
+    ),
+    "report.by_reason.picture": "Wachttijd en servicelevel per reden",
+    "report.by_reason.caption": (
+        "Gemiddelde over de replicaties; de snorharen zijn het 95%-betrouwbaarheidsinterval."
+    ),
+    "compare.by_reason": "Per contactreden",
+    "compare.by_group": "Per agentgroep",
+    "compare.breakdown.intro": (
+        "Per {what}: het gemiddelde van elk scenario ± 95%-BI en, vet eronder, het verschil "
+        "met {baseline}, gepaard over de replicaties; * markeert een verschil waarvan het "
+        "interval nul uitsluit, – een scenario zonder deze {what}."
+    ),
+    "compare.breakdown.reason": "reden",
+    "compare.breakdown.group": "agentgroep",
+    "compare.col.diff": "{other} − {baseline}",
     "col.service_level": "Servicelevel",
     "col.aht_s": "AHT",
     "col.fcr": "FCR",

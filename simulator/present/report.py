@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from simulator import __version__
+from simulator.present.breakdowns import run_sections
 from simulator.present.figures import cost_figure, run_figures
 from simulator.present.html import KpiGroup, KpiRow, Picture, Table, picture, render_page
 from simulator.present.labels import (
@@ -570,6 +571,7 @@ def render_html(run: RunData, lang: str = DEFAULT_LANG, now: datetime | None = N
         kpi_head=[t(f"report.col.{c}", lang) for c in ("kpi", "mean", "ci", "key")],
         kpi_groups=_kpi_groups(run, lang),
         horizon_warning=horizon_warning(run.kpis, lang),
+        breakdowns=run_sections(run, lang),
         costs=_costs(run, lang),
         figures=_figures(run, lang),
         assessment=_assessment(assess(run.kpis, run.default_only_kpis), lang),

@@ -190,8 +190,44 @@ def print_comparison(comparison: Comparison, lang: str = DEFAULT_LANG) -> None:
     console.print(table)
     if hidden:
         console.print(t("table.hidden.compare", lang, n=hidden), style="dim")
+    _print_compared_breakdowns(comparison, lang)
     for note in comparison.notes:
         console.print(f"note: {note}")
+
+
+def _print_compared_breakdowns(comparison: Comparison, lang: str) -> None:
+    """Per reason and per group (spec D1), each other scenario against the first.
+
+    One table per other scenario and kind, shown only with more than one reason (group): a cell
+    is ``baseline -> other`` over the paired difference with its 95% CI.
+    """
+    from simulator.present.breakdowns import change_text, shown, value_text, worth_showing
+
+    labels, money = comparison.labels, comparison.currency
+    for what, data in (("reason", comparison.by_reason()), ("group", comparison.by_group())):
+        if not worth_showing(data):
+            continue
+        keys = shown(what, (values["kpis"] for values in data.values()))
+        for i, label in enumerate(labels[1:], start=1):
+            title = t(f"table.compare.by_{what}", lang, other=label, baseline=labels[0])
+            table = Table(title=escape(title), title_justify="left")
+            table.add_column(t(f"col.{what}", lang), no_wrap=True)
+            for key in keys:
+                table.add_column(t(f"col.{key}", lang), justify="right", no_wrap=True)
+            for name, values in data.items():
+                if all(v[0] is None and v[i] is None for v in values["kpis"].values()):
+                    continue  # neither scenario has it (a group of a third scenario)
+                cells = []
+                for key in keys:
+                    before, after = values["kpis"][key][0], values["kpis"][key][i]
+                    change = change_text(key, values["diff"][key][i - 1], lang, money)
+                    cells.append(
+                        f"{value_text(key, before, lang, money)} → "
+                        f"{value_text(key, after, lang, money)}\n{change}"
+                    )
+                table.add_row(escape(name), *cells)
+            width = 24 + 24 * len(keys) + max(len(name) for name in data)
+            _stdout(max(width, len(title) + 4)).print(table)
 
 
 # -- assess ---------------------------------------------------------------------------------------

@@ -12,16 +12,17 @@ from __future__ import annotations
 import math
 import os
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from simulator.errors import CcsimError
 from simulator.results.catalogue import KPI_KEYS
-from simulator.results.statistics import paired_difference
+from simulator.results.statistics import paired_difference, summarise
 from simulator.runs.executor import run_tasks
 from simulator.runs.output import staging_folder
 from simulator.runs.replications import RunResult, collect, run_replication
@@ -30,6 +31,8 @@ from simulator.scenario.models import Scenario
 COMPARE_CSV = "compare.csv"
 DIFF_CSV = "diff.csv"
 COMPARE_PNG = "compare.png"
+BY_REASON_CSV = "by_reason.csv"
+BY_GROUP_CSV = "by_group.csv"
 
 PAIRING_NOTE = (
     "Differences are paired per replication (same seed, common random numbers); pairing removes "
@@ -112,6 +115,97 @@ def structure_notes(scenarios: Sequence[Scenario], seed: int) -> list[str]:
     return notes
 
 
+Breakdowns = Sequence[Mapping[str, Mapping[str, float]]]
+"""One scenario's ``by_reason`` (or ``by_group``) per replication, in replication order."""
+
+
+def _common_keys(runs: Sequence[Breakdowns]) -> list[str]:
+    """The KPIs every scenario's breakdown has, in the first one's order.
+
+    ``cost`` is only there when every scenario has prices, as for the run's cost KPIs.
+    """
+    key_lists = [list(next(iter(reps[0].values()))) for reps in runs if reps and reps[0]]
+    if not key_lists:
+        return []
+    return [k for k in key_lists[0] if all(k in keys for keys in key_lists[1:])]
+
+
+def paired_breakdowns(runs: Sequence[Breakdowns]) -> dict[str, dict[str, Any]]:
+    """Per reason (or group) the comparison itself, restricted to it (spec D1 in compare).
+
+    ``runs[i]`` is scenario i's breakdown per replication. For each name any scenario has (the
+    first scenario's names first) the result has the shape of the comparison's own object:
+    ``{"kpis": {k: [mean per scenario]}, "ci95": {k: [half-width per scenario]},
+    "diff": {k: [{"mean", "ci95"} per scenario after the first]}}``, the difference paired over
+    the replications (scenario i minus the first, replication by replication). ``None`` where a
+    scenario lacks the name or the value is undefined in every replication.
+    """
+    keys = _common_keys(runs)
+    names = list(dict.fromkeys(name for reps in runs if reps for name in reps[0]))
+    out: dict[str, dict[str, Any]] = {}
+    for name in names:
+        series = [
+            {
+                k: np.array([r[name][k] if name in r else math.nan for r in reps], dtype=float)
+                for k in keys
+            }
+            if reps and name in reps[0]
+            else None
+            for reps in runs
+        ]
+        own = [{k: summarise(s[k]) for k in keys} if s is not None else None for s in series]
+        base = series[0]
+        diff: dict[str, list[dict[str, float | None]]] = {k: [] for k in keys}
+        for other in series[1:]:
+            for k in keys:
+                pair = base is not None and other is not None
+                d = paired_difference(base[k], other[k]) if pair else (None, None)
+                diff[k].append({"mean": _finite(d[0]), "ci95": _finite(d[1])})
+        out[name] = {
+            "kpis": {k: [None if o is None else _finite(o[k].mean) for o in own] for k in keys},
+            "ci95": {k: [None if o is None else _finite(o[k].ci95) for o in own] for k in keys},
+            "diff": diff,
+        }
+    return out
+
+
+def breakdown_frame(labels: Sequence[str], runs: Sequence[Breakdowns], what: str) -> pd.DataFrame:
+    """One row per scenario x replication x reason (``what``: ``reason`` or ``group``).
+
+    The columns are ``scenario``, ``replication``, ``what`` and the KPIs every scenario has: the
+    folder's by_reason.csv and by_group.csv, read back by :func:`breakdowns_from_frame`.
+    """
+    keys = _common_keys(runs)
+    rows = [
+        {"scenario": label, "replication": rep, what: name, **{k: values[k] for k in keys}}
+        for label, reps in zip(labels, runs, strict=True)
+        for rep, breakdown in enumerate(reps)
+        for name, values in breakdown.items()
+    ]
+    return pd.DataFrame(rows, columns=["scenario", "replication", what, *keys])
+
+
+def breakdowns_from_frame(
+    frame: pd.DataFrame, labels: Sequence[str], what: str
+) -> list[list[dict[str, dict[str, float]]]]:
+    """The per-replication breakdowns of each scenario in ``labels`` back from a frame.
+
+    The inverse of :func:`breakdown_frame` (a reason a scenario lacks in a replication is left
+    out of that replication; an empty cell is NaN).
+    """
+    keys = [c for c in frame.columns if c not in ("scenario", "replication", what)]
+    runs: list[list[dict[str, dict[str, float]]]] = []
+    for label in labels:
+        rows = frame.loc[frame["scenario"].astype(str) == label]
+        reps: list[dict[str, dict[str, float]]] = []
+        for _, block in rows.groupby("replication", sort=True):
+            reps.append(
+                {str(row[what]): {k: float(row[k]) for k in keys} for _, row in block.iterrows()}
+            )
+        runs.append(reps)
+    return runs
+
+
 def _unique_labels(names: Sequence[str]) -> list[str]:
     """Names made unique (``A``, ``A (2)``) for tables, files and plot legends."""
     seen: dict[str, int] = {}
@@ -192,13 +286,36 @@ class Comparison:
             out[key] = rows
         return out
 
+    def by_reason(self) -> dict[str, dict[str, Any]]:
+        """Per reason, its KPIs per scenario and their paired differences.
+
+        See :func:`paired_breakdowns`; the reasons' KPIs are spec D1's ``by_reason`` keys
+        (``cost`` when every scenario is priced).
+        """
+        return paired_breakdowns([r.by_reason_rows for r in self.results])
+
+    def by_group(self) -> dict[str, dict[str, Any]]:
+        """Per agent group (``agents`` for a single pool), as :meth:`by_reason`."""
+        return paired_breakdowns([r.by_group_rows for r in self.results])
+
+    def breakdown_frame(self, what: str) -> pd.DataFrame:
+        """by_reason.csv (``what="reason"``) or by_group.csv: scenario x replication x name."""
+        rows = [r.by_reason_rows if what == "reason" else r.by_group_rows for r in self.results]
+        return breakdown_frame(self.labels, rows, what)
+
     def to_json(self) -> dict[str, Any]:
-        """The object of spec A2b, plus each scenario's own CI, files, seed and notes."""
+        """The object of spec A2b, plus each scenario's own CI, files, seed and notes.
+
+        ``by_reason`` and ``by_group`` hold per reason (group) the same three objects
+        (``kpis``, ``ci95``, ``diff``) restricted to it.
+        """
         return {
             "scenarios": self.names,
             "kpis": self.kpis(),
             "diff": self.diff(),
             "ci95": self.ci95(),
+            "by_reason": self.by_reason(),
+            "by_group": self.by_group(),
             "files": self.files,
             "seed": self.seed,
             "replications": self.replications,
@@ -281,7 +398,9 @@ def write_comparison(
     force: bool = False,
     write_png: Callable[[Path], object] | None = None,
 ) -> Path:
-    """Write compare.csv, diff.csv and compare.png into ``out``, completely or not at all.
+    """Write compare.csv, diff.csv, by_reason.csv, by_group.csv and compare.png into ``out``.
+
+    Completely or not at all.
 
     ``write_png(path)`` draws compare.png (``present.study_figures.comparison_plot``): the study
     knows where it goes, the presentation layer how it looks.
@@ -292,6 +411,8 @@ def write_comparison(
     try:
         comparison.tidy().to_csv(staging / COMPARE_CSV, index=False)
         comparison.diff_table().to_csv(staging / DIFF_CSV, index=False)
+        comparison.breakdown_frame("reason").to_csv(staging / BY_REASON_CSV, index=False)
+        comparison.breakdown_frame("group").to_csv(staging / BY_GROUP_CSV, index=False)
         if write_png is not None:
             write_png(staging / COMPARE_PNG)
         if out.exists():
