@@ -684,9 +684,15 @@ def schedule_command(
         typer.Option(min=0, help="A shift has at most this many agents.", show_default=False),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Write shifts.yaml (for `ccsim run --agents`) here.")
+        Path | None,
+        typer.Option(
+            help="Write shifts.yaml (for `ccsim run --agents`), roster.csv (for agents.table) "
+            "and schedule.png here."
+        ),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace shifts.yaml in --out.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the files of an earlier --out.")
+    ] = False,
     verify: Annotated[
         bool,
         typer.Option(
@@ -711,6 +717,14 @@ def schedule_command(
     ] = None,
     as_json: AsJson = False,
     lang: Lang = "en",
+    report: Annotated[
+        bool,
+        typer.Option(
+            "--report",
+            help="Also write schedule_report.html into --out: the roster against the "
+            "requirement, the shifts, and --verify's days.",
+        ),
+    ] = False,
 ) -> None:
     """Shifts that cover the staffing requirement for the fewest paid hours (or cost).
 
@@ -723,6 +737,8 @@ def schedule_command(
 
     check_lang(lang)
     scenario = load_scenario(file)
+    if report and out is None:
+        raise sched.ScheduleError("--report writes into the --out folder: give --out DIR")
     if out is not None:
         sched.check_out(out, force)  # refuse before the work, not after it
     plan = sched.shift_types_from_options(
@@ -742,7 +758,14 @@ def schedule_command(
     )
     result = sched.schedule(scenario, need, plan, base_dir=file.parent)
     if out is not None:
+        from simulator.present.figures import save_png
+        from simulator.present.schedule_figures import schedule_figure
+
         typer.echo(f"written: {sched.write_roster(result, out)}", err=True)
+        for path in sched.write_roster_tables(scenario, result, out, file.parent):
+            typer.echo(f"written: {path}", err=True)
+        png = save_png(schedule_figure(result, lang), out / "schedule.png")
+        typer.echo(f"written: {png}", err=True)
     verification = None
     if verify:
         from simulator.runs.executor import default_workers
@@ -759,6 +782,10 @@ def schedule_command(
                 workers=default_workers(n) if workers is None else workers,
                 progress=advance,
             )
+    if report and out is not None:
+        from simulator.present.schedule_report import write_schedule_report
+
+        typer.echo(f"report: {write_schedule_report(result, out, verification, lang)}", err=True)
     if as_json:
         data = result.to_json()
         if verification is not None:

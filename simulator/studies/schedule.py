@@ -58,7 +58,7 @@ from simulator.scenario.hours import DAYS
 from simulator.scenario.loading import load_scenario_dict
 from simulator.scenario.models import MAX_AGENTS, Breaks, Scenario, Schedule, ShiftType
 from simulator.scenario.rosters import PlannedShift, ShiftsFile, with_roster
-from simulator.scenario.steps import break_windows, duty_stretches
+from simulator.scenario.steps import break_windows, duty_stretches, staffing_steps
 from simulator.studies import staffing
 from simulator.units import DAY_S, MINUTES_PER_DAY
 
@@ -74,7 +74,9 @@ MIP_GAP = 1e-6
 _FLUID_AGENTS = 240
 """Agents per shift-day at which breaks are counted in the program: near the even spread."""
 _TOL = 1e-6
-OUTPUT_FILES = ("shifts.yaml",)
+OUTPUT_FILES = ("shifts.yaml", "roster.csv", "schedule.png", "schedule_report.html")
+"""What ``--out`` writes (``roster_<group>.csv`` per group with groups; the report with
+``--report``)."""
 
 
 class ScheduleError(CcsimError):
@@ -809,9 +811,11 @@ def check_out(out_dir: Path, force: bool) -> None:
     """Refuse to overwrite ``shifts.yaml`` in ``out_dir`` without ``force`` (before any work)."""
     if out_dir.exists() and not out_dir.is_dir():
         raise ScheduleError(f"{out_dir}: exists and is not a folder; choose another --out")
-    if (out_dir / "shifts.yaml").exists() and not force:
+    held = [n for n in OUTPUT_FILES if (out_dir / n).exists()]
+    held += sorted(p.name for p in out_dir.glob("roster_*.csv")) if out_dir.is_dir() else []
+    if held and not force:
         raise ScheduleError(
-            f"{out_dir}: already holds shifts.yaml; choose another --out or give --force"
+            f"{out_dir}: already holds {', '.join(held)}; choose another --out or give --force"
         )
 
 
@@ -830,6 +834,54 @@ def write_roster(result: ScheduleResult, out_dir: Path) -> Path:
     tmp.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
     tmp.replace(path)
     return path
+
+
+def roster_tables(
+    scenario: Scenario, result: ScheduleResult, base_dir: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """Per group the roster as ``agents.table`` rows: agents on duty from each start on.
+
+    Starts are ISO date-times (one plan for the whole horizon), a row only where the count
+    changes. On-duty counts are the same as the shifts'; a table does not say which agent works
+    which shift, so the engine places breaks per stretch of the table rather than per shift.
+    """
+    planned = with_roster(scenario, result.roster(), "the roster", base_dir)
+    h = planned.horizon
+    holidays = timeline.clock(planned).holidays
+    out = {}
+    for pool in planned.agents.pools(planned.channels.names):
+        if pool.name not in result.groups:
+            continue
+        times, counts = staffing_steps(pool.staffing, h, holidays)
+        inside = times < h.horizon_s
+        times, counts = times[inside], counts[inside]
+        keep = np.concatenate(([True], np.diff(counts) != 0))
+        out[pool.name] = pd.DataFrame(
+            {
+                "start": [
+                    (h.origin + timedelta(seconds=float(s))).strftime("%Y-%m-%dT%H:%M")
+                    for s in times[keep]
+                ],
+                "agents": counts[keep],
+            }
+        )
+    return out
+
+
+def write_roster_tables(
+    scenario: Scenario, result: ScheduleResult, out_dir: Path, base_dir: Path | None = None
+) -> list[Path]:
+    """``roster.csv`` (a single pool) or ``roster_<group>.csv``, for ``agents.table``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = roster_tables(scenario, result, base_dir)
+    paths = []
+    for name, table in tables.items():
+        path = out_dir / ("roster.csv" if scenario.agents.groups is None else f"roster_{name}.csv")
+        tmp = path.with_name(f".{path.name}.tmp")
+        table.to_csv(tmp, index=False, lineterminator="\n")
+        tmp.replace(path)
+        paths.append(path)
+    return paths
 
 
 @dataclass
