@@ -208,3 +208,13 @@ def test_one_reason_and_one_pool_print_no_breakdown_tables(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "Per reason" not in result.stdout
     assert "Per agent group" not in result.stdout
+
+
+def test_every_key_of_compare_json_is_documented(comparison) -> None:
+    """docs/scenario-format.md's `ccsim compare --json` table names every key, and no other."""
+    from tests.scenario.test_docs import _first_column, _section
+
+    documented = set(_first_column(_section("`ccsim compare --json`")))
+    keys = set(comparison.to_json())
+    assert keys <= documented, sorted(keys - documented)
+    assert documented - keys <= {"currency"}  # only when every scenario is priced
