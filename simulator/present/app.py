@@ -497,11 +497,14 @@ class Page:
                 if generation != self.generation or room.missing(setup, n):
                     return  # a newer change runs; what this one simulated stays in the room
                 result = room.result(setup, n)
+                self.setup, self.result, self.final = setup, result, False
+                self.show_result(result)  # the numbers first: the figure takes longer to draw
+                self.show_status()
                 figure = await run.io_bound(figure_uri, result, self.lang)
                 if generation != self.generation:
                     return
-                self.setup, self.result, self.figure, self.final = setup, result, figure, n == final
-                self.show_result(result, figure)
+                self.figure, self.final = figure, n == final
+                self.image.set_source(figure)
                 self.show_status()
         except Exception as err:  # a replication that failed: its message, not a traceback
             if generation == self.generation:
@@ -540,8 +543,8 @@ class Page:
         self.status_label.props(f'data-final="{int(self.final)}"')
         self.status_label.update()
 
-    def show_result(self, result: TrainingResult, figure: str) -> None:
-        """The paired table, the story and the figure."""
+    def show_result(self, result: TrainingResult, figure: str | None = None) -> None:
+        """The paired table, the story and (when drawn) the figure."""
         from nicegui import ui
 
         self.table.set_content(result_table(result, self.lang))
@@ -549,7 +552,8 @@ class Page:
         with self.story:
             for line in training_story(result, self.lang):
                 ui.label(line).classes("text-body1").props('data-testid="story"')
-        self.image.set_source(figure)
+        if figure is not None:
+            self.image.set_source(figure)
 
     def show_written(self, paths: list[Path]) -> None:
         """Say which files were written."""
