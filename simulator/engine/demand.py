@@ -212,6 +212,11 @@ class Demand:
     phone, at the first opening when the party finishes at night)."""
     callback_handle_s: np.ndarray
     """(reason,): mean handle time of such a callback."""
+    escalations: np.ndarray
+    """(reason, interval): expected escalated calls (spec D4) reaching the queue of the group
+    ``reasons[].escalation.to``, after the first leg's handle time (its wait left out)."""
+    escalation_handle_s: np.ndarray
+    """(reason,): mean handle time of the second leg."""
     new_issues: np.ndarray
     """(interval,): expected new issues (everyday and drivers, before deflection)."""
     open_share: np.ndarray
@@ -352,6 +357,8 @@ def expected_demand(
     contacts = np.zeros((3, n_reasons, n))
     callbacks = np.zeros((n_reasons, n))
     callback_handle = np.zeros(n_reasons)
+    escalations = np.zeros((n_reasons, n))
+    escalation_handle = np.zeros(n_reasons)
     openings = (masks[PHONE] & ~np.concatenate(([False], masks[PHONE][:-1]))).astype(float)
     for r, reason in enumerate(reasons):
         reach = 1.0
@@ -403,6 +410,11 @@ def expected_demand(
             k += 1
             if generation.sum() < _TINY:
                 break
+        if (esc := reason.escalation) is not None:  # spec D4: a second leg for another group
+            leg1 = lag_kernel(None, handle[PHONE, r], n)
+            answered_calls = contacts[PHONE, r] * answered_min[PHONE]
+            escalations[r] = _convolve(answered_calls * esc.probability, leg1)
+            escalation_handle[r] = esc.handle_time.mean
         if jobs is not None:
             callback_handle[r] = jobs.callback_s
             # an agent makes a callback while the line is open: the night's wait until it opens
@@ -417,6 +429,8 @@ def expected_demand(
         outbound_handle_s=outbound_handle,
         callbacks=callbacks.reshape(n_reasons, -1, per).sum(axis=2),
         callback_handle_s=callback_handle,
+        escalations=escalations.reshape(n_reasons, -1, per).sum(axis=2),
+        escalation_handle_s=escalation_handle,
         new_issues=issues.sum(axis=0).reshape(-1, per).sum(axis=1),
         open_share=np.array([m.reshape(-1, per).mean(axis=1) for m in business]),
     )

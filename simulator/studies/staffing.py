@@ -723,7 +723,8 @@ def _notes(method: str, demand: str, scenario: Scenario) -> list[str]:
     if scenario.agents.groups is not None:
         notes.append(
             "agent groups: each is staffed as a pool of its own for the queues it takes (a "
-            "queue several groups take is split evenly); no pooling between groups"
+            "queue several groups take is split evenly) and the escalations addressed to it; "
+            "no pooling between groups, overflow left out"
         )
     if scenario.channels.chat is not None:
         chat = scenario.channels.chat
@@ -794,8 +795,8 @@ class _Channel:
 def _phone_requirement(
     method: str,
     volume: np.ndarray,
-    outbound: np.ndarray,
-    callbacks: np.ndarray,
+    extra: np.ndarray,
+    extra_handle: np.ndarray,
     dem: Demand,
     work: Workload,
     targets: Targets,
@@ -803,8 +804,10 @@ def _phone_requirement(
 ) -> _Channel:
     """One group's phone agents per interval (Erlang C or A, each interval on its own).
 
-    ``volume`` (reason, interval) are its expected customer contacts, ``outbound`` its proactive
-    calls, ``callbacks`` the third-party callbacks its agents make; redials come from the
+    ``volume`` (reason, interval) are its expected customer contacts, ``extra`` (flow,
+    interval) the other phone work it takes, with mean handle times ``extra_handle``: proactive
+    calls, the callbacks its agents make for third parties, escalated calls (spec D4) addressed
+    to it. Redials come from the
     abandonment the staffing causes (a fixed point per interval, ``_evaluate``). A partly open
     interval is staffed for its rate while open.
     """
@@ -814,11 +817,11 @@ def _phone_requirement(
     keys = ("service_level", "abandon_rate", "occupancy", "asa_s", "aht_s", targets.metric)
     out.kpis = {k: np.full(n, math.nan) for k in keys}
     share = dem.open_share[PHONE]
-    handle = np.concatenate((dem.handle_s[PHONE], dem.outbound_handle_s, dem.callback_handle_s))
+    handle = np.concatenate((dem.handle_s[PHONE], extra_handle))
     solved: dict[tuple[float, ...], tuple[_Point | None, float]] = {}
     guess = None
     for i in range(n):
-        load = np.concatenate((volume[:, i], outbound[:, i], callbacks[:, i]))
+        load = np.concatenate((volume[:, i], extra[:, i]))
         total = load.sum()
         if share[i] <= 0 or total <= 0:
             continue
@@ -1001,6 +1004,9 @@ def staff_analytic(
     patience = patience_mean(scenario, method)
     work = workload(scenario, demand)  # checks: finite contacts per issue, some phone demand
     names, alloc = _allocation(scenario)
+    escalated_to = np.array(  # per reason: the group its escalations go to (-1: none)
+        [names.index(r.escalation.to) if r.escalation else -1 for r in scenario.reasons]
+    )
     channels = scenario.channels.names
     h = scenario.horizon
     answered = None
@@ -1014,8 +1020,16 @@ def staff_analytic(
                 "phone": _phone_requirement(
                     method,
                     mine[PHONE],
-                    dem.outbound * alloc[g][PHONE][:, None],
-                    dem.callbacks * alloc[g][PHONE][:, None],
+                    np.concatenate(
+                        (
+                            dem.outbound * alloc[g][PHONE][:, None],
+                            dem.callbacks * alloc[g][PHONE][:, None],
+                            dem.escalations * (escalated_to == g)[:, None],
+                        )
+                    ),
+                    np.concatenate(
+                        (dem.outbound_handle_s, dem.callback_handle_s, dem.escalation_handle_s)
+                    ),
                     dem,
                     work,
                     targets,
@@ -1107,6 +1121,8 @@ def _requirement_table(
         columns["outbound_per_hour"] = dem.outbound.sum(axis=0) * per_hour
     if dem.callbacks.any():
         columns["callbacks_per_hour"] = dem.callbacks.sum(axis=0) * per_hour
+    if dem.escalations.any():
+        columns["escalations_per_hour"] = dem.escalations.sum(axis=0) * per_hour
     if "chat" in channels:
         chat = [p["chat"] for p in parts]
         chats = sum(c.offered for c in chat)

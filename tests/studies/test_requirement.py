@@ -432,3 +432,39 @@ def test_third_party_callbacks_and_missed_promises_land_where_they_come():
         per_rep = offered[:, i]
         tol = t_tolerance(per_rep.std(ddof=1) / math.sqrt(reps), reps)
         assert abs(per_rep.mean() - want[i]) <= max(tol, 1e-9), (i, per_rep.mean())
+
+
+def test_escalations_staff_the_group_they_go_to():
+    """Spec D4: 20% of the 300 calls an hour are escalated to a second line that has no
+    reasons of its own (skills: []), for 600 s each. Once the first leg's 300 s have passed,
+    the second line gets 60 calls an hour: Erlang C at 60/h and 600 s; the first line at 300/h
+    and 300 s (a cold escalation frees the first agent)."""
+    sc = scenario(
+        {
+            "arrivals": {"per_hour": 300},
+            "channels": {"phone": {"patience": None}},
+            "reasons": [
+                {
+                    "name": "general",
+                    "share": 1.0,
+                    "handle_time": {"dist": "exponential", "mean_s": 300},
+                    "escalation": {
+                        "to": "second line",
+                        "probability": 0.2,
+                        "handle_time": {"dist": "exponential", "mean_s": 600},
+                    },
+                }
+            ],
+            "agents": {
+                "headcount": None,
+                "groups": [
+                    {"name": "first line", "headcount": 30},
+                    {"name": "second line", "skills": [], "headcount": 15},
+                ],
+            },
+        }
+    )
+    table = staff(sc, "erlang-c").table.iloc[4:]
+    assert (table["group:second line"] == fewest(60 / 3600, 600, 20, 0.8)).all()
+    assert (table["group:first line"] == fewest(300 / 3600, 300, 20, 0.8)).all()
+    assert table["escalations_per_hour"].to_numpy() == pytest.approx(60.0)
