@@ -331,6 +331,7 @@ class Page:
         d = room.defaults()
         self.settings = {"days": d.days, "replications": d.replications, "seed": d.seed}
         self.result = self.setup = None
+        self.status, self.figure, self.final = "", "", False
         self.render()
         self.changed()
 
@@ -610,6 +611,16 @@ def serve(
     scenario: Path, *, port: int = 8080, show: bool = True, folder: Path | None = None
 ) -> None:
     """Start the room's web server on ``port`` (localhost) and, with ``show``, open the browser."""
+    import socket
+
+    with socket.socket() as probe:  # a clear message, not the server's own traceback
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as err:
+            raise CcsimError(
+                f"port {port} on 127.0.0.1 cannot be used ({err.strerror}); "
+                "give another with --port"
+            ) from None
     from nicegui import app, run, ui
 
     # spawn: the replications' workers start clean, not as forks of a threaded server

@@ -415,3 +415,20 @@ def test_page_words_exist_in_both_languages():
     for key, en in TEXT["en"].items():
         fields = {f for _, f, _, _ in string.Formatter().parse(en) if f}
         assert fields == {f for _, f, _, _ in string.Formatter().parse(TEXT["nl"][key]) if f}, key
+
+
+def test_a_port_in_use_is_a_clear_message():
+    """Another server on the port: exit 2 and what to do, before NiceGUI starts."""
+    pytest.importorskip("nicegui")
+    from typer.testing import CliRunner
+
+    from simulator.cli import app
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(app, ["app", str(LOW_FCR), "--no-browser", "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"port {port} on 127.0.0.1 cannot be used" in result.output
+    assert "--port" in result.output
