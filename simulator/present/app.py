@@ -21,6 +21,7 @@ import asyncio
 import base64
 import html
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -282,8 +283,9 @@ class Server:
         """At start: the pool's workers load ccsim, and the base's replications are simulated."""
         try:
             room = self.room(self.first)
-        except CcsimError:
-            return  # the page says why
+        except CcsimError as err:  # the page says it too
+            print(f"error: {err}", file=sys.stderr)
+            return
         await self.simulate(room, room.setup({}, room.defaults()), room.defaults().replications)
 
 
