@@ -224,6 +224,8 @@ class ContactCenter:
             self.pressure = Pressure(scenario, routing, rec.handle, self._set_fcr)
             self._answer_unpressed = self._answer
             self._answer = self._answer_under_pressure
+            if people.shifts_fcr:  # the agent's FCR (spec D10), then the pressure's drop
+                people.resolution = self.pressure.lowering(people.resolution)
         if self._legs is not None:  # a free agent may take a leg from a second queue
             self._answer_contact = self._answer
             self._answer = self._answer_or_leg
@@ -743,6 +745,11 @@ class ContactCenter:
         rec = self.rec
         rec.leg_outcome[lid] = ANSWERED
         rec.leg_agent[lid] = agent
+        reason = rec.issue_reason[rec.issue[rec.leg_contact[lid]]]
+        if self.people.scales_handle:  # spec D10: the second group's factor (not a learner's curve)
+            rec.leg_handle[lid] *= self.people.factor[self._agent_group[agent]][reason]
+        if self.pressure is not None and self.pressure.pressed[reason]:
+            rec.leg_handle[lid] *= self.pressure.factor[reason]
         self._agent_load[agent] = self._chat_k
         self._at(rec.leg_handle[lid], self._on_leg_end, lid)
         if self._legs.holding:
@@ -791,6 +798,8 @@ class ContactCenter:
             p = self._legs.fcr[reason][0 if first else 1]
             if self.people.shifts_fcr:  # spec D10: the FCR shift of the second agent's group
                 p = min(1.0, max(0.0, p + self.people.plus[self._agent_group[agent]][reason]))
+            if self.pressure is not None and self.pressure.pressed[reason]:
+                p = max(0.0, p - self.pressure.spec[reason].fcr_drop)
             if p >= 1 or (p > 0 and self._u_fcr[cid] < p):
                 rec.issue_outcome[iid] = RESOLVED
                 rec.issue_end[iid] = now

@@ -73,13 +73,28 @@ class Pressure:
             self._at(SAMPLE_S, self._tick, None)
 
     def _fcr_lists(self, pressed: list[bool]) -> tuple[list[float], list[float]]:
-        def drop(fcr: list[float]) -> list[float]:
-            return [
-                max(0.0, p - s.fcr_drop) if on and s is not None else p
-                for p, s, on in zip(fcr, self.spec, pressed, strict=True)
-            ]
+        return self._lower(self.fcr, pressed), self._lower(self.later_fcr, pressed)
 
-        return drop(self.fcr), drop(self.later_fcr)
+    def _lower(self, fcr: list[float], pressed: list[bool]) -> list[float]:
+        """``fcr`` per reason, less the drop of the reasons under pressure (not below 0)."""
+        return [
+            max(0.0, p - s.fcr_drop) if on and s is not None else p
+            for p, s, on in zip(fcr, self.spec, pressed, strict=True)
+        ]
+
+    def lowering(
+        self, resolution: Callable[[int, int], tuple[list[float], list[float]]]
+    ) -> Callable[[int, int], tuple[list[float], list[float]]]:
+        """``resolution`` (an agent's FCR lists, spec D10) less the drop of the moment."""
+
+        def lowered(cid: int, agent: int) -> tuple[list[float], list[float]]:
+            fcr, later = resolution(cid, agent)
+            pressed = self.pressed
+            if not any(pressed):
+                return fcr, later
+            return self._lower(fcr, pressed), self._lower(later, pressed)
+
+        return lowered
 
     def scale(self, cid: int, reason: int) -> None:
         """Contact ``cid`` is answered now: its handle time as the pressure has it."""

@@ -105,3 +105,50 @@ def test_patience_is_shortened_after_a_long_wait_in_the_issue():
     assert np.allclose(wait[done & (kind == REDIAL)], 50.0)
     assert (done & (kind == REDIAL)).sum() > 1000
     assert np.allclose(as_array(plain.wait)[as_array(plain.outcome) == ABANDONED], 100.0)
+
+
+def test_pressure_lowers_the_fcr_of_the_agent_who_answers():
+    """With agents' proficiency (spec D10) the drop applies to the agent's own FCR.
+
+    FCR 0.6, agents ``fcr_plus: 0.2`` (0.8), pressure always on after the first interval with
+    ``fcr_drop: 0.3``: an issue counted after the warm-up is resolved by its first answer with
+    probability 0.8 - 0.3 = 0.5, within 4 binomial standard errors.
+    """
+    ht = {"dist": "exponential", "mean_s": 300}
+    up = {"occupancy_above": 0.0, "fcr_drop": 0.3, "handle_time_factor": 1.0}
+    sc = scenario(
+        {
+            "reasons": [_reason(handle_time=ht, fcr=0.6, under_pressure=up)],
+            "agents": {"headcount": 90, "proficiency": {"fcr_plus": 0.2}},
+        }
+    )
+    kpis = replication_kpis(simulate(sc, 0), sc)
+    assert abs(kpis["fcr"] - 0.5) < 4 * np.sqrt(0.25 / kpis["issues"])
+
+
+def test_pressure_shortens_the_second_legs_too():
+    """Escalated legs of 200 s answered under pressure (factor 0.5) take 100 s."""
+    ht = {"dist": "deterministic", "value_s": 200}
+    up = {"occupancy_above": 0.0, "fcr_drop": 0.0, "handle_time_factor": 0.5}
+    escalation = {"to": "second", "probability": 0.3, "handle_time": ht}
+    reason = _reason(handle_time=ht, under_pressure=up, escalation=escalation)
+    sc = scenario(
+        {
+            "reasons": [reason],
+            "horizon": {"days": 1, "warmup_minutes": 0},
+            "agents": {
+                "headcount": None,
+                "groups": [
+                    {"name": "first", "skills": ["general"], "headcount": 70},
+                    {"name": "second", "skills": [], "headcount": 30},
+                ],
+            },
+        }
+    )
+    rec = simulate(sc, 0)
+    answered = as_array(rec.leg_outcome) == ANSWERED
+    start = (as_array(rec.leg_queued) + as_array(rec.leg_wait))[answered]
+    handle = as_array(rec.leg_handle)[answered]
+    assert (handle[start < 1800.0] == 200.0).all()
+    assert (handle[start > 1800.0] == 100.0).all()
+    assert (start > 1800.0).sum() > 1000
