@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,9 @@ from simulator.studies.room import FILES, Room, RoomError, Settings, levers
 
 ROOT = Path(__file__).resolve().parents[2]
 LOW_FCR = ROOT / "scenarios" / "low_fcr_center.yaml"
-CHROMIUM = os.environ.get("CCSIM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = (  # Debian's chromium, as the report's browser test finds it (.ci/run installs it)
+    shutil.which("chromium") or shutil.which("chromium-browser") or "/usr/bin/chromium"
+)
 
 
 def test_levers_start_at_the_base():
@@ -199,6 +202,9 @@ def _wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float)
 @pytest.fixture
 def app_server(tmp_path):
     """``ccsim app`` on a free port, on low_fcr_center cut to 2 days and 4 replications."""
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs it): the page cannot be tested")
+    pytest.importorskip("nicegui")
     data = yaml.safe_load(LOW_FCR.read_text(encoding="utf-8"))
     data["horizon"]["days"], data["replications"] = 2, 4
     scenario = tmp_path / "center.yaml"
@@ -250,8 +256,6 @@ def test_page_moves_refines_saves_and_matches_compare(app_server, tmp_path):
     agents on duty), the page refines to its final 4 replications and says so, and its paired
     differences equal ``ccsim compare`` of the two files it saved (the same seed, replications
     and horizon: the same numbers). Every request stays on this machine (works offline)."""
-    if not Path(CHROMIUM).is_file():
-        pytest.skip(f"no Chromium at {CHROMIUM} (.ci/run installs it): the page cannot be tested")
     sync_api = pytest.importorskip("playwright.sync_api")
     url, folder = app_server
     outside = []
