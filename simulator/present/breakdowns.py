@@ -97,16 +97,26 @@ def _cell(key: str, mean: float | None, ci: float | None, lang: str, currency: s
     return text if mean is None or ci is None else f"{text} {ci_text(key, ci, lang, currency)}"
 
 
+def _two_lines(
+    key: str, mean: float | None, ci: float | None, lang: str, currency: str
+) -> tuple[str, str]:
+    """``("12.40 s", "± 0.79 s")``: a mean and, for the line below it, its CI ("" without)."""
+    text = value_text(key, mean, lang, currency)
+    return text, "" if mean is None or ci is None else ci_text(key, ci, lang, currency)
+
+
 def run_sections(run: Any, lang: str) -> list[dict[str, Any]]:
     """The run report's "per reason" and "per group" sections, each only with more than one.
 
     ``run`` is a ``results.rundir.RunData``; its by_reason.csv and by_group.csv give per name
-    the mean over the replications and the 95% CI of each key, as ``--json``'s ``by_reason``.
+    the mean over the replications and the 95% CI of each key, as ``--json``'s ``by_reason``
+    (``rows``: per name a cell per key, the mean and its CI, one below the other, which keeps
+    nine columns within the page's width).
     The reasons get a picture of their ASA and service level. An older folder without the files
     has no sections.
     """
     from simulator.present.figures import breakdown_figure
-    from simulator.present.html import Table, picture
+    from simulator.present.html import picture
     from simulator.present.labels import t
     from simulator.results.statistics import summarise
 
@@ -127,13 +137,10 @@ def run_sections(run: Any, lang: str) -> list[dict[str, Any]]:
             for name in names
         }
         keys = shown(what, ({k: s.mean for k, s in row.items()} for row in stats.values()))
-        table = Table(
-            [t(f"col.{what}", lang), *(t(f"col.{k}", lang) for k in keys)],
-            [
-                [(name, False), *((_cell(k, *row[k], lang, money), True) for k in keys)]
-                for name, row in stats.items()
-            ],
-        )
+        rows = [
+            (name, [_two_lines(k, *row[k], lang, money) for k in keys])
+            for name, row in stats.items()
+        ]
         pic = None
         if what == "reason":
             fig = breakdown_figure(
@@ -151,7 +158,8 @@ def run_sections(run: Any, lang: str) -> list[dict[str, Any]]:
             {
                 "heading": t(f"report.by_{what}", lang),
                 "intro": t(f"report.by_{what}.intro", lang, n=n),
-                "table": table,
+                "head": [t(f"col.{what}", lang), *(t(f"col.{k}", lang) for k in keys)],
+                "rows": rows,
                 "picture": pic,
             }
         )
