@@ -415,7 +415,10 @@ def compare_command(
     workers: Workers = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write compare.csv, diff.csv and compare.png into this folder."),
+        typer.Option(
+            help="Write compare.csv, diff.csv, by_reason.csv, by_group.csv and compare.png "
+            "into this folder."
+        ),
     ] = None,
     force: Force = False,
     as_json: AsJson = False,
