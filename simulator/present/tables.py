@@ -382,7 +382,6 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
                 f"SL per day is spec A3's; the target applies to {tg.metric} (per interval)",
                 style="dim",
             )
-    if result.simulation is not None:
     hours = result.interval_hours
     parts = [
         f"{name} {result.table[key].sum() * hours:,.1f} h"
@@ -399,9 +398,10 @@ def print_staffing(result: StaffingResult, console: Any = None, by_interval: boo
                 f"{g} {result.table[f'group:{g}'].sum() * hours:,.1f} h" for g in result.groups
             )
         )
+    if result.simulation is not None:
         s = result.simulation
-        console.print(
         seconds = f" in {s['seconds']:,.0f} s" if "seconds" in s else ""
+        console.print(
             f"simulation: {'converged' if s['converged'] else 'NOT converged'} after "
             f"{s['iterations']} runs of {s['replications']} replications{seconds} "
             f"(seed {s['seed']})" + (f": {result.reason}" if result.reason else "")
