@@ -57,8 +57,8 @@ def test_second_line_waits_as_erlang_c_for_the_escalated_stream():
     (120 s, load 12): by Burke's theorem an M/M/c's departures are Poisson, and escalating each
     with probability p = 0.3, independently, thins them to a Poisson stream of 0.03/s. The second
     line (9 agents, exponential 240 s, load 7.2, nobody abandons, cold transfers) is then an M/M/9:
-    Erlang C gives its mean wait W2 = C(9, 7.2) / (9/240 - 0.03) (about 19 s), and the first
-    line's W1 = C(16, 12) / (16/120 - 0.1). The mean over replications must lie within
+    Erlang C gives its mean wait W2 = C(9, 7.2) / (9/240 - 0.03) (57.6 s), and the first
+    line's W1 = C(16, 12) / (16/120 - 0.1) (6.1 s). The mean over replications must lie within
     t(0.9995, n-1) standard errors of both (a 99.9% band, as in test_model_vs_analytic).
     """
     reps = 8
