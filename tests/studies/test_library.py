@@ -22,7 +22,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from simulator.results.catalogue import KPI_KEYS
+from simulator.results.catalogue import CATALOGUE, KPI_KEYS
 from simulator.runs.output import OUTPUT_FILES
 from simulator.runs.replications import run
 from simulator.scenario.loading import load_scenario, load_scenario_dict
@@ -104,12 +104,13 @@ def format_words(tp: Any, seen: set[type]) -> set[str]:
 
 @cache
 def known_names() -> frozenset[str]:
-    """What a header may name: KPI keys, output-table columns, scenario keys, library files."""
+    """What a header may name: KPI keys (the cost KPIs too), output-table columns, scenario keys,
+    library files."""
     result = run(load(shortened("minimal.yaml", 1) | {"replications": 1}), workers=1)
     tables = (result.intervals, result.contacts, result.journeys, result.agents)
     columns = {str(c) for t in tables for c in t.columns}
     files = {f.stem for f in FILES}
-    return frozenset({*KPI_KEYS, *columns, *format_words(Scenario, set()), *files})
+    return frozenset({*CATALOGUE, *columns, *format_words(Scenario, set()), *files})
 
 
 @pytest.mark.parametrize("path", FILES, ids=[f.stem for f in FILES])
