@@ -505,8 +505,11 @@ class Redial(Model):
 
 
 class CallbackOffer(Model):
-    """The center's callback offer (virtual hold): a caller who would wait long may leave the
-    line, keep the place in the queue and be called back by an agent when it is reached."""
+    """The center's callback offer (virtual hold).
+
+    A caller who would wait long may leave the line, keep the place in the queue and be called
+    back by an agent when it is reached.
+    """
 
     wait_above_s: float = Field(default=60.0, ge=0, le=MAX_DURATION_S)
     """Offered when no agent is free and the center's wait estimate is at least this long: the
@@ -1173,8 +1176,11 @@ def _table_start(cell: str, where: str) -> int | datetime:  # noqa: RET503 (reje
 
 
 class LostCustomer(Model):
-    """Customers lost (an assumption, off by default): the chance that a bad end of an issue ends
-    the relationship, and what a lost customer is worth. Reported apart from operating cost."""
+    """Customers lost (an assumption, off by default).
+
+    The chance that a bad end of an issue ends the relationship, and what a lost customer is
+    worth. Reported apart from operating cost.
+    """
 
     value: float = Field(ge=0)
     """What one lost customer costs (e.g. the margin of the years they would have stayed)."""
@@ -1191,7 +1197,7 @@ class Costs(Model):
     currency: str = Field(default="EUR", min_length=1, max_length=8)
     """A label for the amounts (EUR shows as the euro sign); no conversion is made."""
     agent_hour: float = Field(ge=0)
-    """Per paid agent hour (the KPI ``agent_hours``); ``agents.groups[].agent_hour`` overrides it."""
+    """Per paid agent hour (KPI ``agent_hours``); ``agents.groups[].agent_hour`` overrides it."""
     overtime_premium: float = Field(default=0.0, ge=0, le=10)
     """Extra share of the agent hour paid for an overtime hour (0.5: +50%); overtime hours are
     already inside ``agent_hours``."""

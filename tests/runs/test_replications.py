@@ -86,7 +86,8 @@ def test_a_streamed_run_folder_holds_the_tables_of_a_kept_run(journeys_scenario,
         streamed = run(journeys_scenario, replications=3, workers=2, sink=sink)
         folder.finish(streamed, command_line="", started=now, finished=now, workers=2)
     assert seen == [0, 1, 2]
-    assert streamed.contacts is None and streamed.journeys is None
+    assert streamed.contacts is None
+    assert streamed.journeys is None
     assert streamed.kpis == kept.kpis
     for name, table in (("contacts", kept.contacts), ("journeys", kept.journeys)):
         on_disk = pd.read_parquet(tmp_path / "out" / f"{name}.parquet")
