@@ -36,6 +36,9 @@ through properties:
   are class attributes), and ``simpy.events.NORMAL``;
 - ``Event._value`` and ``Environment._now`` read in the callbacks (``ev.value``/``env.now`` are
   properties, a call each).
+- ``Environment.step`` leaves an event alone after its callbacks ran (it only reads ``_ok``), so
+  ``_on_arrival`` pushes its own event back on the heap for the source's next arrival: one
+  object fewer per contact, about 9% of the engine's time.
 """
 
 from __future__ import annotations
@@ -197,6 +200,10 @@ class ContactCenter:
         # Callbacks scheduled once per contact, bound once (``self._on_x`` makes a new bound
         # method at every lookup).
         self._on_arrival = self._on_arrival
+        # An arrival's event is scheduled again for the source's next arrival (``_on_arrival``):
+        # SimPy 4's ``step`` does not touch an event after its callbacks ran but to read ``_ok``.
+        self._arrival_callbacks = [self._on_arrival]
+        self._heap, self._eid = env._queue, env._eid
         self._on_patience = self._on_patience
         self._on_service_end = self._on_service_end
         # Escalation (spec D4): a call that escalates ends its first leg in a second queue
@@ -345,8 +352,9 @@ class ContactCenter:
         if not (self._deflection and self._deflected(iid, reason, now)):
             self._reach(iid, NEW, 1, now, channel)
         t = next(times, None)
-        if t is not None:
-            self._at(t - now, self._on_arrival, source)
+        if t is not None:  # the same event again, for the next arrival: no new object
+            ev.callbacks = self._arrival_callbacks
+            heappush(self._heap, (t, NORMAL, next(self._eid), ev))
 
     # -- proactive outbound: issues known before their moment (spec D7) --------------------
     def _plan_ahead(self) -> None:
