@@ -16,6 +16,7 @@ import math
 from array import array
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
+from weakref import ref
 
 import numpy as np
 
@@ -202,7 +203,7 @@ def agent_columns(rec: Records, scenario: Scenario) -> Columns:
     start, end = _busy_segments(c, rec)
     weights = _busy_weights(c, rec, _chat_k(scenario))
     n = len(rec.agent_group)
-    longest = _longest_stretches(agent, start, end, n)
+    longest = _longest_per_agent(rec)
     groups = [p.name for p in scenario.agents.pools(scenario.channels.names)]
     return Columns(
         {
@@ -253,8 +254,29 @@ def agent_esat(
         window = np.array([h.warmup_s, max(rec.end_time, h.horizon_s)])
         overtime = _level_integral(rec.overtime_time, rec.overtime_level, window)[0]
         overtime_share = overtime / paid.sum() if paid.sum() > 0 else 0.0
-    longest = _longest_stretches(agent, start, end, len(rec.agent_group)) / 3600.0
+    longest = _longest_per_agent(rec) / 3600.0
     return esat(rec, scenario, occupancy, longest, overtime_share)
+
+
+_longest_of: tuple[ref[Records], np.ndarray] | None = None
+
+
+def _longest_per_agent(rec: Records) -> np.ndarray:
+    """Each agent's longest back-to-back stretch in seconds, computed once per replication.
+
+    The KPI, the agent table, the wellbeing proxy and ``by_group`` all read it; it sorts every
+    piece of work, the dearest step after a run, so the last records' result is kept (by
+    identity, through a weak reference: it never outlives them).
+    """
+    global _longest_of
+    if _longest_of is not None and _longest_of[0]() is rec:
+        return _longest_of[1]
+    c = _contact_arrays(rec)
+    agent = _busy_agents(rec, c["outcome"] == ANSWERED)
+    start, end = _busy_segments(c, rec)
+    longest = _longest_stretches(agent, start, end, len(rec.agent_group))
+    _longest_of = (ref(rec), longest)
+    return longest
 
 
 def _longest_stretches(agent: np.ndarray, start: np.ndarray, end: np.ndarray, n: int) -> np.ndarray:
@@ -469,7 +491,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     closed = issue_counted & (as_array(rec.issue_outcome) != OPEN)
     # before the satisfaction arrays exist: each needs memory per contact for a moment
     longest_stretch_h = (
-        float(agent_columns(rec, scenario)["longest_stretch_h"].max()) if rec.agent_group else 0.0
+        float(_longest_per_agent(rec).max()) / 3600.0 if rec.agent_group else 0.0
     )
     csat_score, ces_score, nps = (
         x[closed] for x in _satisfaction(scenario.satisfaction, _journey_effects(rec, c, jobs))

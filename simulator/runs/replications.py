@@ -11,7 +11,6 @@ do not depend on it.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -69,9 +68,6 @@ def run_replication(
     The records are dropped on return: only the tables travel back from a worker process.
     """
     rec = simulate(scenario, replication, seed)
-    # The finished model holds reference cycles (bound methods) over per-contact lists: free it
-    # now, before the KPIs need memory, not whenever the collector next runs.
-    gc.collect()
     kpis = replication_kpis(rec, scenario)
     broken = conservation_errors(kpis)
     if broken:
