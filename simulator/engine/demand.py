@@ -49,6 +49,7 @@ from simulator.scenario.models import (
     Horizon,
     Incident,
     InvoiceRun,
+    Reason,
     Scenario,
     ThirdPartyUse,
 )
@@ -289,6 +290,23 @@ def _invoice_minutes(driver: InvoiceRun, scenario: Scenario, everyday: np.ndarra
     return out
 
 
+def reason_work(reason: Reason) -> tuple[float, float, float]:
+    """``(reach, talk, hold)`` of a reason, as the engine draws them.
+
+    The share of its issues that self-service leaves to contact us, their mean talk time (longer
+    after a failed self-service) and the mean consult hold per contact.
+    """
+    reach, talk = 1.0, reason.handle_time.mean
+    if (ss := reason.self_service) is not None:
+        reach = 1.0 - ss.offered * ss.success
+        failed = ss.offered * (1.0 - ss.success) / reach if reach > 0 else 0.0
+        talk *= 1.0 + failed * (ss.failure_handle_factor - 1.0)
+    hold = 0.0
+    if (tp := reason.third_party) is not None:
+        hold = tp.probability * tp.mode.consult * tp.consult_hold_s
+    return reach, talk, hold
+
+
 def handle_times(scenario: Scenario) -> np.ndarray:
     """(channel, reason): mean handle time of a contact as the engine draws it."""
     ch = scenario.channels
@@ -296,14 +314,7 @@ def handle_times(scenario: Scenario) -> np.ndarray:
     factors.append(ch.email.handle_time_factor if ch.email else 1.0)
     out = np.zeros((3, len(scenario.reasons)))
     for i, r in enumerate(scenario.reasons):
-        talk = r.handle_time.mean
-        if (ss := r.self_service) is not None:
-            reach = 1.0 - ss.offered * ss.success
-            failed = ss.offered * (1.0 - ss.success) / reach if reach > 0 else 0.0
-            talk *= 1.0 + failed * (ss.failure_handle_factor - 1.0)
-        hold = 0.0
-        if (tp := r.third_party) is not None:
-            hold = tp.probability * tp.mode.consult * tp.consult_hold_s
+        _, talk, hold = reason_work(r)
         for c in range(3):
             out[c, i] = talk * factors[c] + hold + r.wrap_up_s
     return out

@@ -59,6 +59,7 @@ from simulator.engine.demand import (
     expected_demand,
     interval_means,
     open_minute_mask,
+    reason_work,
     through_closed,
 )
 from simulator.engine.demand import below as _below
@@ -260,14 +261,7 @@ def workload(scenario: Scenario, demand: str = "contacts") -> Workload:
         raise StaffingError(f"--demand must be one of {', '.join(DEMANDS)} (got {demand!r})")
     flows = []
     for i, r in enumerate(scenario.reasons):
-        reach, talk = 1.0, r.handle_time.mean
-        if (ss := r.self_service) is not None:
-            reach = 1.0 - ss.offered * ss.success
-            failed = ss.offered * (1.0 - ss.success) / reach if reach > 0 else 0.0
-            talk *= 1.0 + failed * (ss.failure_handle_factor - 1.0)
-        hold = 0.0
-        if (tp := r.third_party) is not None:
-            hold = tp.probability * tp.mode.consult * tp.consult_hold_s
+        reach, talk, hold = reason_work(r)
         flow = _Flow(
             weight=r.share * reach,
             handle_s=talk + hold + r.wrap_up_s,
@@ -1211,6 +1205,39 @@ def with_staffing(scenario: Scenario, per_interval: np.ndarray, base_dir: Path |
         table = Path(folder) / "staffing.csv"
         table.write_text("start,agents\n" + "".join(rows))
         data["agents"] = {**agents, "table": str(table)}
+        return load_scenario_dict(data, source=source, base_dir=base_dir)
+
+
+def with_group_staffing(
+    scenario: Scenario, per_group: dict[str, np.ndarray], base_dir: Path | None
+) -> Scenario:
+    """The scenario with each agent group's staffing replaced by one count per interval.
+
+    ``per_group`` maps every group name to its counts per interval of the horizon (or of a day,
+    repeated daily). Each group keeps its skills, channels and people (proficiency, learning,
+    hires); only who is on duty when changes: a daily ``per_interval`` when every day is alike,
+    else an ``agents.table`` of date-times, read before this returns.
+    """
+    h = scenario.horizon
+    data = scenario.to_yaml_dict()
+    source = f"<{scenario.name}: staffing candidate per group>"
+    with tempfile.TemporaryDirectory() as folder:
+        for g, group in enumerate(data["agents"]["groups"]):
+            for key in ("headcount", "per_interval", "table", "shifts"):
+                group.pop(key, None)
+            counts = np.asarray(per_group[group["name"]], dtype=np.int64)
+            daily = counts[: h.intervals_per_day]
+            if len(counts) == len(daily) or np.array_equal(counts, np.tile(daily, h.days)):
+                group["per_interval"] = [int(n) for n in daily]
+                continue
+            rows = [
+                f"{(h.origin + timedelta(minutes=int(i) * h.interval_minutes)).isoformat()},"
+                f"{counts[i]}\n"
+                for i in np.flatnonzero(np.diff(counts, prepend=-1))
+            ]
+            table = Path(folder) / f"staffing_{g}.csv"
+            table.write_text("start,agents\n" + "".join(rows))
+            group["table"] = str(table)
         return load_scenario_dict(data, source=source, base_dir=base_dir)
 
 
