@@ -1,7 +1,7 @@
 """The fit report: one self-contained HTML page showing every fit of ``ccsim fit`` against its data.
 
 English only (like the command's messages); the style, footer and picture handling are those of
-the run report (``html.render_page`` with ``templates/fit.html``).
+the run report (``html.render_page`` with ``templates/sections.html``).
 """
 
 from __future__ import annotations
@@ -146,11 +146,12 @@ def render_fit_html(result: FitResult, scenario_path: str) -> str:
         ),
     ]
     return render_page(
-        "fit.html",
+        "sections.html",
         "en",
         f"Fit of {scenario_path}",
         intro="What ccsim fit estimated from the contact records, each fit drawn against its data.",
         facts=facts,
         sections=sections,
+        notes_heading="Notes",
         notes=d["notes"],
     )

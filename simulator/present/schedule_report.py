@@ -3,7 +3,7 @@
 The roster against the requirement (the picture of ``schedule_figures``, dates on its axes), the
 shifts, the totals and, with ``--verify``, the roster simulated per day. English or Dutch; the
 style, footer and picture handling are those of the run report (``html.render_page`` with
-``templates/schedule.html``).
+``templates/sections.html``).
 """
 
 from __future__ import annotations
@@ -117,7 +117,7 @@ def render_schedule_html(
     if verification is not None:
         sections.append(_verification(verification, lang))
     return render_page(
-        "schedule.html",
+        "sections.html",
         lang,
         _r("title", lang, scenario=result.scenario),
         intro=_r("intro", lang, method=result.method),
