@@ -810,7 +810,10 @@ def schedule_command(
 @app.command("train")
 def train_command(
     name: Annotated[
-        str, typer.Argument(help="Training experiment: meer-headcount.", show_default=False)
+        str,
+        typer.Argument(
+            help="Training experiment: meer-headcount, problem-solvers.", show_default=False
+        ),
     ],
     experiment: Annotated[
         Path | None,

@@ -17,11 +17,15 @@ which lever does what. Experiment file (``experiments/meer_headcount.yaml``)::
 
 ``scale_agents`` multiplies every agent count (headcount, shifts, per_interval; rounded to whole
 agents), ``fcr_plus`` adds to every reason's ``fcr`` and ``repeat.fcr`` (at most 1), ``set``
-takes dotted paths as in ``ccsim sweep``. Besides KPIs of the run, each replication gets two
-numbers: repeat contacts (repeat and after a missed callback) and the **agent hours needed**:
-per interval, the fewest agents that meet the phone service-level target by Erlang A (Erlang C
-without patience) on the contacts customers brought in that interval (new, repeat, after a
-missed callback; redials are left out, they depend on the staffing), at the replication's AHT.
+takes dotted paths as in ``ccsim sweep``. ``base_set`` (same form) changes the base scenario itself
+before the what-ifs are applied (``null`` removes a key), so that one library file can be both
+"today" and the what-if (``experiments/problem_solvers.yaml``: today's team is the problem
+solvers' file without its proficiency block, at fewer euros an hour, with more agents). Besides
+KPIs of the run, each replication gets two numbers: repeat contacts (repeat and after a missed
+callback) and the **agent hours needed**: per interval, the fewest agents that meet the phone
+service-level target by Erlang A (Erlang C without patience) on the contacts customers brought
+in that interval (new, repeat, after a missed callback; redials are left out, they depend on the
+staffing), at the replication's AHT.
 
 With prices (a ``costs`` block in the base scenario, or in the experiment file, which replaces
 the base's for every scenario) each replication gets two amounts per week (the simulated window
@@ -55,7 +59,7 @@ from simulator.scenario.models import Scenario
 from simulator.scenario.paths import PathError, parse_path, resolve_path, set_value
 from simulator.studies.compare import run_paired
 
-EXPERIMENTS = {"meer-headcount": "meer_headcount.yaml"}
+EXPERIMENTS = {"meer-headcount": "meer_headcount.yaml", "problem-solvers": "problem_solvers.yaml"}
 """Training experiments by command name, files in ``experiments/``."""
 BASELINE = {"en": "today", "nl": "vandaag"}
 """The base scenario's name in the tables (table.csv included), per language."""
@@ -106,6 +110,8 @@ class TrainingFile(BaseModel):
     replications: int | None = Field(default=None, ge=1)
     days: int | None = Field(default=None, ge=1)
     what_ifs: list[WhatIf] = Field(min_length=1)
+    base_set: dict[str, Any] = Field(default_factory=dict)
+    """Dotted paths set in the base scenario before the what-ifs (``null`` removes the key)."""
     costs: dict[str, Any] | None = None
     """Prices for the base and every what-if (a scenario ``costs`` block, replacing the base's)."""
 
@@ -246,6 +252,12 @@ def load_training(
     base.setdefault("name", base_file.stem)
     if spec.costs is not None:
         base["costs"] = spec.costs
+    for key, value in spec.base_set.items():
+        try:
+            set_value(base, resolve_path(base, parse_path(key)), value)
+        except PathError as err:
+            allowed = f" Allowed: {err.allowed}." if err.allowed else ""
+            raise TrainingError(f"{source}: base_set: {key}: {err.message}.{allowed}") from None
     n_days = days if days is not None else spec.days
     if n_days is not None:
         base.setdefault("horizon", {})
