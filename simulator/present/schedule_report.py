@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from simulator.present.html import Picture, Table, picture, render_page
 from simulator.present.labels import check_lang, format_money, kpi_label, number
 from simulator.present.schedule_figures import schedule_figure
-from simulator.present.schedule_tables import _paid_per_shift, _pct, _t, _when
+from simulator.present.schedule_tables import _paid_per_shift, _pct, _t, _when, overall_text
 
 if TYPE_CHECKING:
     from simulator.studies.schedule import ScheduleResult, Verification
@@ -149,15 +149,7 @@ def _verification(v: Verification, lang: str) -> Section:
         ]
         for r in v.by_day.to_dict("records")
     ]
-    k = v.kpis
-    hours = k.get("agent_hours")
-    overall = _t(
-        "overall",
-        lang,
-        sl=_pct(k.get("service_level"), lang),
-        ab=_pct(k.get("abandon_rate"), lang),
-        hours="-" if hours is None else number(hours, 1, lang),
-    )
+    overall = overall_text(v, lang)
     text = f"{_t('verify', lang, n=v.replications)}; {overall}."
     return Section(_r("verify", lang), text, tables=[Table(head, rows)])
 

@@ -204,16 +204,21 @@ def _verification_tables(v: Verification, lang: str) -> list[Any]:
             number(r["required"], 1, lang),
             number(r["covered"], 2, lang),
         )
+    overall = overall_text(v, lang)
+    return [days, overall, worst]
+
+
+def overall_text(v: Verification, lang: str) -> str:
+    """The verified roster over the whole horizon: service level, abandoned, agent hours."""
     k = v.kpis
     hours = k.get("agent_hours")
-    overall = _t(
+    return _t(
         "overall",
         lang,
         sl=_pct(k.get("service_level"), lang),
         ab=_pct(k.get("abandon_rate"), lang),
         hours="-" if hours is None else number(hours, 1, lang),
     )
-    return [days, overall, worst]
 
 
 def _paid_per_shift(result: ScheduleResult):
