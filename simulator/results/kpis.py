@@ -749,6 +749,8 @@ def interval_table(rec: Records, scenario: Scenario) -> pd.DataFrame:
 
 def interval_columns(rec: Records, scenario: Scenario) -> Columns:
     """Per reporting interval: contact KPIs by arrival time, staffing and occupancy by clock."""
+    from simulator.results.wellbeing import interval_esat
+
     h = scenario.horizon
     sl = scenario.channels.phone.service_level
     chat_k = _chat_k(scenario)
@@ -782,6 +784,12 @@ def interval_columns(rec: Records, scenario: Scenario) -> Columns:
         email_throughput_h = count(email_answered, c["wait"]) / count(email_answered) / 3600
         busy, duty = _occupancy_per_interval(rec, c, edges, chat_k)
         occupancy = busy / duty
+        overtime = _level_integral(rec.overtime_time, rec.overtime_level, edges)
+        all_answered = c["outcome"] == ANSWERED
+        came_back = all_answered & ((c["kind"] == REPEAT) | (c["kind"] == MISSED_CALLBACK))
+        n_all = count(all_answered)
+        repeat_share = np.divide(count(came_back), n_all, out=np.zeros(n_bins), where=n_all > 0)
+        esat = interval_esat(scenario, occupancy, overtime / duty, repeat_share)
     return Columns(
         {
             "replication": rec.replication,
@@ -812,9 +820,9 @@ def interval_columns(rec: Records, scenario: Scenario) -> Columns:
             "aht_s": aht,
             "agents_on_duty": duty / h.interval_s,
             "agents_scheduled": (duty + _shrinkage_time(rec, edges)) / h.interval_s,
-            "overtime_agents": _level_integral(rec.overtime_time, rec.overtime_level, edges)
-            / h.interval_s,
+            "overtime_agents": overtime / h.interval_s,
             "occupancy": occupancy,
+            "esat": esat,
         }
     )
 

@@ -59,3 +59,27 @@ def mean_esat(
     total = np.bincount(groups[worked], weights=esat[worked], minlength=n_groups)[:n_groups]
     count = np.bincount(groups[worked], minlength=n_groups)[:n_groups]
     return np.divide(total, count, out=np.full(n_groups, np.nan), where=count > 0)
+
+
+def interval_esat(
+    scenario: Scenario,
+    occupancy: np.ndarray,
+    overtime_share: np.ndarray,
+    repeat_share: np.ndarray,
+) -> np.ndarray:
+    """Per reporting interval: the proxy as if the agents' whole window looked like the interval.
+
+    The interval's occupancy (all agents), the share of its agent time on duty that was
+    overtime, and the share of the contacts answered from it (by arrival) that were repeat or
+    missed-callback contacts, with the weights of ``satisfaction.esat``. The stretch term is left
+    out: a back-to-back stretch belongs to an agent's whole day, not to an interval. A reading of
+    the strain over time, not the KPI ``esat`` split up; NaN where no agent was on duty.
+    """
+    w = scenario.satisfaction.esat
+    score = (
+        w.base
+        + w.per_occupancy_point * 100.0 * np.maximum(0.0, occupancy - w.occupancy_above)
+        + w.per_overtime_point * 100.0 * overtime_share
+        + w.per_repeat_share * repeat_share
+    )
+    return np.clip(score, 0.0, 10.0)
