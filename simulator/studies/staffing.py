@@ -20,7 +20,9 @@ Three methods, one output (spec A2b, D8): one row per interval of the whole hori
   ``ccsim schedule``).
 - ``simulation`` starts from Erlang A (Erlang C when nobody abandons) and searches each date and
   interval with the full model, because repeats, redials and callbacks move work between
-  intervals and the FIFO queue carries a backlog from one interval into the next.
+  intervals and the FIFO queue carries a backlog from one interval into the next. With agent
+  groups it searches each group from its own analytic requirement (``group:<name>``), judged on
+  the phone calls of its own reasons.
 
 Closed hours (opening hours, holidays) get 0 agents and no demand in every method (spec D8). The
 engine refuses a call in closed time and the customer retries after the next opening
@@ -610,7 +612,8 @@ class StaffingResult:
     def to_json(self) -> dict[str, Any]:
         """The object of spec A2b, plus totals of the fractional staffing, KPIs and notes."""
         group_keys = [f"group:{g}" for g in self.groups]
-        plain = [k for k in self.table.columns if k not in group_keys]
+        sl_keys = [f"group_service_level:{g}" for g in self.groups]
+        plain = [k for k in self.table.columns if k not in group_keys + sl_keys]
         rows = [
             {key: _json_value(row[key]) for key in plain}
             | (
@@ -620,6 +623,15 @@ class StaffingResult:
                     }
                 }
                 if group_keys[0] in row
+                else {}
+            )
+            | (
+                {
+                    "group_service_level": {
+                        g: _json_value(row[k]) for g, k in zip(self.groups, sl_keys, strict=True)
+                    }
+                }
+                if sl_keys[0] in row
                 else {}
             )
             for row in self.table.to_dict("records")
@@ -1333,8 +1345,8 @@ def staff_simulation(
     over replications) or after ``max_iterations`` runs (not converged: ``reason`` says which
     intervals still miss by how much, and ``ccsim staff`` exits 3). The final staffing is then
     simulated with one agent fewer in every interval at once, to interpolate ``agents_exact`` and
-    to show how much the last agent matters. Agent groups are searched as one pool (the
-    candidates have one pool with every skill and channel); the phone target decides.
+    to show how much the last agent matters. The phone target decides. With agent groups each
+    group is searched on its own (``_staff_groups``); a single pool as here.
     """
     from simulator.runs.replications import run
 
@@ -1368,6 +1380,9 @@ def staff_simulation(
         mask[i] = True
         return mask
 
+    if scenario.agents.groups is not None:
+        search = (targets, method, reps, seed, workers, base_dir, max_iterations, progress)
+        return _staff_groups(scenario, start, *search, began)
     agents = on_duty(start.table["agents"].to_numpy().astype(np.int64))
     floor = np.zeros(n_cells, dtype=np.int64)
     trial_from = np.full(n_cells, -1, dtype=np.int64)  # count before a removal trial, else -1
@@ -1491,6 +1506,291 @@ def staff_simulation(
     )
 
 
+def _group_mixes(scenario: Scenario, work: Workload) -> list[Workload | None]:
+    """Per group: the contact mix of the phone reasons it takes (None: it takes none).
+
+    A queue several groups take counts for each of them (its contacts are in each group's mix).
+    """
+    _, alloc = _allocation(scenario)
+    mix = _contact_mix(work)
+    out: list[Workload | None] = []
+    for share in alloc:
+        flows = [f for f, s in zip(mix.flows, share[PHONE], strict=True) if s > 0 and f.weight > 0]
+        total = sum(f.weight for f in flows)
+        out.append(
+            Workload(tuple(replace(f, weight=f.weight / total) for f in flows), 0.0, 1, "issues")
+            if total > 0
+            else None
+        )
+    return out
+
+
+def _group_cells(
+    contacts: pd.DataFrame,
+    intervals: pd.DataFrame,
+    reasons: list[str],
+    n_cells: int,
+    h: Horizon,
+    scenario: Scenario,
+    metric: str,
+) -> _CellStats:
+    """Per interval, over replications: the phone KPIs of the calls of ``reasons`` (a group's).
+
+    Counted as the run's interval table counts the phone: by arrival interval, waiting ones
+    offered. Occupancy is the whole center's (the run does not split it by group per interval).
+    """
+    sl = scenario.channels.phone.service_level
+    c = contacts[(contacts["channel"] == "phone") & contacts["reason"].isin(reasons)]
+    rep = c["replication"].to_numpy(np.int64)
+    cell = np.minimum((c["arrival_s"].to_numpy() // h.interval_s).astype(np.int64), n_cells - 1)
+    wait = c["wait_s"].to_numpy()
+    answered = (c["outcome"] == "answered").to_numpy()
+    abandoned = (c["outcome"] == "abandoned").to_numpy()
+    frame = intervals[["replication", "interval", "occupancy"]].copy()
+    index = frame["replication"].to_numpy(np.int64) * n_cells + frame["interval"].to_numpy()
+    size = int(index.max()) + 1 if len(index) else 0
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(rep[mask] * n_cells + cell[mask], minlength=size)[index].astype(float)
+
+    offered = count(np.ones(len(c), dtype=bool))
+    in_time = count(answered & (wait <= sl.answer_within_s))
+    frame["offered"] = offered
+    frame["abandoned"] = count(abandoned)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frame["service_level"] = in_time / np.where(offered > 0, offered, np.nan)
+        if metric == "service_level_answered":
+            frame[metric] = in_time / np.where(offered > 0, count(answered), np.nan)
+        elif metric == "service_level_excl_short_abandons":
+            base = offered - count(abandoned & (wait <= sl.short_abandon_s))
+            frame[metric] = in_time / np.where(offered > 0, base, np.nan)
+    return _cell_stats(frame, n_cells, metric)
+
+
+def _phone_equivalent(
+    volume: float, sl: float, h: Horizon, mix: Workload, targets: Targets, patience: float | None
+) -> int:
+    """The fewest agents with which the analytic model at ``volume`` reaches ``sl``.
+
+    A group also answers chat and e-mail, so its headcount says little about how many of its
+    agents the phone got; the service level it reached does.
+    """
+    method = "erlang-a" if patience is not None else "erlang-c"
+    met = replace(targets, service_level=sl, max_abandon=None, max_occupancy=None)
+    point, _ = _solve_interval(method, volume / h.interval_s, mix, met, patience)
+    return 0 if point is None else point.agents
+
+
+def _staff_groups(
+    scenario: Scenario,
+    start: StaffingResult,
+    targets: Targets,
+    method: str,
+    reps: int,
+    seed: int,
+    workers: int | None,
+    base_dir: Path | None,
+    max_iterations: int,
+    progress: Callable[[str], None] | None,
+    began: float,
+) -> StaffingResult:
+    """The simulation search with one staffing per agent group (``staff_simulation``'s rules).
+
+    The start is the analytic requirement of each group (``group:<name>``: each group a pool of
+    its own for the queues it takes, Erlang A or C per channel). Each candidate keeps every
+    group's skills and channels; after each run every group is judged per interval on the phone
+    calls of its own reasons (``_group_cells``), and only a group that misses gets agents there,
+    only one that meets with confidence (or is predicted to with one fewer) loses one on trial.
+    A group that takes no phone calls, or whose reasons have no calls in an interval, keeps its
+    analytic count there.
+    """
+    from simulator.runs.replications import run
+
+    h = scenario.horizon
+    names = start.groups
+    n_groups = len(names)
+    per_day = h.intervals_per_day
+    n_cells = h.days * per_day
+    starts_min = np.arange(n_cells) * h.interval_minutes
+    counted = starts_min * 60.0 >= h.warmup_s
+    open_share = start.table["open_share"].to_numpy()
+    decides = counted & (open_share > 0)
+    patience = patience_mean(scenario, method)
+    mixes = _group_mixes(scenario, workload(scenario, "contacts"))
+    _, alloc = _allocation(scenario)
+    reasons = [
+        [r.name for r, s in zip(scenario.reasons, alloc[g][PHONE], strict=True) if s > 0]
+        for g in range(n_groups)
+    ]
+    day_of = np.arange(n_cells) // per_day
+
+    def simulate(agents: np.ndarray) -> RunResult:
+        per_group = {n: np.where(open_share > 0, agents[g], 0) for g, n in enumerate(names)}
+        staffing = with_group_staffing(scenario, per_group, base_dir)
+        return run(staffing, replications=reps, seed=seed, workers=workers, keep_contacts=True)
+
+    def stats(result: RunResult) -> list[_CellStats]:
+        assert result.contacts is not None
+        contacts, intervals = result.contacts, result.intervals
+        return [
+            _group_cells(contacts, intervals, reasons[g], n_cells, h, scenario, targets.metric)
+            for g in range(n_groups)
+        ]
+
+    agents = np.stack(
+        [np.where(open_share > 0, start.table[f"group:{n}"].to_numpy(), 0) for n in names]
+    ).astype(np.int64)
+    floor = np.zeros_like(agents)
+    trial_from = np.full_like(agents, -1)
+    history: list[dict[str, Any]] = []
+    converged = False
+    result = None
+    cells: list[_CellStats] = []
+    misses = np.zeros_like(agents, dtype=bool)
+    new = agents
+    for iteration in range(1, max_iterations + 1):
+        result = simulate(agents)
+        cells = stats(result)
+        new = agents.copy()
+        for g in range(n_groups):
+            gc, mix, a = cells[g], mixes[g], agents[g]
+            miss, sure_miss, sure_meet = _verdicts(gc, targets, decides)
+            known = decides & ~np.isnan(gc.mean[targets.metric]) & (mix is not None)
+            miss &= known
+            misses[g] = miss
+            put_back = miss & (trial_from[g] >= 0)
+            new[g][put_back] = trial_from[g][put_back]
+            floor[g][put_back] = trial_from[g][put_back]
+            grow = miss & (trial_from[g] < 0)
+            new[g][grow] = a[grow] + 1
+            for i in np.flatnonzero(grow & sure_miss):
+                assert mix is not None
+                need = _need_for_observed(gc.offered[[i]], h, method, mix, targets, patience)
+                had = _phone_equivalent(
+                    gc.offered[i], gc.mean[targets.metric][i], h, mix, targets, patience
+                )
+                new[g][i] = a[i] + max(1, need - had)
+            floor[g][grow] = new[g][grow]
+            for i in np.flatnonzero(known & ~miss & (a > np.maximum(floor[g], 0))):
+                cell = np.zeros(n_cells, dtype=bool)
+                cell[i] = True
+                assert mix is not None
+                if sure_meet[i] or _fewer_predicted_to_meet(
+                    gc, cell, a[i], h, method, mix, targets, patience
+                ):
+                    new[g][i] = a[i] - 1
+        trial_from = np.where(new < agents, agents, -1)
+        hours = float(agents.sum() * h.interval_minutes / 60.0)
+        history.append(
+            {
+                "iteration": iteration,
+                "agent_hours": hours,
+                "agent_hours_by_group": {
+                    n: float(agents[g].sum() * h.interval_minutes / 60.0)
+                    for g, n in enumerate(names)
+                },
+                "intervals_missing": int(misses.any(axis=0).sum()),
+                "service_level": _json_value(result.kpis.get("service_level")),
+                "seconds": round(time.perf_counter() - began, 3),
+            }
+        )
+        if progress:
+            progress(
+                f"iteration {iteration}: {hours:,.1f} agent hours, "
+                f"{int(misses.sum())} group intervals below target"
+            )
+        if np.array_equal(new, agents):
+            converged = True
+            break
+        if iteration == max_iterations:
+            break
+        agents = new
+    assert result is not None
+
+    fewer = simulate(np.maximum(agents - 1, 0))
+    fewer_cells = stats(fewer)
+    whole = _cell_stats(result.intervals, n_cells, targets.metric)
+    fewer_whole = _cell_stats(fewer.intervals, n_cells, targets.metric)
+    exact = sum(
+        _exact_between(agents[g], cells[g], fewer_cells[g], targets) for g in range(n_groups)
+    )
+    total = agents.sum(axis=0)
+    table = pd.DataFrame(
+        {
+            "start_min": starts_min,
+            "offered_per_hour": whole.offered / (h.interval_minutes / 60.0),
+            "agents": total,
+            "agents_exact": exact,
+            "service_level": whole.mean["service_level"],
+            "abandon_rate": whole.mean["abandon_rate"],
+            "occupancy": whole.mean["occupancy"],
+            "service_level_ci95": whole.half["service_level"],
+            "service_level_one_fewer": fewer_whole.mean["service_level"],
+            "day": day_of + 1,
+            "counted": counted,
+            "open_share": open_share,
+            "phone_offered_per_hour": whole.offered / (h.interval_minutes / 60.0),
+        }
+    )
+    _split_like(table, start.table, [])
+    for g, n in enumerate(names):
+        table[f"group:{n}"] = agents[g]
+    for g, n in enumerate(names):
+        table[f"group_service_level:{n}"] = cells[g].mean[targets.metric]
+    kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
+    kpi_keys += ("issues", "contacts_per_issue")
+    if targets.metric != "service_level":
+        table[targets.metric] = whole.mean[targets.metric]
+        kpi_keys += (targets.metric,)
+    seconds = time.perf_counter() - began
+    notes = _notes("simulation", "contacts", scenario)
+    notes.append(
+        f"start: {method} per agent group on expected contacts ({start.agent_hours:,.1f} agent "
+        f"hours); searched per group on its own reasons' calls; "
+        f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
+        f"of {reps} replications in {seconds:,.1f} s; interval decisions use "
+        f"{CONFIDENCE:.0%} t-intervals"
+    )
+    search: dict[str, Any] = {"converged": converged}
+    if not converged:
+        g = int(np.argmax(misses.sum(axis=1)))
+        search["reason"] = f"group {names[g]}: " + _not_converged(
+            cells[g], misses[g], targets, h, len(history), (new != agents).any(axis=0)
+        )
+    if not counted.all():
+        notes.append("intervals that start in the warm-up keep the starting staffing")
+    return StaffingResult(
+        method="simulation",
+        demand="contacts",
+        targets=targets,
+        horizon=h,
+        table=table,
+        scheduled=_scheduled(scenario),
+        hours_per_fte_week=scenario.agents.hours_per_fte_week,
+        shrinkage=scenario.agents.shrinkage,
+        fte_shrinkage=0.0 if scenario.agents.simulates_shrinkage else None,
+        kpis={k: result.kpis.get(k) for k in kpi_keys},
+        kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
+        notes=notes,
+        groups=names,
+        simulation={
+            **search,
+            "iterations": len(history),
+            "seconds": round(seconds, 3),
+            "replications": reps,
+            "seed": seed,
+            "confidence": CONFIDENCE,
+            "start_method": method,
+            "start_agent_hours": start.agent_hours,
+            "start_agent_hours_by_group": {
+                n: float(start.table[f"group:{n}"].sum() * h.interval_minutes / 60.0) for n in names
+            },
+            "history": history,
+            "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
+        },
+    )
+
+
 def _split_like(table: pd.DataFrame, analytic: pd.DataFrame, groups: list[str]) -> None:
     """Break the simulated agents down by channel and group as the analytic start does.
 
@@ -1498,7 +1798,7 @@ def _split_like(table: pd.DataFrame, analytic: pd.DataFrame, groups: list[str]) 
     analytic requirement (largest remainders, so the parts sum to the total).
     """
     keys = [k for k in ("phone_agents", "chat_agents", "email_agents") if k in analytic]
-    for parts in (keys, [f"group:{g}" for g in groups]):
+    for parts in (keys, [f"group:{g}" for g in groups]) if groups else (keys,):
         base = analytic[parts].to_numpy(dtype=float)
         total = table["agents"].to_numpy()
         sums = base.sum(axis=1, keepdims=True)

@@ -35,6 +35,7 @@ from simulator.studies.staffing import (
     open_demand,
     open_minutes,
     staff,
+    with_group_staffing,
     with_staffing,
     workload,
 )
@@ -529,3 +530,73 @@ def test_multi_day_table_shows_days_and_intervals_on_request(tmp_path):
     assert "23:30" not in by_day.stdout
     assert "day 2 23:30" in by_interval.stdout
     assert len(json.loads(as_json.stdout)["intervals"]) == 96
+
+
+# Two groups on one phone line, nobody abandons (Erlang C), every issue solved at once: the
+# generalists take 20 calls an hour, a small group of specialists 6; open 08:00-16:00.
+TWO_GROUPS = {
+    "replications": 40,
+    "horizon": {"days": 1, "warmup_minutes": 0, "interval_minutes": 60},
+    "calendar": {"opening_hours": {"mon-sun": "08:00-16:00"}},
+    "arrivals": {"per_hour": 26},
+    "reasons": [
+        {
+            "name": name,
+            "share": share,
+            "fcr": 1.0,
+            "handle_time": {"dist": "exponential", "mean_s": 180},
+        }
+        for name, share in (("general", 20 / 26), ("special", 6 / 26))
+    ],
+    "channels": {
+        "phone": {"patience": None, "service_level": {"answer_within_s": 20, "target": 0.85}}
+    },
+    "agents": {
+        "headcount": None,
+        "groups": [
+            {"name": "generalists", "skills": ["general"], "headcount": 3},
+            {"name": "specialists", "skills": ["special"], "headcount": 2},
+        ],
+    },
+}
+
+
+def test_simulation_searches_each_group_on_its_own_calls():
+    """Issue 15: the simulation search staffs each agent group for the calls of its own reasons.
+
+    Hand derivation (Erlang C, 85% within 20 s, 180 s calls, P(wait) by the Erlang C formula):
+    specialists a = 6 x 180 / 3600 = 0.3: one agent waits 0.3, SL = 1 - 0.3 e^(-0.7 x 20/180) =
+    0.72 (misses); two agents C = 0.039, SL = 1 - 0.039 e^(-1.7/9) = 0.97, so 2. Generalists
+    a = 1: two agents C = 1/3, SL = 1 - e^(-1/9)/3 = 0.70; three C = 0.091, SL = 0.93, so 3.
+    One pool with every skill, a = 1.3: three agents C = 0.170, SL = 1 - 0.170 e^(-1.7/9) = 0.86,
+    so 3, split 3 x 2/5 = 1.2 -> 1 specialist, 2 generalists: both groups would miss (0.72, 0.70).
+    The search per group keeps 5 agents an hour (3 + 2); with 40 replications of ~20 and ~6 calls
+    an hour, a group's interval SL has a standard error of about 0.02-0.04 (a little above the
+    steady state in an hour that starts with an emptier queue), so a one-agent specialist group
+    (0.72) cannot pass for 0.85 and every group meets its target per interval.
+    """
+    sc = scenario(TWO_GROUPS)
+    sim = staff(sc, "simulation", workers=1)
+    t = sim.table
+    open_ = t["open_share"] > 0
+    assert sim.simulation["converged"], sim.reason
+    assert (t.loc[open_, "group:specialists"] == 2).all(), list(t["group:specialists"])
+    assert (t.loc[open_, "group:generalists"] == 3).all(), list(t["group:generalists"])
+    assert (t.loc[~open_, "agents"] == 0).all()
+    for g in ("generalists", "specialists"):
+        level = t.loc[open_, f"group_service_level:{g}"]
+        assert (level >= 0.85).all(), list(level)
+    # the one-pool answer (3 an hour) is less than what the groups need without pooling
+    assert analytic.erlang_c(26 / 3600, 180, 3, 20).service_level >= 0.85
+    assert analytic.erlang_c(6 / 3600, 180, 1, 20).service_level < 0.85
+    out = sim.to_json()
+    assert set(out["intervals"][10]["group_service_level"]) == {"generalists", "specialists"}
+    start = out["simulation"]["start_agent_hours_by_group"]
+    assert start == {"generalists": 24.0, "specialists": 16.0}
+    # the one-pool split run with the groups' real skills: each group misses on its own calls
+    split = {"generalists": np.where(open_, 2, 0), "specialists": np.where(open_, 1, 0)}
+    calls = run(with_group_staffing(sc, split, None), workers=1).contacts
+    for reason, hand in (("general", 0.70), ("special", 0.72)):
+        mine = calls[calls["reason"] == reason]
+        level = float((mine["wait_s"] <= 20).mean())
+        assert level < 0.85, (reason, level, hand)
