@@ -1754,8 +1754,17 @@ def _staff_groups(
     search: dict[str, Any] = {"converged": converged}
     if not converged:
         g = int(np.argmax(misses.sum(axis=1)))
-        search["reason"] = f"group {names[g]}: " + _not_converged(
-            cells[g], misses[g], targets, h, len(history), (new != agents).any(axis=0)
+        others = [
+            f"group {n}: {int(misses[k].sum())} intervals miss"
+            for k, n in enumerate(names)
+            if k != g and misses[k].any()
+        ]
+        search["reason"] = (
+            f"group {names[g]}: "
+            + _not_converged(
+                cells[g], misses[g], targets, h, len(history), (new != agents).any(axis=0)
+            )
+            + "".join(f"; {o}" for o in others)
         )
     if not counted.all():
         notes.append("intervals that start in the warm-up keep the starting staffing")
