@@ -490,9 +490,7 @@ def replication_kpis(rec: Records, scenario: Scenario) -> dict[str, float]:
     n_missed_contacts = int((kind == MISSED_CALLBACK).sum())
     closed = issue_counted & (as_array(rec.issue_outcome) != OPEN)
     # before the satisfaction arrays exist: each needs memory per contact for a moment
-    longest_stretch_h = (
-        float(_longest_per_agent(rec).max()) / 3600.0 if rec.agent_group else 0.0
-    )
+    longest_stretch_h = float(_longest_per_agent(rec).max()) / 3600.0 if rec.agent_group else 0.0
     csat_score, ces_score, nps = (
         x[closed] for x in _satisfaction(scenario.satisfaction, _journey_effects(rec, c, jobs))
     )
