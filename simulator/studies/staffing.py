@@ -1441,42 +1441,107 @@ def staff_simulation(
     fewer_cells = _cell_stats(fewer.intervals, n_cells, targets.metric)
     full = on_duty(agents)
     exact = _exact_between(full, cells, fewer_cells, targets)
+    reason = None
+    if not converged:
+        reason = _not_converged(cells, miss, targets, h, len(history), new != agents)
+    return _searched(
+        scenario,
+        targets,
+        start,
+        grid=(starts_min, day_of, counted, open_share),
+        agents=full,
+        exact=exact,
+        runs=(result, fewer),
+        cells=(cells, fewer_cells),
+        search=_Search(method, began, history, reps, seed, converged, reason),
+        groups=start.groups,
+        group_columns=None,
+    )
+
+
+@dataclass(frozen=True)
+class _Search:
+    """How a simulation search went: its start, its runs, whether it converged and why not."""
+
+    method: str
+    began: float
+    history: list[dict[str, Any]]
+    replications: int
+    seed: int
+    converged: bool
+    reason: str | None
+
+
+def _searched(
+    scenario: Scenario,
+    targets: Targets,
+    start: StaffingResult,
+    *,
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    agents: np.ndarray,
+    exact: np.ndarray,
+    runs: tuple[RunResult, RunResult],
+    cells: tuple[_CellStats, _CellStats],
+    search: _Search,
+    groups: list[str],
+    group_columns: dict[str, np.ndarray] | None,
+) -> StaffingResult:
+    """The result of a simulation search: the staffing found, the run with it and with one fewer.
+
+    ``group_columns`` (the search per group) replaces the analytic split of the agents over the
+    groups by the groups' own counts and service levels.
+    """
+    h = scenario.horizon
+    starts_min, day_of, counted, open_share = grid
+    result, fewer = runs
+    whole, fewer_whole = cells
+    per_hour = whole.offered / (h.interval_minutes / 60.0)
     table = pd.DataFrame(
         {
             "start_min": starts_min,
-            "offered_per_hour": cells.offered / (h.interval_minutes / 60.0),
-            "agents": full,
+            "offered_per_hour": per_hour,
+            "agents": agents,
             "agents_exact": exact,
-            "service_level": cells.mean["service_level"],
-            "abandon_rate": cells.mean["abandon_rate"],
-            "occupancy": cells.mean["occupancy"],
-            "service_level_ci95": cells.half["service_level"],
-            "service_level_one_fewer": fewer_cells.mean["service_level"],
+            "service_level": whole.mean["service_level"],
+            "abandon_rate": whole.mean["abandon_rate"],
+            "occupancy": whole.mean["occupancy"],
+            "service_level_ci95": whole.half["service_level"],
+            "service_level_one_fewer": fewer_whole.mean["service_level"],
             "day": day_of + 1,
             "counted": counted,
             "open_share": open_share,
-            "phone_offered_per_hour": cells.offered / (h.interval_minutes / 60.0),
+            "phone_offered_per_hour": per_hour,
         }
     )
-    _split_like(table, start.table, start.groups)
+    _split_like(table, start.table, start.groups if group_columns is None else [])
+    for name, column in (group_columns or {}).items():
+        table[name] = column
     kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
     kpi_keys += ("issues", "contacts_per_issue")
     if targets.metric != "service_level":
-        table[targets.metric] = cells.mean[targets.metric]
+        table[targets.metric] = whole.mean[targets.metric]
         kpi_keys += (targets.metric,)
-    seconds = time.perf_counter() - began
+    seconds = time.perf_counter() - search.began
+    per_group = group_columns is not None
     notes = _notes("simulation", "contacts", scenario)
     notes.append(
-        f"start: {method} on expected contacts ({start.agent_hours:,.1f} agent hours); "
-        f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
-        f"of {reps} replications in {seconds:,.1f} s; interval decisions use "
-        f"{CONFIDENCE:.0%} t-intervals"
+        f"start: {search.method}{' per agent group' if per_group else ''} on expected contacts "
+        f"({start.agent_hours:,.1f} agent hours); "
+        + ("searched per group on its own reasons' calls; " if per_group else "")
+        + f"{'converged' if search.converged else 'NOT converged'} after {len(search.history)} "
+        f"simulation runs of {search.replications} replications in {seconds:,.1f} s; interval "
+        f"decisions use {CONFIDENCE:.0%} t-intervals"
     )
-    search: dict[str, Any] = {"converged": converged}
-    if not converged:
-        search["reason"] = _not_converged(cells, miss, targets, h, len(history), new != agents)
     if not counted.all():
         notes.append("intervals that start in the warm-up keep the starting staffing")
+    state: dict[str, Any] = {"converged": search.converged}
+    if search.reason is not None:
+        state["reason"] = search.reason
+    by_group = {}
+    if per_group:
+        by_group["start_agent_hours_by_group"] = {
+            n: float(start.table[f"group:{n}"].sum() * h.interval_minutes / 60.0) for n in groups
+        }
     return StaffingResult(
         method="simulation",
         demand="contacts",
@@ -1490,17 +1555,18 @@ def staff_simulation(
         kpis={k: result.kpis.get(k) for k in kpi_keys},
         kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
         notes=notes,
-        groups=start.groups,
+        groups=groups,
         simulation={
-            **search,
-            "iterations": len(history),
+            **state,
+            "iterations": len(search.history),
             "seconds": round(seconds, 3),
-            "replications": reps,
-            "seed": seed,
+            "replications": search.replications,
+            "seed": search.seed,
             "confidence": CONFIDENCE,
-            "start_method": method,
+            "start_method": search.method,
             "start_agent_hours": start.agent_hours,
-            "history": history,
+            **by_group,
+            "history": search.history,
             "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
         },
     )
@@ -1709,49 +1775,10 @@ def _staff_groups(
 
     fewer = simulate(np.maximum(agents - 1, 0))
     fewer_cells = stats(fewer)
-    whole = _cell_stats(result.intervals, n_cells, targets.metric)
-    fewer_whole = _cell_stats(fewer.intervals, n_cells, targets.metric)
     exact = sum(
         _exact_between(agents[g], cells[g], fewer_cells[g], targets) for g in range(n_groups)
     )
-    total = agents.sum(axis=0)
-    table = pd.DataFrame(
-        {
-            "start_min": starts_min,
-            "offered_per_hour": whole.offered / (h.interval_minutes / 60.0),
-            "agents": total,
-            "agents_exact": exact,
-            "service_level": whole.mean["service_level"],
-            "abandon_rate": whole.mean["abandon_rate"],
-            "occupancy": whole.mean["occupancy"],
-            "service_level_ci95": whole.half["service_level"],
-            "service_level_one_fewer": fewer_whole.mean["service_level"],
-            "day": day_of + 1,
-            "counted": counted,
-            "open_share": open_share,
-            "phone_offered_per_hour": whole.offered / (h.interval_minutes / 60.0),
-        }
-    )
-    _split_like(table, start.table, [])
-    for g, n in enumerate(names):
-        table[f"group:{n}"] = agents[g]
-    for g, n in enumerate(names):
-        table[f"group_service_level:{n}"] = cells[g].mean[targets.metric]
-    kpi_keys = ("offered", "service_level", "asa_s", "abandon_rate", "occupancy", "fcr")
-    kpi_keys += ("issues", "contacts_per_issue")
-    if targets.metric != "service_level":
-        table[targets.metric] = whole.mean[targets.metric]
-        kpi_keys += (targets.metric,)
-    seconds = time.perf_counter() - began
-    notes = _notes("simulation", "contacts", scenario)
-    notes.append(
-        f"start: {method} per agent group on expected contacts ({start.agent_hours:,.1f} agent "
-        f"hours); searched per group on its own reasons' calls; "
-        f"{'converged' if converged else 'NOT converged'} after {len(history)} simulation runs "
-        f"of {reps} replications in {seconds:,.1f} s; interval decisions use "
-        f"{CONFIDENCE:.0%} t-intervals"
-    )
-    search: dict[str, Any] = {"converged": converged}
+    reason = None
     if not converged:
         g = int(np.argmax(misses.sum(axis=1)))
         others = [
@@ -1759,44 +1786,32 @@ def _staff_groups(
             for k, n in enumerate(names)
             if k != g and misses[k].any()
         ]
-        search["reason"] = (
+        reason = (
             f"group {names[g]}: "
             + _not_converged(
                 cells[g], misses[g], targets, h, len(history), (new != agents).any(axis=0)
             )
             + "".join(f"; {o}" for o in others)
         )
-    if not counted.all():
-        notes.append("intervals that start in the warm-up keep the starting staffing")
-    return StaffingResult(
-        method="simulation",
-        demand="contacts",
-        targets=targets,
-        horizon=h,
-        table=table,
-        scheduled=_scheduled(scenario),
-        hours_per_fte_week=scenario.agents.hours_per_fte_week,
-        shrinkage=scenario.agents.shrinkage,
-        fte_shrinkage=0.0 if scenario.agents.simulates_shrinkage else None,
-        kpis={k: result.kpis.get(k) for k in kpi_keys},
-        kpis_ci95={k: result.ci95.get(k) for k in kpi_keys},
-        notes=notes,
+    columns = {f"group:{n}": agents[g] for g, n in enumerate(names)}
+    columns |= {
+        f"group_service_level:{n}": cells[g].mean[targets.metric] for g, n in enumerate(names)
+    }
+    return _searched(
+        scenario,
+        targets,
+        start,
+        grid=(starts_min, day_of, counted, open_share),
+        agents=agents.sum(axis=0),
+        exact=exact,
+        runs=(result, fewer),
+        cells=(
+            _cell_stats(result.intervals, n_cells, targets.metric),
+            _cell_stats(fewer.intervals, n_cells, targets.metric),
+        ),
+        search=_Search(method, began, history, reps, seed, converged, reason),
         groups=names,
-        simulation={
-            **search,
-            "iterations": len(history),
-            "seconds": round(seconds, 3),
-            "replications": reps,
-            "seed": seed,
-            "confidence": CONFIDENCE,
-            "start_method": method,
-            "start_agent_hours": start.agent_hours,
-            "start_agent_hours_by_group": {
-                n: float(start.table[f"group:{n}"].sum() * h.interval_minutes / 60.0) for n in names
-            },
-            "history": history,
-            "one_fewer_kpis": {k: _json_value(fewer.kpis.get(k)) for k in kpi_keys},
-        },
+        group_columns=columns,
     )
 
 
