@@ -920,20 +920,7 @@ def breakdown_figure(
     for ax, key in zip(fig.axes, keys, strict=False):
         means = [rows[n].get(key, (None, None))[0] for n in names]
         cis = [rows[n].get(key, (None, None))[1] for n in names]
-        heights = [np.nan if m is None else m for m in means]
-        bars = ax.bar(
-            x,
-            heights,
-            yerr=[0.0 if c is None else c for c in cis],
-            capsize=6,
-            color=COLORS["offered"],
-        )
-        ax.bar_label(
-            bars,
-            labels=[figure_value(key, m, lang) for m in means],
-            fontsize=TICK_SIZE - 2,
-            padding=2,
-        )
+        _ci_bars(ax, key, means, cis, COLORS["offered"], lang)
         ax.set_xticks(x, labels, rotation=30 if len(names) > 4 else 0)
         if is_share(key):
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
@@ -1014,17 +1001,8 @@ def comparison_figure(
         ax = fig.axes[i]
         means = [results[n][0].get(key) for n in names]
         cis = [results[n][1].get(key) for n in names]
-        heights = [np.nan if m is None else m for m in means]
-        errs = [0.0 if c is None else c for c in cis]
-        x = np.arange(len(names))
-        bars = ax.bar(x, heights, yerr=errs, capsize=6, color=colors)
-        ax.bar_label(
-            bars,
-            labels=[figure_value(key, m, lang) for m in means],
-            fontsize=TICK_SIZE - 2,
-            padding=2,
-        )
-        ax.set_xticks(x, names, rotation=15 if len(names) > 2 else 0)
+        _ci_bars(ax, key, means, cis, colors, lang)
+        ax.set_xticks(np.arange(len(names)), names, rotation=15 if len(names) > 2 else 0)
         if is_share(key):
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
         elif is_money(key):
@@ -1036,6 +1014,33 @@ def comparison_figure(
         ax.set_visible(False)
     fig.suptitle(t("plot.compare.title", lang), fontsize=TITLE_SIZE, x=0.01, ha="left")
     return fig
+
+
+def _ci_bars(
+    ax: Axes,
+    key: str,
+    means: Sequence[float | None],
+    cis: Sequence[float | None],
+    color: str | Sequence[str],
+    lang: str,
+) -> None:
+    """A bar per mean at 0, 1, ... with its 95% CI as a whisker and its value on top.
+
+    An undefined mean leaves its bar empty; an undefined CI draws no whisker.
+    """
+    bars = ax.bar(
+        np.arange(len(means)),
+        [np.nan if m is None else m for m in means],
+        yerr=[0.0 if c is None else c for c in cis],
+        capsize=6,
+        color=color,
+    )
+    ax.bar_label(
+        bars,
+        labels=[figure_value(key, m, lang) for m in means],
+        fontsize=TICK_SIZE - 2,
+        padding=2,
+    )
 
 
 def figure_value(key: str, value: float | None, lang: str, currency: str = "EUR") -> str:
